@@ -1,0 +1,1 @@
+"""kg: build a knowledge graph from Chinese news and policy articles."""

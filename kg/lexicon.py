@@ -1,0 +1,73 @@
+"""Domain lexicons (``kg/lexicon/*.tsv``) and jieba's dictionary as a common-word list.
+
+The TSV files hold knowledge that holds beyond any one corpus: national bodies and
+outlets, national programmes and slogans, office titles. jieba's dictionary tells
+ordinary words (``乡村``, ``超市``, ``格局``) from names, which lets the suffix rules
+in :mod:`kg.recognize` reject ``乡村`` as a village while accepting ``尼池社区``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+
+__all__ = ["Lexicon", "load_lexicon"]
+
+_LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
+_PLACE_TAGS = {"ns", "nt", "nz", "nr"}
+_MIN_COMMON_FREQ = 3
+
+
+def _rows(name: str) -> list[list[str]]:
+    text = (_LEXICON_DIR / name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    organizations: dict[str, tuple[str, str]]  # surface -> (canonical name, class)
+    programmes: dict[str, str]  # surface -> canonical name
+    offices: tuple[str, ...]  # longest first
+    person_words: tuple[str, ...]
+    common_words: frozenset[str]
+
+    def is_common_word(self, word: str) -> bool:
+        """Is ``word`` an ordinary dictionary word rather than a name?"""
+        return word in self.common_words
+
+
+def _common_words() -> frozenset[str]:
+    words = set()
+    with open(Path(jieba.get_dict_file().name), encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.split()
+            if len(parts) == 3 and parts[2] not in _PLACE_TAGS and int(parts[1]) >= _MIN_COMMON_FREQ:
+                words.add(parts[0])
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    organizations: dict[str, tuple[str, str]] = {}
+    for row in _rows("organizations.tsv"):
+        name, cls = row[0], row[1]
+        aliases = row[2].split("|") if len(row) > 2 and row[2] else []
+        for surface in [name, *aliases]:
+            organizations[surface] = (name, cls)
+    programmes: dict[str, str] = {}
+    for row in _rows("programmes.tsv"):
+        aliases = row[1].split("|") if len(row) > 1 and row[1] else []
+        for surface in [row[0], *aliases]:
+            programmes[surface] = row[0]
+    roles = _rows("roles.tsv")
+    by_length = sorted(roles, key=lambda r: (-len(r[0]), r[0]))
+    return Lexicon(
+        organizations=organizations,
+        programmes=programmes,
+        offices=tuple(r[0] for r in by_length if r[1] == "office"),
+        person_words=tuple(r[0] for r in by_length if r[1] == "person"),
+        common_words=_common_words(),
+    )

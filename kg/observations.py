@@ -1,0 +1,98 @@
+"""Quantified facts: a number with a unit, what it counts, whose it is, and when.
+
+``新发展党员1.49万名`` → measure 新发展党员, value 14900, unit 名. The measure is the
+noun phrase before the number (``村集体经济收入达400万元``), or the noun after the unit
+when nothing names it before (``全区47.04万名党员``), joined to a verb before it
+(``排查整顿240个软弱涣散基层党组织``). The subject is the nearest place or
+organisation before the number in the sentence, else in the paragraph. The period is
+``截至2024年底`` → 2024-12-31, else the nearest ``2023年`` before it in the sentence or
+paragraph, else (for 今年, 目前, 一年来) the year the article was published.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from kg.model import Observation
+from kg.view import Found, TextView
+
+__all__ = ["find_observations", "parse_quantity"]
+
+_UNITS = "个百分点|人次|场次|万元|亿元|名|个|人|场|起|元|亩|家|件|期|篇|所|种|公里|%"
+_QUANTITY = re.compile(rf"(?<![\d.第])(\d+(?:\.\d+)?)(万|亿)?(余|多)?({_UNITS})(以上|左右)?")
+_MULTIPLIER = {"万": Decimal(10_000), "亿": Decimal(100_000_000), None: Decimal(1)}
+_PHRASE_BREAK = re.compile(r"[,，。;；:：、()（）“”《》\s]")
+_STRIP_BEFORE = re.compile(r"^(?:共|累计|共计|全年|其中|已|已经|先后|目前|今年|去年)+|(?:达到|达|为|到|超过|突破|约|近|共|累计|共计)+$")
+_RELATIVE_START = re.compile(r"^(?:全区|全市|全县|全镇|全乡|全村|我区|该市|该县|该村)")
+_NOUN_AFTER = re.compile(r"^[\u4e00-\u9fff]{1,12}?(?=[,，。;；、的中里在进获被参与和及]|$)")
+_YEAR_END = re.compile(r"截至(\d{4})年底")
+_YEAR = re.compile(r"(\d{4})年(?:(\d{1,2})月)?")
+_NOW = re.compile(r"今年|目前|一年来|当前|现在")
+_MAX_MEASURE = 20
+
+
+def parse_quantity(number: str, multiplier: str | None, unit: str) -> tuple[Decimal, str]:
+    """``("1.49", "万", "名")`` → ``(Decimal("14900"), "名")``; ``万元`` is ``元`` times 10 000.
+
+    >>> parse_quantity("400", None, "万元")
+    (Decimal('4000000'), '元')
+    """
+    value = Decimal(number) * _MULTIPLIER[multiplier]
+    if unit in ("万元", "亿元"):
+        value *= _MULTIPLIER[unit[0]]
+        unit = "元"
+    return value.normalize() if value != value.to_integral() else value.quantize(Decimal(1)), unit
+
+
+def _period(view: TextView, pos: int, published: str | None) -> str | None:
+    sentence_start, _ = view.sentence_span(pos)
+    paragraph_start, _ = view.paragraph_span(pos)
+    for window in (view.text[sentence_start:pos], view.text[paragraph_start:pos]):
+        if match := list(_YEAR_END.finditer(window)):
+            return f"{match[-1].group(1)}-12-31"
+        if match := list(_YEAR.finditer(window)):
+            year, month = match[-1].groups()
+            return f"{year}-{int(month):02d}" if month else year
+    if published and _NOW.search(view.text[sentence_start:pos]):
+        return published[:4]
+    return None
+
+
+def _measure(view: TextView, start: int, end: int) -> tuple[str, str]:
+    """(measure, text before the number) for the quantity at ``text[start:end]``."""
+    text = view.text
+    head = text[max(0, start - 24) : start]
+    before = _PHRASE_BREAK.split(head)[-1]
+    before = _RELATIVE_START.sub("", _STRIP_BEFORE.sub("", before))
+    after_match = _NOUN_AFTER.match(text[end : end + 14])
+    after = after_match.group(0) if after_match else ""
+    token = view.token_at(start - 1) if start else None
+    verb_before = token is not None and token[2].startswith("v") and token[1] == start
+    if before and after and verb_before:
+        return before + after, before
+    return (before or after), before
+
+
+def find_observations(view: TextView, founds: list[Found], published: str | None) -> list[Observation]:
+    subjects = [f for f in founds if f.cls != "Person" and f.cls != "Programme"]
+    observations: list[Observation] = []
+    for match in _QUANTITY.finditer(view.text):
+        number, multiplier, approx, unit, tail = match.groups()
+        measure, _ = _measure(view, match.start(), match.end())
+        if not measure or len(measure) > _MAX_MEASURE:
+            continue
+        sentence_start, _ = view.sentence_span(match.start())
+        paragraph_start, _ = view.paragraph_span(match.start())
+        candidates = [s for s in subjects if sentence_start <= s.start and s.end <= match.start()] or [
+            s for s in subjects if paragraph_start <= s.start and s.end <= match.start()
+        ]
+        if not candidates:
+            continue
+        subject = max(candidates, key=lambda s: (s.end, -s.start))
+        value, unit = parse_quantity(number, multiplier, unit)
+        observations.append(
+            Observation(subject.key, measure, value, unit, _period(view, match.start(), published),
+                        bool(approx or tail), view.sentence_of(match.start()), "number-unit")
+        )
+    return observations

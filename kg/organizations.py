@@ -1,0 +1,206 @@
+"""Find organisations by their suffix, the place or organisation in front of it, and lexicons.
+
+An organisation name ends in a typed suffix (党支部 → party organisation, 派出所 →
+government body, 有限公司 → enterprise, 基金会 → social organisation, 党校 → school,
+日报 → media outlet, 支队 → military unit). Its start is found by looking left:
+
+1. a place mention ending where the suffix begins makes a place-bound name
+   (``巴宜区尼池社区党委`` → 尼池社区党委, located in 尼池社区);
+2. an organisation ending there makes a sub-organisation (``那曲市委`` + ``党校`` →
+   那曲市委党校, part of 那曲市委);
+3. otherwise LAC's name-like tokens (ORG, nz, LOC, PER, and words not in the
+   dictionary) to the left, up to 14 characters;
+4. a bare level word (``村党支部``, ``县人民法院``) means the nearest place of that level
+   earlier in the paragraph; with nothing in front, the suffix alone (党委, 协会) is generic
+   and left out.
+
+National bodies and outlets come from ``kg/lexicon/organizations.tsv``. Names defined
+in the text with ``(以下简称“…”)`` become aliases.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.lexicon import Lexicon
+from kg.view import Found, TextView, is_han
+
+__all__ = ["SUFFIXES", "find_aliases", "find_organizations", "org_key"]
+
+# fmt: off
+#: Suffix → ontology class, longest suffixes first when matching.
+SUFFIXES: dict[str, str] = {
+    "党工委": "PartyOrganization", "党总支": "PartyOrganization", "党支部": "PartyOrganization",
+    "党小组": "PartyOrganization", "党委": "PartyOrganization", "党组": "PartyOrganization",
+    "纪委": "PartyOrganization", "组织部": "PartyOrganization", "宣传部": "PartyOrganization",
+    "统战部": "PartyOrganization", "政法委": "PartyOrganization", "领导小组": "PartyOrganization",
+    "指导组": "PartyOrganization", "教研部": "PartyOrganization", "政治局": "PartyOrganization",
+    "人民政府": "GovernmentBody", "政府": "GovernmentBody", "人民法院": "GovernmentBody",
+    "人民检察院": "GovernmentBody", "派出所": "GovernmentBody", "司法所": "GovernmentBody",
+    "公安局": "GovernmentBody", "村委会": "GovernmentBody", "居委会": "GovernmentBody",
+    "委员会": "GovernmentBody", "管委会": "GovernmentBody", "办事处": "GovernmentBody",
+    "有限责任公司": "Enterprise", "有限公司": "Enterprise", "公司": "Enterprise", "集团": "Enterprise",
+    "协会": "SocialOrganization", "学会": "SocialOrganization", "研究会": "SocialOrganization",
+    "基金会": "SocialOrganization", "联合会": "SocialOrganization", "促进会": "SocialOrganization",
+    "商会": "SocialOrganization",
+    "大学": "School", "学院": "School", "中学": "School", "小学": "School", "党校": "School",
+    "分校": "School", "幼儿园": "School",
+    "新闻网": "MediaOutlet", "日报": "MediaOutlet", "时报": "MediaOutlet", "晚报": "MediaOutlet",
+    "融媒体中心": "MediaOutlet", "电视台": "MediaOutlet", "报社": "MediaOutlet", "网": "MediaOutlet",
+    "支队": "MilitaryUnit", "总队": "MilitaryUnit", "军分区": "MilitaryUnit",
+}
+# fmt: on
+_PARTY_COMMITTEE = re.compile(r"委(?!员|托|屈|婉|派)")  # 那曲市委, not 委员
+_COMMITTEE_PLACES = ("市", "县", "区", "州", "省")
+_SUFFIX_RE = re.compile("|".join(sorted(SUFFIXES, key=len, reverse=True)))
+_NAME_TAGS = {"ORG", "nz", "LOC", "PER", "nw", "nt", "ns", "nr", "j"}
+_MAX_NAME = 14
+_LEVEL_WORDS = {"村": "village", "社区": "village", "镇": "township", "乡": "township", "街道": "township",
+                "县": "county", "区": "county", "市": "prefecture", "州": "prefecture"}
+_KIND_BEFORE = re.compile(r"(?:\d+|[一两二三四五六七八九十百]+)[个家所]$|[各每该“]$")  # 4个联村党委 is a kind
+_ALIAS = re.compile(r"[(（](?:下文|以下)?简称[“\"]?([^”\")）]{1,12})[”\"]?[)）]")
+
+
+def org_key(name: str) -> str:
+    return "Organization:" + name
+
+
+class _OrgReader:
+    def __init__(self, view: TextView, lexicon: Lexicon, places: list[Found]) -> None:
+        self.view, self.lex = view, lexicon
+        self.place_ending = {p.end: p for p in places}
+        self.places = places
+        self.orgs: list[Found] = []
+
+    def _org_ending(self, pos: int) -> Found | None:
+        return next((o for o in reversed(self.orgs) if o.end == pos), None)
+
+    def _suffix_ok(self, start: int, end: int) -> bool:
+        """The suffix is not the inside of an ordinary word (布局, 网格)."""
+        token = self.view.token_at(start)
+        if token is None:
+            return False
+        inside_name = token[2] in _NAME_TAGS or not self.lex.is_common_word(self.view.text[token[0] : token[1]])
+        return (start in self.view.starts or inside_name) and (end in self.view.ends or inside_name)
+
+    def _material_start(self, pos: int) -> int:
+        """Walk left over name-like tokens that end at ``pos``."""
+        start = pos
+        for token_start, token_end, tag in reversed(self.view.tokens_between(max(0, pos - _MAX_NAME), pos)):
+            word = self.view.text[token_start:token_end]
+            if token_end != start or not is_han(word):
+                break
+            if not (tag in _NAME_TAGS or (len(word) >= 2 and not self.lex.is_common_word(word))):
+                break
+            start = token_start
+        if start < pos:
+            return start
+        token = self.view.token_at(pos)  # a LAC name token that covers the suffix too
+        return token[0] if token and token[2] in _NAME_TAGS and token[0] < pos else pos
+
+    def _anaphor(self, start: int, suffix_start: int) -> Found | None:
+        """``村党支部`` → the nearest village earlier in the paragraph."""
+        level = _LEVEL_WORDS.get(self.view.text[start:suffix_start])
+        if level is None:
+            return None
+        para_start, _ = self.view.paragraph_span(start)
+        earlier = [p for p in self.places if para_start <= p.start < start and p.level == level]
+        return max(earlier, key=lambda p: p.start) if earlier else None
+
+    def _add(self, start: int, end: int, name: str, cls: str, rule: str, *, place: Found | None = None,
+             part_of: Found | None = None, aliases: tuple[str, ...] = ()) -> None:
+        if self.lex.is_common_word(name) or len(name) < 3:
+            return
+        canonical, lex_cls = self.lex.organizations.get(name, (name, cls))
+        self.orgs.append(Found(start, end, lex_cls, org_key(canonical), canonical, rule,
+                               parent=place.key if place else None,
+                               part_of=part_of.key if part_of else None, aliases=aliases))
+
+    def _committee(self, place: Found, end: int) -> None:
+        """``那曲市委`` is the city's party committee; a region's is ``西藏自治区党委``."""
+        name = place.name + ("党委" if place.name.endswith("自治区") else "委")
+        self._add(place.start, end, name, "PartyOrganization", "committee", place=place,
+                  aliases=(self.view.text[place.start : end],))
+
+    def read(self) -> list[Found]:
+        text = self.view.text
+        for match in _PARTY_COMMITTEE.finditer(text):
+            place = self.place_ending.get(match.start())
+            if place and place.name.endswith(_COMMITTEE_PLACES) and not text.startswith("委员", match.start()):
+                self._committee(place, match.end())
+        for match in _SUFFIX_RE.finditer(text):
+            self._read_suffix(match.start(), match.end(), match.group(0))
+        self._lexicon_matches()
+        self.orgs.sort(key=lambda f: (f.start, -f.end))
+        return self.orgs
+
+    def _read_suffix(self, suffix_start: int, end: int, suffix: str) -> None:
+        if not self._suffix_ok(suffix_start, end):
+            return
+        cls = SUFFIXES[suffix]
+        place = self.place_ending.get(suffix_start)
+        if place is not None:
+            outer = self._org_ending(self._chain_start(place))
+            if outer is not None:  # 那曲市委党校 + 色尼区 + 分校
+                name = outer.name + self.view.text[outer.end : end]
+                self._add(outer.start, end, name, cls, "sub-organization", place=place, part_of=outer)
+                return
+            self._add(place.start, end, place.name + suffix, cls, "place+suffix", place=place,
+                      aliases=(self.view.text[self._chain_start(place) : end],))
+            return
+        outer = self._org_ending(suffix_start)
+        if outer is not None and outer.start < suffix_start:
+            self._add(outer.start, end, outer.name + suffix, cls, "sub-organization", part_of=outer)
+            return
+        start = self._material_start(suffix_start)
+        if start == suffix_start or _KIND_BEFORE.search(self.view.text[max(0, start - 4) : start]):
+            return
+        inner = [o for o in self.orgs if start < o.end <= suffix_start]
+        if inner:  # 杭州市委党校 + 党史党建 + 教研部
+            outer = max(inner, key=lambda o: (o.end, -o.start))
+            name = outer.name + self.view.text[outer.end : end]
+            self._add(outer.start, end, name, cls, "sub-organization", part_of=outer)
+            return
+        material = self.view.text[start:suffix_start]
+        target = self._anaphor(start, suffix_start)
+        if target is not None:
+            self._add(start, end, target.name + suffix, cls, "anaphora", place=target)
+            return
+        if material in _LEVEL_WORDS or (suffix == "网" and len(material) < 2):
+            return
+        outer = self._org_ending(start)
+        located = self._place_inside(start, end)
+        self._add(start, end, material + suffix, cls, "suffix", place=located, part_of=outer)
+
+    def _chain_start(self, place: Found) -> int:
+        start = place.start
+        while (previous := self.place_ending.get(start)) is not None:
+            start = previous.start
+        return start
+
+    def _place_inside(self, start: int, end: int) -> Found | None:
+        inside = [p for p in self.places if start <= p.start and p.end <= end and p.rule != "relative"]
+        return max(inside, key=lambda p: p.end) if inside else None
+
+    def _lexicon_matches(self) -> None:
+        text = self.view.text
+        for surface, (name, cls) in self.lex.organizations.items():
+            for match in re.finditer(re.escape(surface), text):
+                if match.start() in self.view.starts or text[match.start() - 1 : match.start()] in "“《(":
+                    self.orgs.append(Found(match.start(), match.end(), cls, org_key(name), name, "lexicon"))
+
+
+def find_organizations(view: TextView, lexicon: Lexicon, places: list[Found]) -> list[Found]:
+    """Every organisation mention in ``view``."""
+    return _OrgReader(view, lexicon, places).read()
+
+
+def find_aliases(view: TextView, founds: list[Found]) -> dict[str, str]:
+    """``X(以下简称“Y”)`` → ``{Y: key of X}`` for a mention X that ends at the bracket."""
+    aliases: dict[str, str] = {}
+    for match in _ALIAS.finditer(view.text):
+        before = [f for f in founds if f.end == match.start()]
+        if before:
+            aliases[match.group(1)] = max(before, key=lambda f: f.end - f.start).key
+    return aliases
+

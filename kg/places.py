@@ -1,0 +1,223 @@
+"""Find places: administrative chains, sub-county names by suffix, roads and sites, and 我区/该市.
+
+Rules, in the order they are tried at each token start:
+
+1. *Chains.* ``日喀则市白朗县巴扎乡`` is read left to right: each link is a gazetteer
+   division consistent with the link before it, or a township/village/community name
+   found by its suffix (乡 镇 街道 村 社区). Each link's parent is the link before it, and a
+   gazetteer division brings its own parents (巴宜区 › 林芝市 › 西藏自治区).
+2. *Short forms* of provinces and prefectures (西藏, 林芝) when they are a whole token.
+3. *Roads* (国道318) and *sites*: a LAC place token ending in a site suffix (江, 谷, 湖…).
+4. *Relative references*: 我区/全区/自治区 mean the article's home region when that is an
+   autonomous region; 该市/全市, 该县, 全镇, 全村… mean the nearest place of that level
+   earlier in the same paragraph. Otherwise they are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from kg.gazetteer import LEVELS, Division, Gazetteer
+from kg.lexicon import Lexicon
+from kg.view import HAN, Found, TextView
+
+__all__ = ["find_places", "home_province", "place_key"]
+
+_SUB_COUNTY = re.compile(rf"([{HAN}]{{1,5}}?)(社区|街道|乡|镇|村)")
+_SUB_LEVEL = {"社区": "village", "村": "village", "街道": "township", "乡": "township", "镇": "township"}
+_BAD_STEM_START = set("乡镇村县市区省街社")
+_NOT_STEMS = set("全各该本每此这一两驻进入到在回下城农山小大新老")
+_SITE_SUFFIX = ("桃花谷", "湿地公园", "公园", "景区", "江", "河", "湖", "谷", "山", "峰", "寺", "湿地", "大厦", "机场")
+_LOCATIVE_TAIL = re.compile(r"(?<=[谷江河湖])口$|(?<=[江河])段$|(?:沿线|上游|下游|沿岸|两岸|流域)$")
+_ROAD = re.compile(r"(国道|省道|县道)\s?(\d{2,4})")
+_RELATIVE = re.compile(r"(我区|全区|自治区|区党委|区委|全市|该市|我市|本市|全县|该县|我县|全镇|该镇|全乡|该乡|全村|该村)")
+_RELATIVE_LEVEL = {"市": "prefecture", "县": "county", "镇": "township", "乡": "township", "村": "village"}
+_NAME_TAGS = {"LOC", "ORG", "nz", "PER", "nr", "ns", "nt", "nw"}
+_SITE_GENERIC_START = ("国家", "世界", "全国", "城市")
+_ORG_FOLLOWERS = ("党", "委", "派出所", "司法所", "人民", "政府", "法院", "分校", "党校", "融媒体")
+
+
+def place_key(path: Iterable[str]) -> str:
+    return "Place:" + "/".join(path)
+
+
+def _division_found(division: Division, start: int, rule: str) -> Found:
+    parent = place_key(division.parent_path) if len(division.path) > 1 else None
+    return Found(
+        start, start + len(division.name), "Place", place_key(division.path), division.name, rule,
+        level=division.level, parent=parent,
+    )
+
+
+def _deeper(child: str, parent: str | None) -> bool:
+    return parent is None or LEVELS.index(child) > LEVELS.index(parent)
+
+
+class _ChainReader:
+    """Reads administrative chains starting at token starts."""
+
+    def __init__(self, view: TextView, gazetteer: Gazetteer, lexicon: Lexicon, home: str | None) -> None:
+        self.view, self.gaz, self.lex, self.home = view, gazetteer, lexicon, home
+
+    def _bounded(self, end: int) -> bool:
+        """A name may end here: at a token end, or where an organisation suffix follows."""
+        return end in self.view.ends or self.view.text.startswith(_ORG_FOLLOWERS, end)
+
+    def _division(self, pos: int, parent: Found | None) -> Found | None:
+        text = self.view.text
+        for length in range(min(self.gaz.max_len, len(text) - pos), 1, -1):
+            candidates = self.gaz.lookup(text[pos : pos + length])
+            if not candidates:
+                continue
+            if parent is not None:
+                candidates = [c for c in candidates if place_key(c.parent_path) == parent.key]
+            elif len(candidates) > 1 and self.home:
+                candidates = [c for c in candidates if c.path[0] == self.home] or candidates
+            if len(candidates) != 1:
+                return None  # ambiguous without context: bail out rather than guess
+            found = _division_found(candidates[0], pos, "gazetteer")
+            if length == 2 and parent is None and not self._bounded(found.end):
+                return None
+            return found
+        return None
+
+    def _short_form(self, pos: int) -> Found | None:
+        token = self.view.token_at(pos)
+        if token is None or token[0] != pos:
+            return None
+        for end in sorted({token[1], *(e for e in range(pos + 2, pos + 5))}, reverse=True):
+            candidates = self.gaz.lookup_short(self.view.text[pos:end])
+            longer = (self.view.text[pos : end + extra] for extra in (1, 2))
+            if any(self.lex.is_common_word(word) for word in longer):
+                continue
+            if len(candidates) == 1 and (end == token[1] or self._division(end, None)):
+                division = candidates[0]
+                found = _division_found(division, pos, "gazetteer-short")
+                return Found(pos, end, found.cls, found.key, found.name, found.rule, found.level, found.parent)
+        return None
+
+    def _sub_county(self, pos: int, parent: Found | None) -> Found | None:
+        match = _SUB_COUNTY.match(self.view.text, pos)
+        if not match:
+            return None
+        stem, suffix = match.groups()
+        name = match.group(0)
+        level = _SUB_LEVEL[suffix]
+        if stem[0] in _BAD_STEM_START or stem in _NOT_STEMS or not _deeper(level, parent and parent.level):
+            return None
+        if not self._bounded(match.end()) and not self._sub_county(match.end(), None):
+            return None
+        if parent is None and not self._standalone_ok(pos, match.end(), name, stem):
+            return None
+        key = f"{parent.key}/{name}" if parent else place_key([name])
+        return Found(pos, match.end(), "Place", key, name, "suffix", level=level, parent=parent and parent.key)
+
+    def _standalone_ok(self, start: int, end: int, name: str, stem: str) -> bool:
+        """Without a parent, a suffix name must be made of name-like tokens (not 加强城市社区)."""
+        token = self.view.token_at(start)
+        if token is None or token[0] != start or self.lex.is_common_word(name):
+            return False
+        if len(stem) < 2 and token[2] != "LOC":
+            return False
+        for token_start, token_end, tag in self.view.tokens_between(start, start + len(stem)):
+            if tag not in _NAME_TAGS and self.lex.is_common_word(self.view.text[token_start:token_end]):
+                return False
+        return True
+
+    def read(self, pos: int) -> list[Found]:
+        chain: list[Found] = []
+        while True:
+            parent = chain[-1] if chain else None
+            link = self._division(pos, parent)
+            if link is None and parent is None:
+                link = self._short_form(pos)
+            if link is None:
+                link = self._sub_county(pos, parent)
+            if link is None or (parent and not _deeper(link.level or "site", parent.level)):
+                return chain
+            chain.append(link)
+            pos = link.end
+
+
+def home_province(founds: Iterable[Found]) -> str | None:
+    """The province most mentioned (through any division in it); ties go to the first in name order."""
+    counts = Counter(f.key.removeprefix("Place:").split("/")[0] for f in founds if f.rule.startswith("gazetteer"))
+    if not counts:
+        return None
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[0][0]
+
+
+def _sites(view: TextView, taken: list[tuple[int, int]]) -> list[Found]:
+    found: list[Found] = []
+    for match in _ROAD.finditer(view.text):
+        name = match.group(1) + match.group(2)
+        found.append(Found(match.start(), match.end(), "Place", place_key([name]), name, "road", level="site"))
+    tokens = list(view.tokens)
+    for i, (start, end, tag) in enumerate(tokens):
+        if tag != "LOC" or any(s <= start < e for s, e in taken):
+            continue
+        first = start
+        if i > 0 and tokens[i - 1][2] == "LOC" and tokens[i - 1][1] == start and not any(
+            s <= tokens[i - 1][0] < e for s, e in taken
+        ):
+            first = tokens[i - 1][0]
+        name = view.text[first:end]
+        if name.endswith("谷口"):
+            name = name[:-2] if name[:-2].endswith("谷") else name[:-1]
+        name = _LOCATIVE_TAIL.sub("", name)
+        if len(name) >= 4 and name.endswith(_SITE_SUFFIX) and not name.startswith(_SITE_GENERIC_START):
+            found.append(Found(first, first + len(name), "Place", place_key([name]), name, "site", level="site"))
+    return found
+
+
+def _relative(view: TextView, places: list[Found], home: Division | None) -> list[Found]:
+    found: list[Found] = []
+    for match in _RELATIVE.finditer(view.text):
+        start = match.start()
+        if any(p.start <= start < p.end for p in places) or (start > 0 and view.text[start - 1] in "自"):
+            continue
+        word = match.group(1)
+        if word.startswith(("我区", "全区", "自治区", "区")):
+            if home is None or not home.name.endswith("自治区"):
+                continue
+            end = start + (len(word) - (2 if word.endswith("党委") else 1 if word.endswith("委") else 0))
+            found.append(Found(start, end, "Place", place_key(home.path), home.name, "relative", level="province"))
+            continue
+        level = _RELATIVE_LEVEL[word[-1]]
+        para_start, _ = view.paragraph_span(start)
+        earlier = [p for p in places if para_start <= p.start < start and p.level == level]
+        if earlier:
+            target = max(earlier, key=lambda p: p.start)
+            found.append(Found(start, match.end(), "Place", target.key, target.name, "relative", level=level,
+                               parent=target.parent))
+    return found
+
+
+def find_places(view: TextView, gazetteer: Gazetteer, lexicon: Lexicon) -> list[Found]:
+    """Every place mention in ``view``, with keys and parents."""
+    first_pass = _read_chains(view, gazetteer, lexicon, None)
+    home_name = home_province(first_pass)
+    places = _read_chains(view, gazetteer, lexicon, home_name) if home_name else first_pass
+    taken = [(p.start, p.end) for p in places]
+    places += [s for s in _sites(view, taken) if not any(a < s.end and s.start < b for a, b in taken)]
+    home = gazetteer.by_path.get((home_name,)) if home_name else None
+    places += _relative(view, places, home)
+    return sorted(places, key=lambda f: (f.start, -f.end))
+
+
+def _read_chains(view: TextView, gazetteer: Gazetteer, lexicon: Lexicon, home: str | None) -> list[Found]:
+    reader = _ChainReader(view, gazetteer, lexicon, home)
+    found: list[Found] = []
+    pos = 0
+    text = view.text
+    after_break = {i for i in range(1, len(text)) if not "\u4e00" <= text[i - 1] <= "\u9fff"}
+    for start in sorted(view.starts | after_break):
+        if start < pos:
+            continue
+        chain = reader.read(start)
+        if chain:
+            found.extend(chain)
+            pos = chain[-1].end
+    return found

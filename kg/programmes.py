@@ -1,0 +1,81 @@
+"""Find programmes, policies, models and slogans.
+
+A phrase in Chinese quotation marks is a programme when it is
+
+1. *numbered* — it opens with a Chinese numeral (五共五固, 双报到, 三会一课, 两个确立, 十四五);
+2. a *plus-model* — it joins parts with ``+`` (党建+综治中心+网格化管理);
+3. *named as one* — it ends in a programme word (枫桥经验, 千万工程), or the words right
+   after the closing quotation mark are one, possibly after a list of quoted items
+   (“双报到”工作, “红黑榜”和“积分超市”等做法, “点单式”调解模式);
+4. *adopted* — it directly follows a verb of adoption (推广“金穗惠民通”).
+
+Figures of speech in quotation marks (“有面”, “主心骨”, “城市病”) meet none of these.
+Phrases with 、 (a list quoted as one) and those starting with a digit (“5万+”) are skipped.
+National programmes in ``kg/lexicon/programmes.tsv`` are found unquoted too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.lexicon import Lexicon
+from kg.view import Found, TextView
+
+__all__ = ["find_programmes", "is_programme", "programme_key"]
+
+_QUOTED = re.compile(r"“([^“”\n]{2,24})”")
+_NUMBERED = re.compile(r"^[一二三四五六七八九十两双百千万]")
+_HEADS = (
+    "工作机制", "工作法", "工作", "活动", "行动", "工程", "做法", "模式", "机制", "制度", "计划", "战略",
+    "经验", "理念", "组合拳", "试点", "总要求", "措施", "方案", "品牌", "结对共建", "精神",
+)
+_HEAD_AFTER = re.compile(r"^(?:的|等)?[^\W\d_]{0,6}?(?:" + "|".join(_HEADS) + ")")
+_VERB_AFTER = ("参加", "参与", "开展", "举办", "组织", "获得", "作为", "成为", "加入", "进入", "结合")
+_LIST_GLUE = re.compile(r"^(?:“[^“”\n]{1,24}”|[、和与及])*")
+_ADOPTION_VERBS = ("推广", "实施", "推行", "开展", "落实", "打造", "创建", "运用")
+_NOT_PROGRAMME_END = ("委", "党委", "支部", "大党委", "大工委")
+
+
+def programme_key(name: str) -> str:
+    return "Programme:" + name
+
+
+def is_programme(phrase: str, before: str, after: str) -> str | None:
+    """The rule that makes ``phrase`` (quoted, with text ``before`` and ``after``) a programme, or None.
+
+    >>> is_programme("五共五固", "持续深化", "结对共建。")
+    'numbered'
+    >>> is_programme("有面", "不光要", ",还需")
+    """
+    if "、" in phrase or phrase[0].isdigit() or phrase.endswith(_NOT_PROGRAMME_END):
+        return None
+    if _NUMBERED.match(phrase):
+        return "numbered"
+    if "+" in phrase:
+        return "plus-model"
+    if phrase.endswith(_HEADS):
+        return "named"
+    rest = after[_LIST_GLUE.match(after).end() :]
+    if _HEAD_AFTER.match(rest) and not rest.startswith(_VERB_AFTER):
+        return "head-noun"
+    if before.endswith(_ADOPTION_VERBS):
+        return "adopted"
+    return None
+
+
+def find_programmes(view: TextView, lexicon: Lexicon) -> list[Found]:
+    text = view.text
+    found: list[Found] = []
+    for match in _QUOTED.finditer(text):
+        phrase = match.group(1).strip()
+        rule = is_programme(phrase, text[max(0, match.start() - 4) : match.start()], text[match.end() : match.end() + 40])
+        if rule:
+            name = lexicon.programmes.get(phrase, phrase)
+            found.append(Found(match.start(1), match.end(1), "Programme", programme_key(name), name, rule))
+    quoted = [(f.start, f.end) for f in found]
+    for surface, name in lexicon.programmes.items():
+        for match in re.finditer(re.escape(surface), text):
+            inside = any(a <= match.start() < b for a, b in quoted)
+            if not inside and match.start() in view.starts:
+                found.append(Found(match.start(), match.end(), "Programme", programme_key(name), name, "lexicon"))
+    return found

@@ -1,0 +1,120 @@
+"""The ``kg_recognizer`` spaCy component: places, organisations, programmes and people.
+
+It runs the rule modules in order (each sees what the ones before found), resolves
+overlaps, links ``(以下简称“…”)`` aliases, and marks every later occurrence of a name
+found once in the article. The result is a list of :class:`~kg.view.Found` on
+``doc._.kg_found``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.gazetteer import load_gazetteer
+from kg.lexicon import load_lexicon
+from kg.organizations import find_aliases, find_organizations
+from kg.people import find_people
+from kg.places import find_places
+from kg.programmes import find_programmes
+from kg.view import Found, TextView
+
+__all__ = ["Recognizer", "recognize", "view_of"]
+
+if not Doc.has_extension("kg_found"):
+    Doc.set_extension("kg_found", default=None)
+
+_PRIORITY = {"Organization": 0, "Place": 1, "Programme": 2, "Person": 3}
+_NESTABLE = {("Organization", "Place"), ("Organization", "Organization")}
+_MIN_REPEAT = 2
+
+
+def _family(found: Found) -> str:
+    return found.key.split(":", 1)[0]
+
+
+def _resolve_overlaps(founds: list[Found]) -> list[Found]:
+    """Longest first; a place or organisation may sit inside an organisation's name."""
+    ordered = sorted(founds, key=lambda f: (-(f.end - f.start), _PRIORITY[_family(f)], f.start, f.key))
+    kept: list[Found] = []
+    for found in ordered:
+        clash = False
+        for other in kept:
+            if found.start < other.end and other.start < found.end:
+                inside = other.start <= found.start and found.end <= other.end
+                if not (inside and (_family(other), _family(found)) in _NESTABLE) or (
+                    (other.start, other.end) == (found.start, found.end)
+                ):
+                    clash = True
+                    break
+        if not clash:
+            kept.append(found)
+    return sorted(kept, key=lambda f: (f.start, -f.end, f.key))
+
+
+def _repeats(view: TextView, kept: list[Found], aliases: dict[str, str]) -> list[Found]:
+    """Later (and earlier) occurrences of names already found in this article."""
+    by_key = {f.key: f for f in kept}
+    surfaces: dict[str, Found] = {}
+    for found in kept:
+        if found.rule != "relative" and found.rule != "anaphora":
+            surfaces.setdefault(view.text[found.start : found.end], found)
+            surfaces.setdefault(found.name, found)
+    for alias, key in aliases.items():
+        if key in by_key:
+            surfaces[alias] = by_key[key]
+    added: list[Found] = []
+    for surface in sorted(surfaces, key=lambda s: (-len(s), s)):
+        if len(surface) < _MIN_REPEAT:
+            continue
+        template = surfaces[surface]
+        for match in re.finditer(re.escape(surface), view.text):
+            if match.start() not in view.starts and view.text[match.start() - 1 : match.start()] not in "“《(、":
+                continue
+            added.append(
+                Found(match.start(), match.end(), template.cls, template.key, template.name, "repeat",
+                      level=template.level, parent=template.parent, part_of=template.part_of)
+            )
+    return added
+
+
+class Recognizer:
+    """Find every entity mention in a text view."""
+
+    def __init__(self) -> None:
+        self.gazetteer = load_gazetteer()
+        self.lexicon = load_lexicon()
+
+    def __call__(self, view: TextView) -> list[Found]:
+        places = find_places(view, self.gazetteer, self.lexicon)
+        orgs = find_organizations(view, self.lexicon, places)
+        programmes = find_programmes(view, self.lexicon)
+        people = find_people(view, self.lexicon, places + orgs + programmes)
+        founds = places + orgs + programmes + people
+        kept = _resolve_overlaps(founds)
+        aliases = find_aliases(view, kept)
+        return _resolve_overlaps(kept + _repeats(view, kept, aliases))
+
+
+def view_of(doc: Doc) -> TextView:
+    tokens = [(t.idx, t.idx + len(t.text), t.tag_) for t in doc]
+    sentence_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+    return TextView(doc.text, tokens, sentence_starts)
+
+
+@Language.factory("kg_recognizer", assigns=["doc._.kg_found"])
+def make_recognizer(nlp: Language, name: str):
+    recognizer = Recognizer()
+
+    def component(doc: Doc) -> Doc:
+        doc._.kg_found = recognizer(view_of(doc))
+        return doc
+
+    return component
+
+
+def recognize(doc: Doc) -> list[Found]:
+    """The mentions the pipeline found in ``doc``."""
+    return list(doc._.kg_found or [])

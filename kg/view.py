@@ -1,0 +1,86 @@
+"""A read-only view of a processed text that the rule modules share.
+
+:class:`TextView` holds the text, LAC's token boundaries and tags, and sentence and
+paragraph numbers by character; :class:`Found` is one recognised mention, with the
+entity it names.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+__all__ = ["HAN", "Found", "TextView", "is_han"]
+
+HAN = r"\u4e00-\u9fff"
+
+
+def is_han(text: str) -> bool:
+    return bool(text) and all("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One mention of an entity at ``text[start:end]``.
+
+    ``name`` is the entity's canonical name and ``key`` its content key;
+    ``parent`` is the key of the place (or organisation, for ``partOf``) it sits in.
+    """
+
+    start: int
+    end: int
+    cls: str
+    key: str
+    name: str
+    rule: str
+    level: str | None = None
+    parent: str | None = None
+    part_of: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class TextView:
+    text: str
+    tokens: Sequence[tuple[int, int, str]]  # (start, end, tag)
+    sentence_starts: Sequence[int]
+    paragraph_starts: Sequence[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.starts = {s for s, _, _ in self.tokens}
+        self.ends = {e for _, e, _ in self.tokens}
+        self._token_starts = [s for s, _, _ in self.tokens]
+        if not self.paragraph_starts:
+            self.paragraph_starts = [0] + [i + 1 for i, c in enumerate(self.text) if c == "\n"]
+
+    def token_at(self, pos: int) -> tuple[int, int, str] | None:
+        """The token that contains character ``pos``."""
+        i = bisect.bisect_right(self._token_starts, pos) - 1
+        if 0 <= i < len(self.tokens) and self.tokens[i][0] <= pos < self.tokens[i][1]:
+            return self.tokens[i]
+        return None
+
+    def tokens_between(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        i = bisect.bisect_left(self._token_starts, start)
+        out = []
+        while i < len(self.tokens) and self.tokens[i][1] <= end:
+            out.append(self.tokens[i])
+            i += 1
+        return out
+
+    def sentence_of(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.sentence_starts, pos) - 1)
+
+    def paragraph_of(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.paragraph_starts, pos) - 1)
+
+    def paragraph_span(self, pos: int) -> tuple[int, int]:
+        i = self.paragraph_of(pos)
+        end = self.paragraph_starts[i + 1] if i + 1 < len(self.paragraph_starts) else len(self.text)
+        return self.paragraph_starts[i], end
+
+    def sentence_span(self, pos: int) -> tuple[int, int]:
+        i = self.sentence_of(pos)
+        end = self.sentence_starts[i + 1] if i + 1 < len(self.sentence_starts) else len(self.text)
+        return self.sentence_starts[i], end
