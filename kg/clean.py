@@ -157,16 +157,14 @@ def join_broken_lines(text: str) -> str:
     '嘎朗村地处国道318旁和世界最大桃花谷——波堆桃花谷谷口。'
     """
     paragraphs: list[str] = []
-    previous = ""
     for line in (line.strip() for line in text.split("\n")):
         if not line:
             continue
         joins = _continues_title if len(paragraphs) == 1 else _continues
-        if paragraphs and joins(previous, line):
+        if paragraphs and joins(paragraphs[-1], line):
             paragraphs[-1] += line
         else:
             paragraphs.append(line)
-        previous = line
     return "\n".join(paragraphs)
 
 

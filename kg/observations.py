@@ -23,7 +23,7 @@ _UNITS = "个百分点|人次|场次|万元|亿元|名|个|人|场|起|元|亩|�
 _QUANTITY = re.compile(rf"(?<![\d.第])(\d+(?:\.\d+)?)(万|亿)?(余|多)?({_UNITS})(以上|左右)?")
 _MULTIPLIER = {"万": Decimal(10_000), "亿": Decimal(100_000_000), None: Decimal(1)}
 _PHRASE_BREAK = re.compile(r"[,，。;；:：、()（）“”《》\s]")
-_STRIP_BEFORE = re.compile(r"^(?:共|累计|共计|全年|其中|已|已经|先后|目前|今年|去年)+|(?:达到|达|为|到|超过|突破|约|近|共|累计|共计)+$")
+_STRIP_BEFORE = re.compile(r"^(?:\d{4}年(?:\d{1,2}月)?(?:底|初|末|以来)?|共|累计|共计|全年|其中|已|已经|先后|目前|今年|去年)+|(?:达到|达|为|到|超过|突破|约|近|共|累计|共计)+$")
 _RELATIVE_START = re.compile(r"^(?:全区|全市|全县|全镇|全乡|全村|我区|该市|该县|该村)")
 _NOUN_AFTER = re.compile(r"^[\u4e00-\u9fff]{1,12}?(?=[,，。;；、的中里在进获被参与和及]|$)")
 _YEAR_END = re.compile(r"截至(\d{4})年底")
@@ -48,7 +48,8 @@ def parse_quantity(number: str, multiplier: str | None, unit: str) -> tuple[Deci
 def _period(view: TextView, pos: int, published: str | None) -> str | None:
     sentence_start, _ = view.sentence_span(pos)
     paragraph_start, _ = view.paragraph_span(pos)
-    for window in (view.text[sentence_start:pos], view.text[paragraph_start:pos]):
+    title = view.text[: view.text.find("\n")] if "\n" in view.text else ""
+    for window in (view.text[sentence_start:pos], view.text[paragraph_start:pos], title):
         if match := list(_YEAR_END.finditer(window)):
             return f"{match[-1].group(1)}-12-31"
         if match := list(_YEAR.finditer(window)):
@@ -87,6 +88,8 @@ def find_observations(view: TextView, founds: list[Found], published: str | None
         candidates = [s for s in subjects if sentence_start <= s.start and s.end <= match.start()] or [
             s for s in subjects if paragraph_start <= s.start and s.end <= match.start()
         ]
+        if not candidates:  # the article's own region, when it names one
+            candidates = [s for s in subjects if s.level == "province"][:1]
         if not candidates:
             continue
         subject = max(candidates, key=lambda s: (s.end, -s.start))

@@ -153,6 +153,11 @@ class _OrgReader:
             self._add(outer.start, end, outer.name + suffix, cls, "sub-organization", part_of=outer)
             return
         start = self._material_start(suffix_start)
+        if start == suffix_start and suffix in ("村委会", "居委会"):  # 村委会主任 → that village's committee
+            target = self._anaphor(suffix_start, suffix_start + 1)
+            if target is not None:
+                self._add(suffix_start, end, target.name + suffix, cls, "anaphora", place=target)
+            return
         if start == suffix_start or _KIND_BEFORE.search(self.view.text[max(0, start - 4) : start]):
             return
         inner = [o for o in self.orgs if start < o.end <= suffix_start]

@@ -1,0 +1,30 @@
+"""The one conftest: a session-wide build of the seed corpus, shared by every test that needs it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.ontology import load_vocabulary
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def vocab():
+    return load_vocabulary()
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    result = build([SEEDS], out)
+    return result, out
+
+
+@pytest.fixture(scope="session")
+def seed_graph(seed_build):
+    return seed_build[0].graph

@@ -1,0 +1,91 @@
+"""The CLI: exit codes and one-line errors for bad input; the rest of the corpus still builds."""
+
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+from tests.conftest import ROOT, SEEDS
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def test_build_skips_bad_files_and_builds_the_rest(runner, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEEDS / "004_72962b98874534b5.txt", corpus)
+    (corpus / "empty.txt").write_text("", encoding="utf-8")
+    (corpus / "binary.txt").write_bytes(b"\x00\x01\x02binary")
+    (corpus / "latin.txt").write_bytes("café crème brûlée".encode("latin-1"))
+    result = runner.invoke(cli, ["build", str(corpus), str(tmp_path / "missing.txt"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("kg: skipped")]
+    assert len(errors) == 4
+    assert any("empty.txt: file is empty" in e for e in errors)
+    assert any("binary.txt: looks binary" in e for e in errors)
+    assert any("latin.txt: not UTF-8, GB18030 or Big5" in e for e in errors)
+    assert any("missing.txt: no such file" in e for e in errors)
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["documents"] == ["004_72962b98874534b5"]
+
+
+def test_build_reads_gb18030(runner, tmp_path):
+    text = (SEEDS / "004_72962b98874534b5.txt").read_text(encoding="utf-8")
+    (tmp_path / "gbk.txt").write_bytes(text.encode("gb18030"))
+    result = runner.invoke(cli, ["build", str(tmp_path / "gbk.txt"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "八八战略" in (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8")
+
+
+def test_build_with_nothing_usable_fails(runner, tmp_path):
+    result = runner.invoke(cli, ["build", str(tmp_path / "nothing"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+
+
+def test_query_table_json_csv(runner, seed_build):
+    _, out = seed_build
+    query = 'SELECT ?name WHERE { ?p a kg:Programme ; rdfs:label ?name FILTER(?name = "五共五固"@zh) }'
+    table = runner.invoke(cli, ["query", str(out / "graph.ttl"), query])
+    assert table.exit_code == 0 and "五共五固" in table.output
+    as_json = runner.invoke(cli, ["query", str(out / "graph.ttl"), query, "--format", "json"])
+    assert json.loads(as_json.output) == [{"name": "五共五固"}]
+    as_csv = runner.invoke(cli, ["query", str(out / "graph.ttl"), query, "--format", "csv"])
+    assert as_csv.output.splitlines() == ["name", "五共五固"]
+
+
+@pytest.mark.parametrize("query", ["SELECT ?x WHERE { ?x ", "not sparql at all"])
+def test_query_syntax_error_is_one_line(runner, seed_build, query):
+    _, out = seed_build
+    result = runner.invoke(cli, ["query", str(out / "graph.ttl"), query])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("kg: error: SPARQL query does not parse") and result.stderr.count("\n") == 1
+
+
+def test_query_corrupt_graph_is_one_line(runner, tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<a> <b> .", encoding="utf-8")
+    result = runner.invoke(cli, ["query", str(bad), "SELECT * WHERE { ?s ?p ?o }"])
+    assert result.exit_code == 1 and "not valid Turtle" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_stats_and_eval(runner, seed_build):
+    _, out = seed_build
+    stats = runner.invoke(cli, ["stats", str(out / "graph.ttl"), "--json"])
+    figures = json.loads(stats.output)
+    assert figures["nodes"] > 100 and figures["most_connected"][0]["label"] == "西藏自治区"
+    result = runner.invoke(cli, ["eval", str(out / "graph.ttl"), str(ROOT / "tests" / "gold"), "--json"])
+    scores = json.loads(result.output)
+    assert set(scores["entities"]) == {"Place", "Organization", "Programme", "Person"}
+    for cls, score in scores["entities"].items():
+        assert score["precision"] >= 0.7 and score["recall"] >= 0.6, (cls, score)
+
+
+@pytest.mark.parametrize("command", ["build", "query", "stats", "eval"])
+def test_commands_have_help_and_are_documented(command):
+    assert cli.commands[command].help
+    assert f"kg {command}" in (ROOT / "README.md").read_text(encoding="utf-8")

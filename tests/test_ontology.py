@@ -1,0 +1,40 @@
+from pathlib import Path
+
+import pytest
+
+from kg.errors import OntologyError
+from kg.ontology import CLASSES, PROPERTIES, load_vocabulary
+
+
+def test_code_and_ontology_agree(vocab):
+    assert vocab.defined_terms() == set(CLASSES) | set(PROPERTIES)
+
+
+def test_every_term_has_zh_and_en_labels(vocab):
+    for name in CLASSES + PROPERTIES:
+        assert vocab.label(vocab[name], "zh") != name
+        assert vocab.label(vocab[name], "en")
+
+
+def test_unknown_term_raises(vocab):
+    with pytest.raises(AttributeError):
+        vocab.Persn  # noqa: B018
+
+
+def test_seed_graph_uses_only_ontology_terms(seed_graph, vocab):
+    ns = str(vocab.namespace)
+    used = {str(t).removeprefix(ns) for triple in seed_graph for t in triple if str(t).startswith(ns)}
+    assert used <= vocab.defined_terms()
+
+
+@pytest.mark.parametrize("content, message", [
+    ("this is not turtle", "not valid Turtle"),
+    ("@prefix kg: <https://example.org/kg/ontology#> .\nkg:Place a <http://www.w3.org/2002/07/owl#Class> .",
+     "preferredNamespaceUri"),
+])
+def test_malformed_ontology_gives_one_line(tmp_path: Path, content, message):
+    path = tmp_path / "bad.ttl"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(OntologyError, match=message) as info:
+        load_vocabulary(path)
+    assert "\n" not in str(info.value) and str(path) in str(info.value)
