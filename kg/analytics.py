@@ -14,9 +14,7 @@ _EDGE_PROPERTIES = ("locatedIn", "partOf", "carriesOut")
 
 def to_networkx(graph: Graph, vocab: Vocabulary) -> nx.MultiDiGraph:
     """Entity-level projection: places, organisations, programmes, people; edges are relations."""
-    entity_classes = {vocab[c] for c in ("Place", "Organization", "PartyOrganization", "GovernmentBody",
-                                         "Enterprise", "SocialOrganization", "School", "MediaOutlet",
-                                         "MilitaryUnit", "Programme", "Person")}
+    entity_classes = {vocab[c] for c in vocab.subclasses("Entity")}
     g = nx.MultiDiGraph()
     for node, cls in graph.subject_objects(RDF.type):
         if cls in entity_classes:

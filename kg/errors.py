@@ -15,7 +15,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["GraphError", "InputError", "KGError", "OntologyError", "QueryError"]
+__all__ = ["GraphError", "InputError", "KGError", "OntologyError", "QueryError", "first_line"]
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of a library's error message, or its type when it has none."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 class KGError(Exception):

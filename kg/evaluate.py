@@ -20,8 +20,6 @@ from kg.ontology import load_vocabulary
 
 __all__ = ["evaluate", "format_scores"]
 
-_ORG_CLASSES = {"Organization", "PartyOrganization", "GovernmentBody", "Enterprise", "SocialOrganization",
-                "School", "MediaOutlet", "MilitaryUnit"}
 _CLASSES = ("Place", "Organization", "Programme", "Person")
 
 _ENTITIES = """
@@ -82,6 +80,7 @@ def evaluate(graph: Graph, gold: Path | str) -> dict:
     """Per-class entity scores and per-predicate relation scores, as nested dicts."""
     vocab = load_vocabulary()
     ns = {"kg": vocab.namespace, "skos": SKOS, "rdfs": RDFS}
+    organization_classes = vocab.subclasses("Organization")
     entity_totals: dict = {}
     relation_totals: dict = {}
     for path in _gold_files(Path(gold)):
@@ -97,7 +96,7 @@ def evaluate(graph: Graph, gold: Path | str) -> dict:
         predicted: dict[str, dict[URIRef, set[str]]] = {c: {} for c in _CLASSES}
         for row in graph.query(_ENTITIES, initNs=ns, initBindings=bindings):
             local = str(row.cls).removeprefix(str(vocab.namespace))
-            family = "Organization" if local in _ORG_CLASSES else local
+            family = "Organization" if local in organization_classes else local
             if family in predicted:
                 names = predicted[family].setdefault(row.e, {str(row.name)})
                 if row.alt is not None:

@@ -19,7 +19,7 @@ from kg.meta import extract_meta
 from kg.model import Article, Entity, Extraction, Mention, Relation, Sentence
 from kg.nlp import make_nlp
 from kg.observations import find_observations
-from kg.organizations import SUFFIXES, org_key
+from kg.organizations import outlet_entity
 from kg.people import person_key
 from kg.read import read_raw
 from kg.recognize import recognize, view_of
@@ -82,11 +82,8 @@ def _entities(founds: list[Found], article: Article) -> dict[str, Entity]:
     for name in meta.authors + meta.editors:
         entities.setdefault(person_key(name), Entity(person_key(name), "Person", name))
     if meta.outlet:
-        canonical, cls = lexicon.organizations.get(meta.outlet, (meta.outlet, None))
-        if cls is None:
-            cls = next((c for s, c in sorted(SUFFIXES.items(), key=lambda i: -len(i[0])) if canonical.endswith(s)),
-                       "MediaOutlet")
-        entities.setdefault(org_key(canonical), Entity(org_key(canonical), cls, canonical))
+        outlet = outlet_entity(meta.outlet, lexicon)
+        entities.setdefault(outlet.key, outlet)
     return entities
 
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
 from kg.iris import Minter
+from kg.lexicon import load_lexicon
 from kg.model import Corpus, Extraction
 from kg.ontology import Vocabulary
+from kg.organizations import outlet_entity
 
 __all__ = ["build_graph", "graph_for"]
 
@@ -33,8 +35,7 @@ def _entities(graph: Graph, corpus: Corpus, vocab: Vocabulary, mint: Minter) -> 
         if entity.level:
             graph.add((node, vocab.placeLevel, Literal(entity.level)))
         if entity.parent and entity.parent in corpus.entities:
-            predicate = vocab.locatedIn
-            graph.add((node, predicate, mint.entity(entity.parent)))
+            graph.add((node, vocab.locatedIn, mint.entity(entity.parent)))
 
 
 def _document(graph: Graph, x: Extraction, corpus: Corpus, vocab: Vocabulary, mint: Minter) -> URIRef:
@@ -51,10 +52,7 @@ def _document(graph: Graph, x: Extraction, corpus: Corpus, vocab: Vocabulary, mi
     if meta.date:
         graph.add((doc, vocab.datePublished, Literal(meta.date, datatype=XSD.date)))
     if meta.outlet:
-        outlet = next((k for k, e in corpus.entities.items() if k.startswith("Organization:") and
-                       (e.name == meta.outlet or meta.outlet in e.aliases)), None)
-        if outlet:
-            graph.add((doc, vocab.publishedBy, mint.entity(outlet)))
+        graph.add((doc, vocab.publishedBy, mint.entity(outlet_entity(meta.outlet, load_lexicon()).key)))
     for name in meta.authors:
         graph.add((doc, vocab.writtenBy, mint.entity("Person:" + name)))
     for name in meta.editors:

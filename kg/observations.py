@@ -4,7 +4,8 @@
 noun phrase before the number (``村集体经济收入达400万元``), or the noun after the unit
 when nothing names it before (``全区47.04万名党员``), joined to a verb before it
 (``排查整顿240个软弱涣散基层党组织``). The subject is the nearest place or
-organisation before the number in the sentence, else in the paragraph. The period is
+organisation before the number in the sentence, else in the paragraph, else the
+article's home region (:func:`kg.places.home_province`). The period is
 ``截至2024年底`` → 2024-12-31, else the nearest ``2023年`` before it in the sentence or
 paragraph, else (for 今年, 目前, 一年来) the year the article was published.
 """
@@ -15,6 +16,7 @@ import re
 from decimal import Decimal
 
 from kg.model import Observation
+from kg.places import home_province, place_key
 from kg.view import Found, TextView
 
 __all__ = ["find_observations", "parse_quantity"]
@@ -76,7 +78,8 @@ def _measure(view: TextView, start: int, end: int) -> tuple[str, str]:
 
 
 def find_observations(view: TextView, founds: list[Found], published: str | None) -> list[Observation]:
-    subjects = [f for f in founds if f.cls != "Person" and f.cls != "Programme"]
+    subjects = [f for f in founds if f.key.startswith(("Place:", "Organization:"))]
+    home = home_province(founds)
     observations: list[Observation] = []
     for match in _QUANTITY.finditer(view.text):
         number, multiplier, approx, unit, tail = match.groups()
@@ -88,14 +91,15 @@ def find_observations(view: TextView, founds: list[Found], published: str | None
         candidates = [s for s in subjects if sentence_start <= s.start and s.end <= match.start()] or [
             s for s in subjects if paragraph_start <= s.start and s.end <= match.start()
         ]
-        if not candidates:  # the article's own region, when it names one
-            candidates = [s for s in subjects if s.level == "province"][:1]
-        if not candidates:
+        if candidates:
+            subject = max(candidates, key=lambda s: (s.end, -s.start)).key
+        elif home:  # the article's own region
+            subject = place_key([home])
+        else:
             continue
-        subject = max(candidates, key=lambda s: (s.end, -s.start))
         value, unit = parse_quantity(number, multiplier, unit)
         observations.append(
-            Observation(subject.key, measure, value, unit, _period(view, match.start(), published),
+            Observation(subject, measure, value, unit, _period(view, match.start(), published),
                         bool(approx or tail), view.sentence_of(match.start()), "number-unit")
         )
     return observations

@@ -15,7 +15,7 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import NamespaceManager
 
-from kg.errors import OntologyError
+from kg.errors import OntologyError, first_line
 
 __all__ = [
     "CLASSES",
@@ -102,6 +102,13 @@ class Vocabulary:
             if str(s).startswith(str(self.namespace))
         }
 
+    def subclasses(self, name: str) -> frozenset[str]:
+        """Local names of ``name`` and every class under it, as the ontology file says."""
+        return frozenset(
+            str(c).removeprefix(str(self.namespace))
+            for c in self.graph.transitive_subjects(RDFS.subClassOf, self[name])
+        )
+
     def bind(self, manager: NamespaceManager) -> None:
         """Bind the ontology's own prefix and the prefixes it declares."""
         for prefix, namespace in self.graph.namespaces():
@@ -119,6 +126,5 @@ def load_vocabulary(path: Path = DEFAULT_ONTOLOGY) -> Vocabulary:
     try:
         graph.parse(path, format="turtle")
     except Exception as error:  # rdflib raises many parser-specific types
-        message = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise OntologyError(f"{path}: not valid Turtle ({message}); fix the file or restore it") from None
+        raise OntologyError(f"{path}: not valid Turtle ({first_line(error)}); fix the file or restore it") from None
     return Vocabulary(graph, path)

@@ -23,9 +23,10 @@ from __future__ import annotations
 import re
 
 from kg.lexicon import Lexicon
+from kg.model import Entity
 from kg.view import Found, TextView, is_han
 
-__all__ = ["SUFFIXES", "find_aliases", "find_organizations", "org_key"]
+__all__ = ["SUFFIXES", "find_aliases", "find_organizations", "org_key", "outlet_entity"]
 
 # fmt: off
 #: Suffix → ontology class, longest suffixes first when matching.
@@ -57,12 +58,22 @@ _NAME_TAGS = {"ORG", "nz", "LOC", "PER", "nw", "nt", "ns", "nr", "j"}
 _MAX_NAME = 14
 _LEVEL_WORDS = {"村": "village", "社区": "village", "镇": "township", "乡": "township", "街道": "township",
                 "县": "county", "区": "county", "市": "prefecture", "州": "prefecture"}
+_COMMITTEE_LEVEL = {"村委会": "村", "居委会": "社区"}
 _KIND_BEFORE = re.compile(r"(?:\d+|[一两二三四五六七八九十百]+)[个家所]$|[各每该“]$")  # 4个联村党委 is a kind
 _ALIAS = re.compile(r"[(（](?:下文|以下)?简称[“\"]?([^”\")）]{1,12})[”\"]?[)）]")
 
 
 def org_key(name: str) -> str:
     return "Organization:" + name
+
+
+def outlet_entity(outlet: str, lexicon: Lexicon) -> Entity:
+    """The organisation a byline or dateline names as the publisher (a media outlet unless its suffix says otherwise)."""
+    canonical, cls = lexicon.organizations.get(outlet, (outlet, None))
+    if cls is None:
+        suffix = next((s for s in sorted(SUFFIXES, key=len, reverse=True) if canonical.endswith(s)), None)
+        cls = SUFFIXES[suffix] if suffix else "MediaOutlet"
+    return Entity(org_key(canonical), cls, canonical)
 
 
 class _OrgReader:
@@ -98,9 +109,9 @@ class _OrgReader:
         token = self.view.token_at(pos)  # a LAC name token that covers the suffix too
         return token[0] if token and token[2] in _NAME_TAGS and token[0] < pos else pos
 
-    def _anaphor(self, start: int, suffix_start: int) -> Found | None:
-        """``村党支部`` → the nearest village earlier in the paragraph."""
-        level = _LEVEL_WORDS.get(self.view.text[start:suffix_start])
+    def _anaphor(self, level_word: str, start: int) -> Found | None:
+        """``村`` in ``村党支部`` at ``start`` → the nearest village earlier in the paragraph."""
+        level = _LEVEL_WORDS.get(level_word)
         if level is None:
             return None
         para_start, _ = self.view.paragraph_span(start)
@@ -126,7 +137,7 @@ class _OrgReader:
         text = self.view.text
         for match in _PARTY_COMMITTEE.finditer(text):
             place = self.place_ending.get(match.start())
-            if place and place.name.endswith(_COMMITTEE_PLACES) and not text.startswith("委员", match.start()):
+            if place and place.name.endswith(_COMMITTEE_PLACES):
                 self._committee(place, match.end())
         for match in _SUFFIX_RE.finditer(text):
             self._read_suffix(match.start(), match.end(), match.group(0))
@@ -153,8 +164,8 @@ class _OrgReader:
             self._add(outer.start, end, outer.name + suffix, cls, "sub-organization", part_of=outer)
             return
         start = self._material_start(suffix_start)
-        if start == suffix_start and suffix in ("村委会", "居委会"):  # 村委会主任 → that village's committee
-            target = self._anaphor(suffix_start, suffix_start + 1)
+        if start == suffix_start and suffix in _COMMITTEE_LEVEL:  # 村委会主任 → that village's committee
+            target = self._anaphor(_COMMITTEE_LEVEL[suffix], suffix_start)
             if target is not None:
                 self._add(suffix_start, end, target.name + suffix, cls, "anaphora", place=target)
             return
@@ -167,7 +178,7 @@ class _OrgReader:
             self._add(outer.start, end, name, cls, "sub-organization", part_of=outer)
             return
         material = self.view.text[start:suffix_start]
-        target = self._anaphor(start, suffix_start)
+        target = self._anaphor(material, start)
         if target is not None:
             self._add(start, end, target.name + suffix, cls, "anaphora", place=target)
             return

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg.errors import GraphError, QueryError
+from kg.errors import GraphError, QueryError, first_line
 
 __all__ = ["format_rows", "load_graph", "run_query"]
 
@@ -22,8 +22,7 @@ def load_graph(path: Path | str) -> Graph:
     try:
         graph.parse(path, format="turtle")
     except Exception as error:  # rdflib raises parser-specific types
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise GraphError(f"{path}: not valid Turtle ({first}); rebuild it with `kg build`") from None
+        raise GraphError(f"{path}: not valid Turtle ({first_line(error)}); rebuild it with `kg build`") from None
     return graph
 
 
@@ -43,8 +42,7 @@ def run_query(graph: Graph, query: str) -> tuple[list[str], list[dict[str, str |
     try:
         result = graph.query(text)
     except Exception as error:  # pyparsing/rdflib errors
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise QueryError(f"SPARQL query does not parse or run: {first}") from None
+        raise QueryError(f"SPARQL query does not parse or run: {first_line(error)}") from None
     if result.type == "ASK":
         return ["ask"], [{"ask": str(bool(result.askAnswer)).lower()}]
     if result.type != "SELECT":

@@ -28,8 +28,6 @@ _TRIGGERS = re.compile(
 _MAX_TRIGGER_GAP = 14
 _CLAUSE_BREAK = re.compile(r"[。；;!?！？]")
 _SUBSIDIARY = re.compile(r"^(?:的)?(?:全资|控股)?(?:子公司|下属单位|下属)$")
-_DOERS = {"Place", "PartyOrganization", "GovernmentBody", "Enterprise", "SocialOrganization", "School",
-          "MediaOutlet", "MilitaryUnit"}
 
 
 def _is_org(found: Found) -> bool:
@@ -73,7 +71,7 @@ def find_positions(view: TextView, founds: list[Found], lexicon: Lexicon) -> lis
 
 def find_carries_out(view: TextView, founds: list[Found]) -> list[Relation]:
     text = view.text
-    doers = [f for f in founds if f.cls in _DOERS]
+    doers = [f for f in founds if f.key.startswith(("Place:", "Organization:"))]
     relations: list[Relation] = []
     for programme in (f for f in founds if f.cls == "Programme"):
         sentence_start, _ = view.sentence_span(programme.start)

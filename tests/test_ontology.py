@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from rdflib import RDFS
 
 from kg.errors import OntologyError
 from kg.ontology import CLASSES, PROPERTIES, load_vocabulary
@@ -10,10 +11,18 @@ def test_code_and_ontology_agree(vocab):
     assert vocab.defined_terms() == set(CLASSES) | set(PROPERTIES)
 
 
-def test_every_term_has_zh_and_en_labels(vocab):
-    for name in CLASSES + PROPERTIES:
-        assert vocab.label(vocab[name], "zh") != name
-        assert vocab.label(vocab[name], "en")
+@pytest.mark.parametrize("name", CLASSES + PROPERTIES)
+def test_every_term_has_zh_and_en_labels_and_comments(vocab, name):
+    for predicate in (RDFS.label, RDFS.comment):
+        languages = {value.language for value in vocab.graph.objects(vocab[name], predicate)}
+        assert {"zh", "en"} <= languages, (name, predicate)
+
+
+def test_subclasses_follow_the_ontology(vocab):
+    organizations = vocab.subclasses("Organization")
+    assert {"Organization", "School", "MediaOutlet", "PartyOrganization"} <= organizations
+    assert "Place" not in organizations
+    assert {"Place", "Person", "Programme", "School"} <= vocab.subclasses("Entity")
 
 
 def test_unknown_term_raises(vocab):
