@@ -39,7 +39,7 @@ _T2S = OpenCC("t2s")
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _SYLLABLE = rf"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?[aeiouü{_TONED}]*[{_TONED}][aeiouü{_TONED}]*(?:ng|n|r)?"
 _PINYIN_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff])\((?:{_SYLLABLE})\)")
-_MOJIBAKE = re.compile(r"[?？\ufffd]{2,}|\ufffd")
+_MOJIBAKE = re.compile(r"[?？\ufffd](?:\s*[?？\ufffd])+|\ufffd")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
 _BRACKETS = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
 

@@ -107,12 +107,14 @@ class _ChainReader:
         level = _SUB_LEVEL[suffix]
         if stem[0] in _BAD_STEM_START or stem in _NOT_STEMS or not _deeper(level, parent and parent.level):
             return None
-        if not self._bounded(match.end()) and not self._sub_county(match.end(), None):
-            return None
         if parent is None and not self._standalone_ok(pos, match.end(), name, stem):
             return None
         key = f"{parent.key}/{name}" if parent else place_key([name])
-        return Found(pos, match.end(), "Place", key, name, "suffix", level=level, parent=parent and parent.key)
+        found = Found(pos, match.end(), "Place", key, name, "suffix", level=level, parent=parent and parent.key)
+        # It may end here only at a name boundary or where the chain goes on (古乡 + 嘎朗村).
+        if not self._bounded(found.end) and not self._sub_county(found.end, found):
+            return None
+        return found
 
     def _standalone_ok(self, start: int, end: int, name: str, stem: str) -> bool:
         """Without a parent, a suffix name must be made of name-like tokens (not 加强城市社区)."""

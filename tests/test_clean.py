@@ -31,6 +31,7 @@ def test_strip_pinyin_glosses(text, expected):
     ("西藏自治区党委统战部版权所有????藏ICP备18000039号-1????", "西藏自治区党委统战部版权所有 藏ICP备18000039号-1 "),
     ("乱码\ufffd\ufffd文字", "乱码 文字"),
     ("你好吗?", "你好吗?"),
+    ("所有? ??藏ICP", "所有 藏ICP"),
 ])
 def test_drop_mojibake(text, expected):
     assert drop_mojibake(text) == expected

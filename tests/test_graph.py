@@ -37,7 +37,7 @@ def test_figures_of_speech_are_not_programmes(seed_graph, phrase):
 
 @pytest.mark.parametrize("child, ancestor", [
     ("尼池社区", "巴宜区"), ("尼池社区", "林芝市"), ("尼池社区", "西藏自治区"),
-    ("巴扎乡", "白朗县"), ("白朗县", "日喀则市"), ("拉玉乡", "琼结县"), ("琼结县", "山南市"),
+    ("巴扎乡", "白朗县"), ("嘎朗村", "古乡"), ("古乡", "波密县"), ("色贡村", "百巴镇"), ("白朗县", "日喀则市"), ("拉玉乡", "琼结县"), ("琼结县", "山南市"),
 ])
 def test_place_hierarchy(seed_graph, child, ancestor):
     assert ask(seed_graph, f'?c rdfs:label "{child}"@zh ; kg:locatedIn+ ?a . ?a rdfs:label "{ancestor}"@zh .')
