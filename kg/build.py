@@ -1,36 +1,48 @@
 """Build a knowledge graph from files: map (extract each file) → reduce (merge) → write.
 
-Outputs go to a temporary folder first and are moved into place only when every file
-is written, so a failed build never leaves a half-written ``out/``. A bad input file
-is reported and skipped; the rest of the corpus is still built.
+A build is incremental and idempotent. Each article's extraction is remembered
+(:mod:`kg.cache`), so building again extracts only new or changed files; the merge
+and the graphs are then recomputed for the whole corpus (cheap), and the store
+(:mod:`kg.store`) rewrites only the named graphs whose triples changed. The inputs
+name the whole corpus: an article that is no longer among them leaves the graph.
+
+Files go to a temporary folder first and are moved into place only when every one is
+written, so a failed build never leaves a half-written ``out/``. A bad input file is
+reported and skipped; the rest of the corpus is still built. One build at a time may
+write to an ``out/`` folder (a lock file guards it).
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
-import logging
 import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import RDF, Graph
 
-from kg.errors import InputError
-from kg.extract import extract_file
-from kg.graph import build_graph
+from kg.cache import ExtractionCache
+from kg.errors import InputError, KGError
+from kg.export import write_exports
+from kg.extract import doc_id_for, extract_file
+from kg.graph import named_graphs
 from kg.iris import DEFAULT_BASE, Minter
 from kg.merge import merge
 from kg.model import Corpus, Extraction
 from kg.ontology import DEFAULT_ONTOLOGY, load_vocabulary
 from kg.read import find_inputs
+from kg.store import Changes, store_path, sync
 
 __all__ = ["BuildResult", "build", "build_corpus"]
 
-log = logging.getLogger("kg")
+STATE_DIR = ".kg"
 
 
 @dataclass
@@ -39,33 +51,66 @@ class BuildResult:
     graph: Graph
     report: dict
     errors: list[str] = field(default_factory=list)
+    changes: Changes = field(default_factory=Changes)
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def build_corpus(
-    inputs: Iterable[Path | str], progress: Callable[[Path], None] | None = None
-) -> tuple[Corpus, list[str]]:
-    """Extract every input file and merge; returns the corpus and one line per bad input."""
-    extractions: list[Extraction] = []
+    inputs: Iterable[Path | str],
+    progress: Callable[[Path], None] | None = None,
+    cache: ExtractionCache | None = None,
+) -> tuple[Corpus, list[str], list[str]]:
+    """Extract (or recall) every input file and merge.
+
+    Returns the corpus, one line per bad input, and the ids of the articles that were
+    extracted afresh (``progress`` is called for exactly those).
+    """
+    extractions: dict[str, Extraction] = {}
+    sources: dict[str, Path] = {}
     errors: list[str] = []
+    extracted: list[str] = []
     for item in find_inputs(inputs):
         if isinstance(item, InputError):
             errors.append(str(item))
             continue
-        if progress:
-            progress(item)
-        try:
-            extractions.append(extract_file(item))
-        except InputError as error:
-            errors.append(str(error))
-    return merge(extractions, warnings=errors), errors
+        doc_id = doc_id_for(item)
+        if doc_id in sources:
+            errors.append(str(InputError(item, f"has the same article id ({doc_id}) as {sources[doc_id]}",
+                                         "rename one of the two files")))
+            continue
+        sources[doc_id] = item
+        digest = _sha256(item) if cache else None
+        extraction = cache.get(doc_id, digest) if cache and digest else None
+        if extraction is None:
+            if progress:
+                progress(item)
+            try:
+                extraction = extract_file(item)
+            except InputError as error:
+                errors.append(str(error))
+                continue
+            extracted.append(doc_id)
+            if cache:
+                cache.put(extraction)
+        extractions[doc_id] = extraction
+    return merge(extractions.values(), warnings=errors), errors, extracted
 
 
-def _report(corpus: Corpus, graph: Graph, vocab) -> dict:
+def _report(corpus: Corpus, graph: Graph, vocab, extracted: list[str], changes: Changes) -> dict:
     classes = Counter(e.cls for e in corpus.entities.values())
     relations = Counter(r.predicate for x in corpus.extractions for r in x.relations)
     relations["holdsPosition"] = sum(len(x.positions) for x in corpus.extractions)
     return {
         "documents": [x.article.doc_id for x in corpus.extractions],
+        "extracted": extracted,
+        "store": {"added": len(changes.added), "replaced": len(changes.replaced),
+                  "removed": len(changes.removed), "unchanged": changes.unchanged},
         "triples": len(graph),
         "entities": dict(sorted(classes.items())),
         "relations": dict(sorted(relations.items())),
@@ -76,6 +121,19 @@ def _report(corpus: Corpus, graph: Graph, vocab) -> dict:
     }
 
 
+@contextmanager
+def _exclusive(out: Path) -> Iterator[None]:
+    """Hold ``out/.kg/lock`` for the whole build; a second build fails at once."""
+    state = out / STATE_DIR
+    state.mkdir(parents=True, exist_ok=True)
+    with (state / "lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise KGError(f"{out}: another kg build is writing to this folder; wait for it to finish") from None
+        yield
+
+
 def build(
     inputs: Iterable[Path | str],
     out_dir: Path | str = "out",
@@ -84,21 +142,27 @@ def build(
     ontology: Path = DEFAULT_ONTOLOGY,
     progress: Callable[[Path], None] | None = None,
 ) -> BuildResult:
-    """Build ``graph.ttl``, ``ontology.ttl`` and ``report.json`` in ``out_dir``."""
+    """Build or update the store and the exports in ``out_dir`` from ``inputs``."""
     vocab = load_vocabulary(Path(ontology))
     mint = Minter(base)
-    corpus, errors = build_corpus(inputs, progress)
-    graph = build_graph(corpus, vocab, mint)
-    report = _report(corpus, graph, vocab)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out))
-    try:
-        (staging / "graph.ttl").write_bytes(graph.serialize(format="longturtle", encoding="utf-8"))
-        shutil.copyfile(vocab.path, staging / "ontology.ttl")
-        (staging / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        for produced in sorted(staging.iterdir()):
-            os.replace(produced, out / produced.name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(corpus, graph, report, errors)
+    with _exclusive(out):
+        cache = ExtractionCache(out / STATE_DIR / "extractions")
+        corpus, errors, extracted = build_corpus(inputs, progress, cache)
+        if not corpus.extractions:
+            raise KGError(f"no article could be read from the inputs; {out} is left as it was")
+        graphs, graph = named_graphs(corpus, vocab, mint)
+        changes = sync(store_path(out), graphs)
+        report = _report(corpus, graph, vocab, extracted, changes)
+        staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out))
+        try:
+            write_exports(graphs, graph, vocab, mint, staging)
+            shutil.copyfile(vocab.path, staging / "ontology.ttl")
+            (staging / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n",
+                                                 encoding="utf-8")
+            for produced in sorted(staging.iterdir()):
+                os.replace(produced, out / produced.name)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        cache.keep_only({x.article.doc_id for x in corpus.extractions})
+    return BuildResult(corpus, graph, report, errors, changes)

@@ -26,9 +26,18 @@ from kg.recognize import recognize, view_of
 from kg.relations import find_carries_out, find_positions, find_subsidiaries
 from kg.view import Found
 
-__all__ = ["clean_article", "extract", "extract_file"]
+__all__ = ["clean_article", "doc_id_for", "extract", "extract_file"]
 
-_SAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
+_NOT_ID = re.compile(r"[^\w.-]+")
+
+
+def doc_id_for(path: Path) -> str:
+    """The article's id: its file name without extension, letters (any script), digits, ``_.-``.
+
+    >>> doc_id_for(Path("news/林芝 新闻.txt"))
+    '林芝-新闻'
+    """
+    return _NOT_ID.sub("-", Path(path).stem).strip("-.") or "document"
 
 
 def clean_article(path: Path) -> Article:
@@ -40,8 +49,7 @@ def clean_article(path: Path) -> Article:
         raise InputError(path, "no article text left after removing boilerplate", "check that it is a news article")
     script = detect_script(raw.text)
     aligned = original if script == "traditional" and len(original) == len(text) and original != text else None
-    doc_id = _SAFE_ID.sub("-", path.stem).strip("-") or "document"
-    return Article(doc_id, path.name, text, extract_meta(raw.text), raw.sha256, raw.encoding, script, aligned)
+    return Article(doc_id_for(path), path.name, text, extract_meta(raw.text), raw.sha256, raw.encoding, script, aligned)
 
 
 def _sentences(doc) -> tuple[Sentence, ...]:

@@ -12,20 +12,23 @@ from __future__ import annotations
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
 from kg.iris import Minter
+from kg.store import canonical_ntriples
 from kg.lexicon import load_lexicon
 from kg.model import Corpus, Extraction
 from kg.ontology import Vocabulary
 from kg.organizations import outlet_entity
 
-__all__ = ["build_graph", "graph_for"]
+__all__ = ["graph_for", "named_graphs", "ntriples"]
 
 
 def _zh(text: str) -> Literal:
     return Literal(text, lang="zh")
 
 
-def _entities(graph: Graph, corpus: Corpus, vocab: Vocabulary, mint: Minter) -> None:
-    for entity in corpus.entities.values():
+def _entities(graph: Graph, x: Extraction, corpus: Corpus, vocab: Vocabulary, mint: Minter) -> None:
+    """The merged description of each entity the article names (class, labels, parent)."""
+    for key in sorted({e.key for e in x.entities}):
+        entity = corpus.entities[key]
         node = mint.entity(entity.key)
         graph.add((node, RDF.type, vocab[entity.cls]))
         graph.add((node, RDFS.label, _zh(entity.name)))
@@ -137,20 +140,34 @@ def _statements(graph: Graph, x: Extraction, doc: URIRef, vocab: Vocabulary, min
 
 
 def graph_for(x: Extraction, corpus: Corpus, vocab: Vocabulary, mint: Minter) -> Graph:
-    """The triples one article contributes (documents, text, mentions, statements)."""
+    """The triples one article contributes: its document, text, mentions and statements,
+    and the merged description of every entity it names.
+
+    This is the article's named graph in the store; the union of all of them is the
+    whole graph, so removing an article removes what only it said.
+    """
     graph = Graph()
+    _entities(graph, x, corpus, vocab, mint)
     doc = _document(graph, x, corpus, vocab, mint)
     _text(graph, x, doc, vocab, mint)
     _statements(graph, x, doc, vocab, mint)
     return graph
 
 
-def build_graph(corpus: Corpus, vocab: Vocabulary, mint: Minter) -> Graph:
-    """The whole knowledge graph of a corpus."""
-    graph = Graph()
-    vocab.bind(graph.namespace_manager)
-    graph.bind("kgr", mint.ns)
-    _entities(graph, corpus, vocab, mint)
+def ntriples(graph: Graph) -> bytes:
+    """The graph as canonical (sorted, UTF-8) N-Triples."""
+    return canonical_ntriples(graph.serialize(format="nt", encoding="utf-8"))
+
+
+def named_graphs(corpus: Corpus, vocab: Vocabulary, mint: Minter) -> tuple[dict[str, bytes], Graph]:
+    """The store's named graphs (document IRI → N-Triples, plus the ontology's own graph)
+    and the whole graph without the ontology."""
+    union = Graph()
+    vocab.bind(union.namespace_manager)
+    union.bind("kgr", mint.ns)
+    graphs = {str(vocab.iri): ntriples(vocab.graph)}
     for extraction in corpus.extractions:
-        graph += graph_for(extraction, corpus, vocab, mint)
-    return graph
+        graph = graph_for(extraction, corpus, vocab, mint)
+        graphs[str(mint.document(extraction.article.doc_id))] = ntriples(graph)
+        union += graph
+    return dict(sorted(graphs.items())), union

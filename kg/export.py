@@ -1,0 +1,88 @@
+"""Write the graph in the usual RDF formats, byte-identical for the same input.
+
+=================  ==========================================================
+``graph.ttl``      the whole graph (Turtle, grouped by subject)
+``graph.nt``       the whole graph, one sorted triple per line (N-Triples)
+``graph.nq``       every named graph: one per article, one for the ontology
+``graph.trig``     the same named graphs as TriG
+``graph.jsonld``   the whole graph as JSON-LD, compacted with ``context.jsonld``
+``context.jsonld`` a JSON-LD context generated from the ontology
+=================  ==========================================================
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import OWL, RDF, Graph
+
+from kg.iris import Minter
+from kg.ontology import Vocabulary
+
+__all__ = ["EXPORTS", "jsonld_context", "nquads", "write_exports"]
+
+EXPORTS = ("graph.ttl", "graph.nt", "graph.nq", "graph.trig", "graph.jsonld", "context.jsonld")
+
+
+def jsonld_context(vocab: Vocabulary, mint: Minter) -> dict:
+    """Prefixes, plus one short term per ontology class and property.
+
+    Object properties are typed ``@id`` so their values compact to plain IRIs; datatype
+    properties keep their values' own datatypes and languages.
+    """
+    context: dict[str, object] = {**vocab.prefixes, "kgr": str(mint.ns)}
+    for name in sorted(vocab.defined_terms()):
+        term = vocab.namespace[name]
+        if (term, RDF.type, OWL.ObjectProperty) in vocab.graph:
+            context[name] = {"@id": f"{vocab.prefix}:{name}", "@type": "@id"}
+        else:
+            context[name] = f"{vocab.prefix}:{name}"
+    return {"@context": context}
+
+
+def nquads(graphs: Mapping[str, bytes]) -> bytes:
+    """N-Quads of the named graphs given as canonical N-Triples, sorted by graph then triple."""
+    lines = []
+    for iri in sorted(graphs):
+        suffix = f" <{iri}> .\n".encode()
+        lines.extend(line[: -len(b" .")] + suffix for line in graphs[iri].splitlines())
+    return b"".join(lines)
+
+
+def _triples(graphs: Mapping[str, bytes], without: str) -> bytes:
+    lines = sorted({line for iri, data in graphs.items() if iri != without for line in data.splitlines()})
+    return b"".join(line + b"\n" for line in lines)
+
+
+def _ordered(value: object) -> object:
+    """JSON with every array sorted, so that set-valued properties print in one order."""
+    if isinstance(value, dict):
+        return {key: _ordered(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return sorted((_ordered(item) for item in value), key=lambda item: json.dumps(item, sort_keys=True))
+    return value
+
+
+def write_exports(graphs: Mapping[str, bytes], graph: Graph, vocab: Vocabulary, mint: Minter, folder: Path) -> None:
+    """Write every file of :data:`EXPORTS` into ``folder``.
+
+    ``graphs`` are the store's named graphs (IRI → canonical N-Triples); ``graph`` is the
+    whole graph without the ontology.
+    """
+    folder = Path(folder)
+    (folder / "graph.ttl").write_bytes(graph.serialize(format="longturtle", encoding="utf-8"))
+    (folder / "graph.nt").write_bytes(_triples(graphs, without=str(vocab.iri)))
+    quads = nquads(graphs)
+    (folder / "graph.nq").write_bytes(quads)
+    prefixes = {**vocab.prefixes, "kgr": str(mint.ns)}
+    ox.serialize(ox.parse(quads, format=ox.RdfFormat.N_QUADS), folder / "graph.trig",
+                 format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    context = jsonld_context(vocab, mint)
+    (folder / "context.jsonld").write_text(json.dumps(context, ensure_ascii=False, indent=2) + "\n",
+                                           encoding="utf-8")
+    document = _ordered(json.loads(graph.serialize(format="json-ld", context=context["@context"])))
+    (folder / "graph.jsonld").write_text(json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n",
+                                         encoding="utf-8")

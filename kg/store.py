@@ -1,0 +1,133 @@
+"""The embedded store: a persistent Oxigraph database in ``out/store``.
+
+The store holds one named graph per article (named by the article's document IRI) and
+one for the ontology (named by the ``owl:Ontology`` IRI). Queries see the union of all
+graphs as their default graph.
+
+Writes never touch the live store. :func:`sync` checkpoints it into a sibling folder
+(hard links, so it is cheap), applies the changes there, and swaps the folders with two
+renames. A failed sync leaves the store exactly as it was, and a reader that opened the
+old store (``kg serve``) keeps a consistent snapshot until it opens the store again.
+
+A digest of each graph's canonical N-Triples is kept in ``store.json`` beside the store,
+so a build rewrites only the graphs whose triples changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import StoreError, first_line
+
+__all__ = ["Changes", "STORE_DIR", "canonical_ntriples", "open_store", "store_path", "sync"]
+
+STORE_DIR = "store"
+_MANIFEST = "store.json"
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What :func:`sync` did, by graph IRI."""
+
+    added: tuple[str, ...] = ()
+    replaced: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    unchanged: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.replaced or self.removed)
+
+
+def store_path(out_dir: Path | str) -> Path:
+    return Path(out_dir) / STORE_DIR
+
+
+def canonical_ntriples(ntriples: bytes) -> bytes:
+    """Sorted, de-duplicated N-Triples lines: the same triples always give the same bytes."""
+    lines = sorted({line for line in ntriples.splitlines() if line.strip()})
+    return b"".join(line + b"\n" for line in lines)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def open_store(path: Path | str, *, read_only: bool = True) -> ox.Store:
+    """Open the store at ``path``; a one-line :class:`StoreError` when that is not possible."""
+    path = Path(path)
+    if not (path / "CURRENT").is_file():
+        raise StoreError(f"{path}: no kg store here; run `kg build` first or pass --out to the folder kg built")
+    try:
+        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+    except OSError as error:
+        reason = first_line(error)
+        if "lock" in reason.lower():
+            raise StoreError(f"{path}: the store is held by another process ({reason}); "
+                             "stop that process and try again") from None
+        raise StoreError(f"{path}: the store cannot be opened ({reason}); rebuild it with `kg build`") from None
+
+
+def _read_manifest(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def sync(path: Path | str, graphs: Mapping[str, bytes]) -> Changes:
+    """Make the store at ``path`` hold exactly ``graphs`` (IRI → canonical N-Triples).
+
+    Graphs whose digest matches the last sync are left alone; graphs not in ``graphs``
+    are dropped. Atomic: on any error the store is left as it was.
+    """
+    path = Path(path)
+    manifest_path = path.parent / _MANIFEST
+    exists = (path / "CURRENT").is_file()
+    known = _read_manifest(manifest_path) if exists else {}
+    digests = {iri: _digest(data) for iri, data in graphs.items()}
+    if exists:
+        current = open_store(path, read_only=False)
+        present = {g.value for g in current.named_graphs()}
+    else:
+        current, present = None, set()
+    added = tuple(sorted(iri for iri in graphs if iri not in present))
+    replaced = tuple(sorted(iri for iri in graphs if iri in present and known.get(iri) != digests[iri]))
+    removed = tuple(sorted(present - set(graphs)))
+    changes = Changes(added, replaced, removed, len(graphs) - len(added) - len(replaced))
+    if not changes and exists:
+        return changes
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".kg-store-", dir=path.parent))
+    staging.rmdir()  # backup() wants to create the folder itself
+    try:
+        if current is not None:
+            current.backup(str(staging))
+            del current
+        store = ox.Store(str(staging))
+        for iri in removed + replaced:
+            store.remove_graph(ox.NamedNode(iri))
+        for iri in added + replaced:
+            store.load(graphs[iri], format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iri))
+        store.flush()
+        del store
+        retired = path.with_name(f".{path.name}-old")
+        shutil.rmtree(retired, ignore_errors=True)
+        if exists:
+            os.replace(path, retired)
+        os.replace(staging, path)
+        shutil.rmtree(retired, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    manifest_path.write_text(json.dumps(dict(sorted(digests.items())), indent=1) + "\n", encoding="utf-8")
+    return changes
