@@ -6,8 +6,9 @@ and the graphs are then recomputed for the whole corpus (cheap), and the store
 (:mod:`kg.store`) rewrites only the named graphs whose triples changed. The inputs
 name the whole corpus: an article that is no longer among them leaves the graph.
 
-Files go to a temporary folder first and are moved into place only when every one is
-written, so a failed build never leaves a half-written ``out/``. A bad input file is
+Files go to a temporary folder first; the store is synced (atomically) once they are all
+written, and they are moved into place after it, so a failed build leaves ``out/`` and
+the store as they were. A bad input file is
 reported and skipped; the rest of the corpus is still built. One build at a time may
 write to an ``out/`` folder (a lock file guards it).
 """
@@ -152,12 +153,12 @@ def build(
         if not corpus.extractions:
             raise KGError(f"no article could be read from the inputs; {out} is left as it was")
         graphs, graph = named_graphs(corpus, vocab, mint)
-        changes = sync(store_path(out), graphs)
-        report = _report(corpus, graph, vocab, extracted, changes)
         staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out))
         try:
             write_exports(graphs, graph, vocab, mint, staging)
             shutil.copyfile(vocab.path, staging / "ontology.ttl")
+            changes = sync(store_path(out), graphs)
+            report = _report(corpus, graph, vocab, extracted, changes)
             (staging / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n",
                                                  encoding="utf-8")
             for produced in sorted(staging.iterdir()):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
 import click
 
-from kg.errors import KGError
+from kg.errors import KGError, QueryError
 
 DEFAULT_OUT = Path("out")
 
@@ -65,24 +66,51 @@ def build(inputs: tuple[Path, ...], out_dir: Path, base: str | None, ontology: P
 
 
 @cli.command()
-@click.argument("graph", type=click.Path(path_type=Path))
-@click.argument("query")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
-def query(graph: Path, query: str, fmt: str) -> None:
-    """Run a SPARQL query (text or .rq file) against a graph file.
+@click.argument("query", required=False)
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A named query's parameter, bound as an RDF term (repeatable).")
+@click.option("-o", "--out", "out_dir", default=DEFAULT_OUT, type=click.Path(path_type=Path), show_default=True,
+              help="Folder kg built; the query runs against its store.")
+@click.option("--graph", "graph_file", type=click.Path(path_type=Path), default=None,
+              help="Query this Turtle file in memory (rdflib) instead of the store.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table",
+              show_default=True)
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
+def query(query: str | None, params: tuple[str, ...], out_dir: Path, graph_file: Path | None, fmt: str,
+          list_queries: bool) -> None:
+    """Run a named query, a .rq file or SPARQL text against the store.
 
-    Example:
+    Examples:
 
     \b
-        kg query out/graph.ttl 'SELECT ?s WHERE { ?s a kg:Place } LIMIT 5'
+        kg query --list
+        kg query programme-places --param programme=双报到
+        kg query 'SELECT ?name WHERE { ?p a kg:Programme ; rdfs:label ?name }'
     """
+    from kg.named import list_named, load_named, parse_params
     from kg.query import format_rows, load_graph, run_query
+    from kg.store import open_store, store_path
 
     try:
-        columns, rows = run_query(load_graph(graph), query)
+        if list_queries or not query:
+            for named in list_named():
+                args = " ".join(f"--param {p.name}=…" for p in named.params)
+                click.echo(f"{named.name} {args}".rstrip() + f"\n    {named.title}")
+            return
+        given = parse_params(params)
+        if re.fullmatch(r"[\w-]+", query) and not Path(query).is_file():
+            named = load_named(query)
+            text, bindings = named.text, named.values(given)
+        elif given:
+            raise QueryError("--param works with named queries (they declare their parameters); "
+                             "see kg query --list")
+        else:
+            text, bindings = query, {}
+        source = load_graph(graph_file) if graph_file else open_store(store_path(out_dir))
+        answer = run_query(source, text, bindings)
     except KGError as error:
         _fail(error)
-    click.echo(format_rows(columns, rows, fmt))
+    click.echo(answer.turtle.rstrip("\n") if answer.turtle is not None else format_rows(answer.columns, answer.rows, fmt))
 
 
 @cli.command()
@@ -126,3 +154,39 @@ def evaluate(graph: Path, gold: Path, as_json: bool) -> None:
     except KGError as error:
         _fail(error)
     click.echo(json.dumps(scores, ensure_ascii=False, indent=2) if as_json else format_scores(scores))
+
+
+@cli.command()
+@click.option("-o", "--out", "out_dir", default=DEFAULT_OUT, type=click.Path(path_type=Path), show_default=True,
+              help="Folder kg built; its store is served.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", default=7878, show_default=True, help="Port to listen on (0: any free port).")
+@click.option("--timeout", default=30.0, show_default=True, help="Seconds a query may run before it is stopped.")
+def serve(out_dir: Path, host: str, port: int, timeout: float) -> None:
+    """Serve the store as a read-only SPARQL 1.1 endpoint, with a query page at /.
+
+    Example:
+
+    \b
+        kg serve --port 7878
+        curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 3' localhost:7878/sparql
+    """
+    from kg.serve import make_server
+    from kg.store import store_path
+
+    try:
+        server = make_server(store_path(out_dir), host, port, timeout=timeout)
+    except KGError as error:
+        _fail(error)
+    except OSError as error:
+        _fail(KGError(f"cannot listen on {host}:{port} ({error.strerror}); choose another --port"))
+    bound_host, bound_port = server.server_address[:2]
+    click.echo(f"serving {store_path(out_dir)} at http://{bound_host}:{bound_port}/sparql "
+               f"(query page http://{bound_host}:{bound_port}/); Ctrl-C stops", err=False)
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

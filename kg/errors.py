@@ -16,13 +16,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["GraphError", "InputError", "KGError", "OntologyError", "QueryError", "StoreError", "first_line"]
+__all__ = ["GraphError", "InputError", "KGError", "OntologyError", "QueryError", "StoreError", "first_line", "short_message"]
 
 
 def first_line(error: BaseException) -> str:
     """The first line of a library's error message, or its type when it has none."""
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
+
+
+def short_message(error: BaseException, limit: int = 160) -> str:
+    """:func:`first_line`, cut to ``limit`` characters (parsers list every token they expected)."""
+    line = first_line(error)
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 class KGError(Exception):

@@ -21,6 +21,7 @@ from rdflib import OWL, RDF, Graph
 
 from kg.iris import Minter
 from kg.ontology import Vocabulary
+from kg.store import merge_ntriples
 
 __all__ = ["EXPORTS", "jsonld_context", "nquads", "write_exports"]
 
@@ -52,11 +53,6 @@ def nquads(graphs: Mapping[str, bytes]) -> bytes:
     return b"".join(lines)
 
 
-def _triples(graphs: Mapping[str, bytes], without: str) -> bytes:
-    lines = sorted({line for iri, data in graphs.items() if iri != without for line in data.splitlines()})
-    return b"".join(line + b"\n" for line in lines)
-
-
 def _ordered(value: object) -> object:
     """JSON with every array sorted, so that set-valued properties print in one order."""
     if isinstance(value, dict):
@@ -74,7 +70,7 @@ def write_exports(graphs: Mapping[str, bytes], graph: Graph, vocab: Vocabulary, 
     """
     folder = Path(folder)
     (folder / "graph.ttl").write_bytes(graph.serialize(format="longturtle", encoding="utf-8"))
-    (folder / "graph.nt").write_bytes(_triples(graphs, without=str(vocab.iri)))
+    (folder / "graph.nt").write_bytes(merge_ntriples(data for iri, data in graphs.items() if iri != str(vocab.iri)))
     quads = nquads(graphs)
     (folder / "graph.nq").write_bytes(quads)
     prefixes = {**vocab.prefixes, "kgr": str(mint.ns)}

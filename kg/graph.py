@@ -9,16 +9,24 @@ rule, so the provenance of every statement is queryable in SPARQL.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
 from kg.iris import Minter
-from kg.store import canonical_ntriples
+from kg.store import merge_ntriples
 from kg.lexicon import load_lexicon
 from kg.model import Corpus, Extraction
 from kg.ontology import Vocabulary
 from kg.organizations import outlet_entity
 
 __all__ = ["graph_for", "named_graphs", "ntriples"]
+
+
+def _decimal(value: Decimal) -> Literal:
+    """An ``xsd:decimal`` in its canonical form (``650.0``, ``1.49``), as Turtle writes it back."""
+    text = format(value.normalize(), "f")
+    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
 
 
 def _zh(text: str) -> Literal:
@@ -131,7 +139,7 @@ def _statements(graph: Graph, x: Extraction, doc: URIRef, vocab: Vocabulary, min
         graph.add((node, vocab.measure, measure))
         graph.add((measure, RDF.type, vocab.Measure))
         graph.add((measure, RDFS.label, _zh(ob.measure)))
-        graph.add((node, vocab.value, Literal(ob.value, datatype=XSD.decimal)))
+        graph.add((node, vocab.value, _decimal(ob.value)))
         graph.add((node, vocab.unit, _zh(ob.unit)))
         if ob.period:
             graph.add((node, vocab.period, Literal(ob.period)))
@@ -156,7 +164,7 @@ def graph_for(x: Extraction, corpus: Corpus, vocab: Vocabulary, mint: Minter) ->
 
 def ntriples(graph: Graph) -> bytes:
     """The graph as canonical (sorted, UTF-8) N-Triples."""
-    return canonical_ntriples(graph.serialize(format="nt", encoding="utf-8"))
+    return merge_ntriples([graph.serialize(format="nt", encoding="utf-8")])
 
 
 def named_graphs(corpus: Corpus, vocab: Vocabulary, mint: Minter) -> tuple[dict[str, bytes], Graph]:

@@ -1,17 +1,38 @@
-"""Load a graph file and run SPARQL over it; results as plain rows."""
+"""Run SPARQL over the embedded store (the default) or over a graph file; results as rows.
+
+Queries against the store see the merged graph as their default graph (each triple
+once; ``GRAPH ?g`` reaches the per-article graphs), and the prefixes the ontology declares (``kg:``, ``rdfs:``, ``skos:`` …) are bound.
+Parameters are bound to variables as RDF terms (:mod:`kg.named`), never pasted in.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+import pyoxigraph as ox
+from rdflib import XSD, Graph, Literal, URIRef
 
-from kg.errors import GraphError, QueryError, first_line
+from kg.errors import GraphError, QueryError, first_line, short_message
+from kg.ontology import load_vocabulary
 
-__all__ = ["format_rows", "load_graph", "run_query"]
+__all__ = ["FORMATS", "Answer", "format_rows", "load_graph", "run_query"]
+
+FORMATS = ("table", "json", "csv", "tsv")
+Bindings = Mapping[str, tuple[str, str]]
+
+
+@dataclass
+class Answer:
+    """A query's answer: a table (SELECT, ASK) or a graph as Turtle (CONSTRUCT, DESCRIBE)."""
+
+    columns: list[str] = field(default_factory=list)
+    rows: list[dict[str, str | None]] = field(default_factory=list)
+    turtle: str | None = None
 
 
 def load_graph(path: Path | str) -> Graph:
@@ -36,31 +57,75 @@ def _read_query(query: str) -> str:
     return query
 
 
-def run_query(graph: Graph, query: str) -> tuple[list[str], list[dict[str, str | None]]]:
-    """Run a SELECT (or ASK) query given as text or a ``.rq`` file; returns (columns, rows)."""
-    text = _read_query(query)
+def _ox_term(kind: str, value: str) -> ox.NamedNode | ox.Literal:
+    if kind == "zh":
+        return ox.Literal(value, language="zh")
+    if kind == "integer":
+        return ox.Literal(value, datatype=ox.NamedNode(str(XSD.integer)))
+    if kind == "iri":
+        return ox.NamedNode(value)
+    return ox.Literal(value)
+
+
+def _rdflib_term(kind: str, value: str) -> URIRef | Literal:
+    if kind == "zh":
+        return Literal(value, lang="zh")
+    if kind == "integer":
+        return Literal(int(value))
+    if kind == "iri":
+        return URIRef(value)
+    return Literal(value)
+
+
+def _query_store(store: ox.Store, text: str, bindings: Bindings) -> Answer:
     try:
-        result = graph.query(text)
+        result = store.query(text, prefixes=load_vocabulary().prefixes,
+                             substitutions={ox.Variable(k): _ox_term(*v) for k, v in bindings.items()})
+    except (SyntaxError, ValueError, OSError) as error:
+        raise QueryError(f"SPARQL query does not parse or run: {short_message(error)}") from None
+    if isinstance(result, bool):
+        return Answer(["ask"], [{"ask": str(result).lower()}])
+    if isinstance(result, ox.QuerySolutions):
+        columns = [v.value for v in result.variables]
+        rows = [{c: (None if row[c] is None else row[c].value) for c in columns} for row in result]
+        return Answer(columns, rows)
+    data = ox.serialize(result, format=ox.RdfFormat.TURTLE, prefixes=load_vocabulary().prefixes)
+    return Answer(turtle=data.decode("utf-8"))
+
+
+def _query_graph(graph: Graph, text: str, bindings: Bindings) -> Answer:
+    try:
+        result = graph.query(text, initBindings={k: _rdflib_term(*v) for k, v in bindings.items()})
     except Exception as error:  # pyparsing/rdflib errors
         raise QueryError(f"SPARQL query does not parse or run: {first_line(error)}") from None
     if result.type == "ASK":
-        return ["ask"], [{"ask": str(bool(result.askAnswer)).lower()}]
+        return Answer(["ask"], [{"ask": str(bool(result.askAnswer)).lower()}])
     if result.type != "SELECT":
-        raise QueryError("only SELECT and ASK queries print as tables; use a SELECT query")
+        return Answer(turtle=result.graph.serialize(format="turtle"))
     columns = [str(v) for v in result.vars]
-    rows = []
-    for row in result:
-        rows.append({c: (None if row[c] is None else str(row[c])) for c in columns})
-    return columns, rows
+    return Answer(columns, [{c: (None if row[c] is None else str(row[c])) for c in columns} for row in result])
+
+
+def run_query(source: Graph | ox.Store, query: str, bindings: Bindings | None = None) -> Answer:
+    """Run a query given as text or a ``.rq`` file against the store or an rdflib graph.
+
+    ``bindings`` maps variable names to ``(kind, value)`` pairs (see :mod:`kg.named`).
+    SELECT and ASK fill ``columns`` and ``rows``; CONSTRUCT and DESCRIBE fill ``turtle``.
+    """
+    text = _read_query(query)
+    if isinstance(source, ox.Store):
+        return _query_store(source, text, bindings or {})
+    return _query_graph(source, text, bindings or {})
 
 
 def format_rows(columns: list[str], rows: list[dict[str, str | None]], fmt: str = "table") -> str:
     """Render rows as an aligned table, JSON or CSV."""
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2)
-    if fmt == "csv":
+    if fmt in ("csv", "tsv"):
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n",
+                                delimiter="," if fmt == "csv" else "\t")
         writer.writeheader()
         writer.writerows(rows)
         return buffer.getvalue().rstrip("\n")

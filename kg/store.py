@@ -1,8 +1,10 @@
 """The embedded store: a persistent Oxigraph database in ``out/store``.
 
 The store holds one named graph per article (named by the article's document IRI) and
-one for the ontology (named by the ``owl:Ontology`` IRI). Queries see the union of all
-graphs as their default graph.
+one for the ontology (named by the ``owl:Ontology`` IRI). Its default graph holds the
+merge of all of them: every triple once, so counts in a query are right (Oxigraph's
+"union default graph" would repeat a triple once per article that states it). Use
+``GRAPH ?g { … }`` to ask which article said what.
 
 Writes never touch the live store. :func:`sync` checkpoints it into a sibling folder
 (hard links, so it is cheap), applies the changes there, and swaps the folders with two
@@ -20,7 +22,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +30,7 @@ import pyoxigraph as ox
 
 from kg.errors import StoreError, first_line
 
-__all__ = ["Changes", "STORE_DIR", "canonical_ntriples", "open_store", "store_path", "sync"]
+__all__ = ["Changes", "STORE_DIR", "merge_ntriples", "open_store", "store_path", "sync"]
 
 STORE_DIR = "store"
 _MANIFEST = "store.json"
@@ -51,9 +53,9 @@ def store_path(out_dir: Path | str) -> Path:
     return Path(out_dir) / STORE_DIR
 
 
-def canonical_ntriples(ntriples: bytes) -> bytes:
-    """Sorted, de-duplicated N-Triples lines: the same triples always give the same bytes."""
-    lines = sorted({line for line in ntriples.splitlines() if line.strip()})
+def merge_ntriples(parts: Iterable[bytes]) -> bytes:
+    """The canonical N-Triples of the merge (set union) of several N-Triples documents."""
+    lines = sorted({line for part in parts for line in part.splitlines() if line.strip()})
     return b"".join(line + b"\n" for line in lines)
 
 
@@ -85,7 +87,8 @@ def _read_manifest(path: Path) -> dict[str, str]:
 
 
 def sync(path: Path | str, graphs: Mapping[str, bytes]) -> Changes:
-    """Make the store at ``path`` hold exactly ``graphs`` (IRI → canonical N-Triples).
+    """Make the store at ``path`` hold exactly ``graphs`` (IRI → canonical N-Triples),
+    and their merge as its default graph.
 
     Graphs whose digest matches the last sync are left alone; graphs not in ``graphs``
     are dropped. Atomic: on any error the store is left as it was.
@@ -118,6 +121,8 @@ def sync(path: Path | str, graphs: Mapping[str, bytes]) -> Changes:
             store.remove_graph(ox.NamedNode(iri))
         for iri in added + replaced:
             store.load(graphs[iri], format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iri))
+        store.clear_graph(ox.DefaultGraph())
+        store.bulk_load(merge_ntriples(graphs.values()), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
         store.flush()
         del store
         retired = path.with_name(f".{path.name}-old")

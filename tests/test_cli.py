@@ -47,21 +47,34 @@ def test_build_with_nothing_usable_fails(runner, tmp_path):
     assert result.exit_code == 1
 
 
-def test_query_table_json_csv(runner, seed_build):
+@pytest.mark.parametrize("source", ["store", "graph"])
+def test_query_table_json_csv_tsv(runner, seed_build, source):
     _, out = seed_build
+    where = ["-o", str(out)] if source == "store" else ["--graph", str(out / "graph.ttl")]
     query = 'SELECT ?name WHERE { ?p a kg:Programme ; rdfs:label ?name FILTER(?name = "五共五固"@zh) }'
-    table = runner.invoke(cli, ["query", str(out / "graph.ttl"), query])
+    table = runner.invoke(cli, ["query", query, *where])
     assert table.exit_code == 0 and "五共五固" in table.output
-    as_json = runner.invoke(cli, ["query", str(out / "graph.ttl"), query, "--format", "json"])
+    as_json = runner.invoke(cli, ["query", query, *where, "--format", "json"])
     assert json.loads(as_json.output) == [{"name": "五共五固"}]
-    as_csv = runner.invoke(cli, ["query", str(out / "graph.ttl"), query, "--format", "csv"])
+    as_csv = runner.invoke(cli, ["query", query, *where, "--format", "csv"])
     assert as_csv.output.splitlines() == ["name", "五共五固"]
+    as_tsv = runner.invoke(cli, ["query", 'SELECT ("a" AS ?x) ("b" AS ?y) {}', *where, "--format", "tsv"])
+    assert as_tsv.output.splitlines() == ["x\ty", "a\tb"]
+
+
+def test_query_construct_prints_turtle(runner, seed_build):
+    _, out = seed_build
+    result = runner.invoke(cli, ["query", "-o", str(out),
+                                 'CONSTRUCT { ?p rdfs:label ?n } WHERE { ?p rdfs:label ?n FILTER(?n = "五共五固"@zh) }'])
+    assert result.exit_code == 0 and '"五共五固"@zh' in result.output
 
 
 @pytest.mark.parametrize("query", ["SELECT ?x WHERE { ?x ", "not sparql at all"])
-def test_query_syntax_error_is_one_line(runner, seed_build, query):
+@pytest.mark.parametrize("source", ["store", "graph"])
+def test_query_syntax_error_is_one_line(runner, seed_build, query, source):
     _, out = seed_build
-    result = runner.invoke(cli, ["query", str(out / "graph.ttl"), query])
+    where = ["-o", str(out)] if source == "store" else ["--graph", str(out / "graph.ttl")]
+    result = runner.invoke(cli, ["query", query, *where])
     assert result.exit_code == 1
     assert result.stderr.startswith("kg: error: SPARQL query does not parse") and result.stderr.count("\n") == 1
 
@@ -69,8 +82,14 @@ def test_query_syntax_error_is_one_line(runner, seed_build, query):
 def test_query_corrupt_graph_is_one_line(runner, tmp_path):
     bad = tmp_path / "bad.ttl"
     bad.write_text("<a> <b> .", encoding="utf-8")
-    result = runner.invoke(cli, ["query", str(bad), "SELECT * WHERE { ?s ?p ?o }"])
+    result = runner.invoke(cli, ["query", "SELECT * WHERE { ?s ?p ?o }", "--graph", str(bad)])
     assert result.exit_code == 1 and "not valid Turtle" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_query_without_store_is_one_line(runner, tmp_path):
+    result = runner.invoke(cli, ["query", "SELECT * WHERE { ?s ?p ?o }", "-o", str(tmp_path)])
+    assert result.exit_code == 1 and "no kg store here; run `kg build` first" in result.stderr
+    assert result.stderr.count("\n") == 1
 
 
 def test_stats_and_eval(runner, seed_build):
@@ -85,7 +104,7 @@ def test_stats_and_eval(runner, seed_build):
         assert score["precision"] >= 0.7 and score["recall"] >= 0.6, (cls, score)
 
 
-@pytest.mark.parametrize("command", ["build", "query", "stats", "eval"])
+@pytest.mark.parametrize("command", sorted(cli.commands))
 def test_commands_have_help_and_are_documented(command):
     assert cli.commands[command].help
     assert f"kg {command}" in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -1,0 +1,228 @@
+"""The store and the exports: incremental, idempotent, atomic builds; formats that round-trip."""
+
+import json
+import shutil
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+
+from kg.build import build
+from kg.errors import KGError, StoreError
+from kg.export import EXPORTS
+from kg.iris import Minter
+from kg.store import open_store, store_path
+from tests.conftest import SEEDS
+
+FIRST, SECOND, THIRD = sorted(SEEDS.glob("*.txt"))[2:5]
+
+
+def quads(out) -> set[str]:
+    store = open_store(store_path(out))
+    return {str(q) for q in store}
+
+
+def graphs(out) -> set[str]:
+    return {g.value for g in open_store(store_path(out)).named_graphs()}
+
+
+def doc(path) -> str:
+    return str(Minter().document(path.stem))
+
+
+def labels(out) -> set[str]:
+    store = open_store(store_path(out))
+    query = "SELECT ?n WHERE { ?x <http://www.w3.org/2004/02/skos/core#prefLabel> ?n }"
+    return {s["n"].value for s in store.query(query)}
+
+
+def build_logged(inputs, out):
+    seen = []
+    result = build(inputs, out, progress=seen.append)
+    return result, [p.name for p in seen]
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(FIRST, folder)
+    shutil.copy(SECOND, folder)
+    return folder
+
+
+def test_building_twice_adds_nothing_and_extracts_nothing(corpus, tmp_path):
+    out = tmp_path / "out"
+    _, first = build_logged([corpus], out)
+    before = quads(out)
+    files = {name: (out / name).read_bytes() for name in EXPORTS}
+    result, second = build_logged([corpus], out)
+    assert sorted(first) == sorted([FIRST.name, SECOND.name]) and second == []
+    assert not result.changes and quads(out) == before
+    assert {name: (out / name).read_bytes() for name in EXPORTS} == files
+
+
+def test_store_has_one_graph_per_article_and_the_ontology(corpus, tmp_path, vocab):
+    out = tmp_path / "out"
+    build([corpus], out)
+    assert graphs(out) == {doc(FIRST), doc(SECOND), str(vocab.iri)}
+    store = open_store(store_path(out))
+    merged = {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    named = {(q.subject, q.predicate, q.object) for q in store if q.graph_name != ox.DefaultGraph()}
+    assert merged == named, "the default graph is the merge of the named graphs"
+
+
+def test_adding_an_article_extracts_only_it(corpus, tmp_path):
+    out = tmp_path / "out"
+    build([corpus], out)
+    shutil.copy(THIRD, corpus)
+    result, extracted = build_logged([corpus], out)
+    assert extracted == [THIRD.name]
+    assert doc(THIRD) in result.changes.added
+    assert graphs(out) >= {doc(FIRST), doc(SECOND), doc(THIRD)}
+
+
+def test_incremental_build_equals_fresh_build(corpus, tmp_path):
+    out = tmp_path / "out"
+    build([corpus], out)
+    shutil.copy(THIRD, corpus)
+    build([corpus], out)
+    fresh = tmp_path / "fresh"
+    build([corpus], fresh)
+    assert quads(out) == quads(fresh)
+    for name in EXPORTS:
+        assert (out / name).read_bytes() == (fresh / name).read_bytes(), name
+
+
+def test_changed_article_replaces_its_statements(corpus, tmp_path):
+    out = tmp_path / "out"
+    build([corpus], out)
+    assert "八八战略" not in labels(out)
+    target = corpus / SECOND.name
+    target.write_text(target.read_text(encoding="utf-8") + "\n浙江省坚持“八八战略”。\n", encoding="utf-8")
+    result, extracted = build_logged([corpus], out)
+    assert extracted == [SECOND.name] and doc(SECOND) in result.changes.replaced
+    assert "八八战略" in labels(out)
+    target.write_text(SECOND.read_text(encoding="utf-8"), encoding="utf-8")
+    build([corpus], out)
+    assert "八八战略" not in labels(out)
+
+
+def test_removed_article_takes_its_statements_and_entities(corpus, tmp_path):
+    out = tmp_path / "out"
+    build([corpus], out)
+    only_second = labels(out)
+    (corpus / SECOND.name).unlink()
+    result, extracted = build_logged([corpus], out)
+    assert extracted == [] and result.changes.removed == (doc(SECOND),)
+    fresh = tmp_path / "fresh"
+    build([corpus], fresh)
+    assert quads(out) == quads(fresh)
+    assert labels(out) < only_second
+    assert not (out / ".kg" / "extractions" / f"{SECOND.stem}.pickle").exists()
+
+
+def test_same_article_id_twice_is_reported(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    shutil.copy(FIRST, tmp_path / "a" / "x.txt")
+    shutil.copy(SECOND, tmp_path / "b" / "x.txt")
+    result = build([tmp_path / "a", tmp_path / "b"], tmp_path / "out")
+    assert [x.article.doc_id for x in result.corpus.extractions] == ["x"]
+    assert len(result.errors) == 1 and "same article id (x)" in result.errors[0] and "rename" in result.errors[0]
+
+
+def test_failed_build_leaves_store_and_files_as_they_were(corpus, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build([corpus], out)
+    before = quads(out)
+    files = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    shutil.copy(THIRD, corpus)
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("kg.build.write_exports", broken)
+    with pytest.raises(OSError):
+        build([corpus], out)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == files
+    assert quads(out) == before
+    monkeypatch.undo()
+    monkeypatch.setattr("kg.store.ox.Store.bulk_load", broken)
+    with pytest.raises(OSError):
+        build([corpus], out)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == files
+    assert quads(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".kg-")], "no staging folder is left behind"
+    monkeypatch.undo()
+    result = build([corpus], out)
+    assert result.changes.added == (doc(THIRD),)
+
+
+def test_building_nothing_leaves_out_alone(corpus, tmp_path):
+    out = tmp_path / "out"
+    build([corpus], out)
+    before = quads(out)
+    with pytest.raises(KGError, match="no article could be read"):
+        build([tmp_path / "missing"], out)
+    assert quads(out) == before
+
+
+def test_store_held_by_another_process(corpus, tmp_path):
+    out = tmp_path / "out"
+    build([corpus], out)
+    before = quads(out)
+    holder = ox.Store(str(store_path(out)))  # a writer elsewhere holds the lock
+    shutil.copy(THIRD, corpus)
+    try:
+        with pytest.raises(StoreError, match="held by another process"):
+            build([corpus], out)
+    finally:
+        del holder
+    assert quads(out) == before
+
+
+def test_second_build_at_once_is_refused(corpus, tmp_path):
+    import fcntl
+
+    out = tmp_path / "out"
+    build([corpus], out)
+    with (out / ".kg" / "lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(KGError, match="another kg build is writing"):
+            build([corpus], out)
+
+
+@pytest.mark.parametrize("name, fmt", [("graph.nt", "nt"), ("graph.jsonld", "json-ld"), ("graph.ttl", "turtle")])
+def test_triple_exports_round_trip(seed_build, name, fmt):
+    result, out = seed_build
+    parsed = Graph().parse(out / name, format=fmt)
+    assert isomorphic(parsed, result.graph)
+
+
+@pytest.mark.parametrize("name, fmt", [("graph.nq", "nquads"), ("graph.trig", "trig")])
+def test_quad_exports_round_trip_with_their_named_graphs(seed_build, name, fmt):
+    result, out = seed_build
+    parsed = Dataset()
+    parsed.parse(out / name, format=fmt)
+    reference = Dataset()
+    reference.parse(out / "graph.nq", format="nquads")
+    named = {str(g.identifier): g for g in parsed.graphs() if len(g)}
+    expected = {str(g.identifier): g for g in reference.graphs() if len(g)}
+    assert named.keys() == expected.keys()
+    assert len(named) == len(result.corpus.extractions) + 1
+    for iri, graph in named.items():
+        assert isomorphic(graph, expected[iri]), iri
+    store = open_store(store_path(out))
+    assert sum(len(g) for g in named.values()) == sum(1 for q in store if q.graph_name != ox.DefaultGraph())
+
+
+def test_jsonld_context_comes_from_the_ontology(seed_build, vocab):
+    _, out = seed_build
+    context = json.loads((out / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    assert context["locatedIn"] == {"@id": "kg:locatedIn", "@type": "@id"}
+    assert context["kg"] == str(vocab.namespace)
+    assert set(vocab.defined_terms()) <= context.keys()
+    document = json.loads((out / "graph.jsonld").read_text(encoding="utf-8"))
+    assert document["@context"] == context
