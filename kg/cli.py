@@ -28,7 +28,7 @@ def cli() -> None:
 @cli.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_dir", default=DEFAULT_OUT, type=click.Path(path_type=Path), show_default=True,
-              help="Folder for graph.ttl, ontology.ttl and report.json.")
+              help="Folder for the store, graph.ttl and the other exports, and report.json.")
 @click.option("--base", default=None, help="Base IRI for entities and documents.")
 @click.option("--ontology", type=click.Path(path_type=Path), default=None, help="Ontology file (Turtle).")
 def build(inputs: tuple[Path, ...], out_dir: Path, base: str | None, ontology: Path | None) -> None:
@@ -57,7 +57,11 @@ def build(inputs: tuple[Path, ...], out_dir: Path, base: str | None, ontology: P
     for line in result.errors:
         click.echo(f"kg: skipped {line}", err=True)
     report = result.report
-    click.echo(f"{len(report['documents'])} documents, {report['triples']} triples → {out_dir / 'graph.ttl'}")
+    store = report["store"]
+    click.echo(f"{len(report['documents'])} documents ({len(report['extracted'])} extracted, "
+               f"{len(report['documents']) - len(report['extracted'])} reused), "
+               f"{report['triples']} triples → {out_dir}/ (store: {store['added']} graphs added, "
+               f"{store['replaced']} replaced, {store['removed']} removed)")
     click.echo("entities: " + ", ".join(f"{k} {v}" for k, v in report["entities"].items()))
     click.echo("relations: " + ", ".join(f"{k} {v}" for k, v in report["relations"].items())
                + f", observations {report['observations']}")
