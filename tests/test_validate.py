@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import logging
 import re
 from decimal import Decimal
 
@@ -415,17 +416,20 @@ def test_report_is_sorted_and_the_graph_unchanged(tiny, vocab):
     ("<http://e/a> <http://e/b> <http://e/c> .", "no SHACL shapes"),
     ("@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
      "<http://e/S> a sh:NodeShape ; sh:targetNode <http://e/x> ; sh:property [ sh:minCount 1 ] .", "not valid SHACL"),
+    ("@prefix sh: <http://www.w3.org/ns/shacl#> .\n<http://e/S> a sh:NodeShape ; sh:targetNode <http://e/x> ; "
+     "sh:property [ sh:path <http://e/p> ; sh:minCount \"one\" ] .", "sh:minCount must be a literal"),
     ("@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
      "<http://e/S> a sh:NodeShape ; sh:targetNode <http://e/x> ; sh:sparql [ sh:select \"SELECT $this WHERE {\" ] .",
      "SPARQL does not parse"),
 ])
-def test_bad_shapes_file_is_one_error(tiny, tmp_path, content, problem):
+def test_bad_shapes_file_is_one_error(tiny, tmp_path, caplog, content, problem):
     path = tmp_path / "shapes.ttl"
     if content is not None:
         path.write_text(content, encoding="utf-8")
     with pytest.raises(ShapesError, match=problem) as info:
         validate(tiny, path)
     assert str(info.value).startswith(f"{path}: ") and "\n" not in str(info.value)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]  # pySHACL does not print it too
 
 
 # The command line
@@ -465,10 +469,13 @@ def test_cli_prints_violations_and_exits_1(runner, tiny, vocab, tmp_path):
     (["{good}", "--shapes", "{bad}"], "bad.ttl: not valid Turtle (at line 1"),
     (["{good}", "--shapes", "{missing}"], "missing.ttl: no such shapes file"),
     (["{good}", "--shapes", "{good}"], "good.ttl: no SHACL shapes"),
+    (["{good}", "--shapes", "{invalid}"], "invalid.ttl: not valid SHACL"),
 ])
 def test_cli_bad_input_is_one_line(runner, tiny, tmp_path, args, problem):
-    files = {"bad": tmp_path / "bad.ttl", "good": tmp_path / "good.ttl", "missing": tmp_path / "missing.ttl"}
+    files = {name: tmp_path / f"{name}.ttl" for name in ("bad", "good", "invalid", "missing")}
     files["bad"].write_text("<a> <b> .", encoding="utf-8")
+    files["invalid"].write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n<http://e/S> a sh:NodeShape ; "
+                                "sh:targetNode <http://e/x> ; sh:property [ sh:minCount 1 ] .", encoding="utf-8")
     tiny.serialize(files["good"], format="turtle")
     result = runner.invoke(cli, ["validate", *(a.format(**files) for a in args)])
     assert result.exit_code == 1
