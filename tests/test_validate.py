@@ -72,7 +72,7 @@ def test_tiny_graph_conforms_without_warnings(tiny, vocab):
     assert validate(tiny).violations == ()
 
 
-def _node(graph: Graph, vocab, label: str):
+def _node(graph: Graph, label: str):
     return next(graph.subjects(RDFS.label, Literal(label, lang="zh")))
 
 
@@ -92,50 +92,50 @@ def _replace(graph: Graph, node, predicate, value) -> None:
 
 # Each case breaks a copy of the tiny graph and returns the node that should be reported.
 def no_class(g, v):
-    node = _node(g, v, "双报到")
+    node = _node(g, "双报到")
     g.remove((node, RDF.type, None))
     return node
 
 
 def two_classes(g, v):
-    node = _node(g, v, "双报到")
+    node = _node(g, "双报到")
     g.add((node, RDF.type, v.Organization))
     return node
 
 
 def class_outside_ontology(g, v):
-    node = _node(g, v, "双报到")
+    node = _node(g, "双报到")
     _replace(g, node, RDF.type, OWL.Thing)
     return node
 
 
 def no_zh_label(g, v):
-    node = _node(g, v, "普布次仁")
+    node = _node(g, "普布次仁")
     _replace(g, node, RDFS.label, Literal("Phurbu Tsering", lang="en"))
     return node
 
 
 def place_cycle(g, v):
-    node = _node(g, v, "西藏自治区")
-    g.add((node, v.locatedIn, _node(g, v, "巴宜区")))
+    node = _node(g, "西藏自治区")
+    g.add((node, v.locatedIn, _node(g, "巴宜区")))
     return node
 
 
 def two_parents(g, v):
-    node = _node(g, v, "巴宜区")
-    g.add((node, v.locatedIn, _node(g, v, "西藏自治区")))
+    node = _node(g, "巴宜区")
+    g.add((node, v.locatedIn, _node(g, "西藏自治区")))
     return node
 
 
 def parent_not_a_place(g, v):
-    node = _node(g, v, "西藏自治区")
-    g.add((node, v.locatedIn, _node(g, v, "双报到")))
+    node = _node(g, "西藏自治区")
+    g.add((node, v.locatedIn, _node(g, "双报到")))
     return node
 
 
 def organization_in_a_programme(g, v):
-    node = _node(g, v, "林芝市委")
-    _replace(g, node, v.locatedIn, _node(g, v, "双报到"))
+    node = _node(g, "林芝市委")
+    _replace(g, node, v.locatedIn, _node(g, "双报到"))
     return node
 
 
@@ -265,7 +265,7 @@ def position_without_holder(g, v):
 
 def position_in_two_organizations(g, v):
     node = _one(g, v, "Position")
-    g.add((node, v.organization, _node(g, v, "普布次仁")))
+    g.add((node, v.organization, _node(g, "普布次仁")))
     return node
 
 
