@@ -194,3 +194,28 @@ def serve(out_dir: Path, host: str, port: int, timeout: float) -> None:
         pass
     finally:
         server.server_close()
+
+
+@cli.command(name="validate")
+@click.argument("graph", type=click.Path(path_type=Path), default=DEFAULT_OUT / "graph.ttl")
+@click.option("--shapes", type=click.Path(path_type=Path), default=None,
+              help="SHACL shapes file (Turtle); default ontology/shapes.ttl.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def validate_graph(graph: Path, shapes: Path | None, fmt: str) -> None:
+    """Check a graph against the SHACL shapes; exit 1 when it has violations.
+
+    Example:
+
+    \b
+        kg validate out/graph.ttl
+    """
+    from kg.query import load_graph
+    from kg.validate import DEFAULT_SHAPES, format_report, validate
+
+    try:
+        report = validate(load_graph(graph), shapes or DEFAULT_SHAPES)
+    except KGError as error:
+        _fail(error)
+    click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if fmt == "json" else format_report(report))
+    if not report.conforms:
+        sys.exit(1)

@@ -7,7 +7,8 @@ Our exception hierarchy::
     ├── OntologyError       ontology/kg.ttl missing, malformed, or missing a term the code uses
     ├── QueryError          a SPARQL query that does not parse or cannot run
     ├── GraphError          a graph file that does not exist or does not parse
-    └── StoreError          the store is missing, held by another process, or unreadable
+    ├── StoreError          the store is missing, held by another process, or unreadable
+    └── ShapesError         a SHACL shapes file that is missing, not Turtle, or not valid SHACL
 
 Anything else that escapes is a bug in kg and shows a traceback.
 """
@@ -16,7 +17,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["GraphError", "InputError", "KGError", "OntologyError", "QueryError", "StoreError", "first_line", "short_message"]
+__all__ = [
+    "GraphError", "InputError", "KGError", "OntologyError", "QueryError", "ShapesError", "StoreError",
+    "first_line", "short_message",
+]
 
 
 def first_line(error: BaseException) -> str:
@@ -57,3 +61,7 @@ class GraphError(KGError):
 
 class StoreError(KGError):
     """The embedded store is missing, held by another process, or cannot be opened."""
+
+
+class ShapesError(KGError):
+    """A SHACL shapes file is missing, malformed, or not valid SHACL."""
