@@ -118,7 +118,7 @@ def query(query: str | None, params: tuple[str, ...], out_dir: Path, graph_file:
 
 
 @cli.command()
-@click.argument("graph", type=click.Path(path_type=Path))
+@click.argument("graph", type=click.Path(path_type=Path), default=DEFAULT_OUT / "graph.ttl")
 @click.option("--top", default=10, show_default=True, help="How many most-connected entities to list.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def stats(graph: Path, top: int, as_json: bool) -> None:
@@ -144,7 +144,7 @@ def stats(graph: Path, top: int, as_json: bool) -> None:
 
 
 @cli.command(name="eval")
-@click.argument("graph", type=click.Path(path_type=Path))
+@click.argument("graph", type=click.Path(path_type=Path), default=DEFAULT_OUT / "graph.ttl")
 @click.argument("gold", type=click.Path(path_type=Path), default=Path("tests/gold"))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def evaluate(graph: Path, gold: Path, as_json: bool) -> None:
