@@ -44,16 +44,19 @@ def build(inputs: tuple[Path, ...], out_dir: Path, base: str | None, ontology: P
     from kg.ontology import DEFAULT_ONTOLOGY
 
     paths = list(inputs) or [Path("seeds")]
-    with click.progressbar(length=0, label="reading", file=sys.stderr, show_pos=True) as bar:
-        def progress(path: Path) -> None:
-            bar.label = f"extracting {path.name}"
-            bar.update(1)
 
-        try:
-            result = run_build(paths, out_dir, base=base or DEFAULT_BASE, ontology=ontology or DEFAULT_ONTOLOGY,
-                               progress=progress)
-        except (KGError, ValueError) as error:
-            _fail(error if isinstance(error, KGError) else KGError(str(error)))
+    def progress(path: Path) -> None:  # only on a terminal: logs and pipes get the summary alone
+        if sys.stderr.isatty():
+            click.echo(f"\rextracting {path.name}\x1b[K", err=True, nl=False)
+
+    try:
+        result = run_build(paths, out_dir, base=base or DEFAULT_BASE, ontology=ontology or DEFAULT_ONTOLOGY,
+                           progress=progress)
+    except (KGError, ValueError) as error:
+        _fail(error if isinstance(error, KGError) else KGError(str(error)))
+    finally:
+        if sys.stderr.isatty():
+            click.echo("\r\x1b[K", err=True, nl=False)
     for line in result.errors:
         click.echo(f"kg: skipped {line}", err=True)
     report = result.report
@@ -65,8 +68,6 @@ def build(inputs: tuple[Path, ...], out_dir: Path, base: str | None, ontology: P
     click.echo("entities: " + ", ".join(f"{k} {v}" for k, v in report["entities"].items()))
     click.echo("relations: " + ", ".join(f"{k} {v}" for k, v in report["relations"].items())
                + f", observations {report['observations']}")
-    if not report["documents"]:
-        sys.exit(1)
 
 
 @cli.command()

@@ -226,3 +226,27 @@ def test_jsonld_context_comes_from_the_ontology(seed_build, vocab):
     assert set(vocab.defined_terms()) <= context.keys()
     document = json.loads((out / "graph.jsonld").read_text(encoding="utf-8"))
     assert document["@context"] == context
+
+
+def test_cli_bad_input_is_one_line_and_leaves_the_store(corpus, tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    out = tmp_path / "out"
+    build([corpus], out)
+    before = quads(out)
+    shutil.copy(THIRD, corpus)
+    bad_ontology = tmp_path / "bad.ttl"
+    bad_ontology.write_text("kg:Place a owl:Class", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["build", str(corpus), "-o", str(out), "--ontology", str(bad_ontology)])
+    assert result.exit_code == 1 and "not valid Turtle" in result.stderr and result.stderr.count("\n") == 1
+    holder = ox.Store(str(store_path(out)))
+    try:
+        result = runner.invoke(cli, ["build", str(corpus), "-o", str(out)])
+    finally:
+        del holder
+    assert result.exit_code == 1 and "held by another process" in result.stderr
+    assert [line for line in result.stderr.splitlines() if line.startswith("kg:")] == result.stderr.splitlines()[-1:]
+    assert quads(out) == before
