@@ -26,6 +26,7 @@ from kg.iris import DEFAULT_BASE, Minter
 from kg.merge import merge
 from kg.model import Corpus, Extraction
 from kg.ontology import DEFAULT_ONTOLOGY, load_vocabulary
+from kg.push import GRAPHS_FILE, article_graphs, nquads
 from kg.read import find_inputs
 
 __all__ = ["BuildResult", "build", "build_corpus"]
@@ -96,6 +97,7 @@ def build(
     try:
         (staging / "graph.ttl").write_bytes(graph.serialize(format="longturtle", encoding="utf-8"))
         shutil.copyfile(vocab.path, staging / "ontology.ttl")
+        (staging / GRAPHS_FILE).write_bytes(nquads(article_graphs(corpus, vocab, mint)))
         (staging / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         for produced in sorted(staging.iterdir()):
             os.replace(produced, out / produced.name)

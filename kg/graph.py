@@ -24,8 +24,10 @@ def _zh(text: str) -> Literal:
     return Literal(text, lang="zh")
 
 
-def _entities(graph: Graph, corpus: Corpus, vocab: Vocabulary, mint: Minter) -> None:
-    for entity in corpus.entities.values():
+def _entities(graph: Graph, x: Extraction, corpus: Corpus, vocab: Vocabulary, mint: Minter) -> None:
+    """The merged description of each entity the article names (class, labels, parent)."""
+    for key in sorted({e.key for e in x.entities}):
+        entity = corpus.entities[key]
         node = mint.entity(entity.key)
         graph.add((node, RDF.type, vocab[entity.cls]))
         graph.add((node, RDFS.label, _zh(entity.name)))
@@ -137,8 +139,14 @@ def _statements(graph: Graph, x: Extraction, doc: URIRef, vocab: Vocabulary, min
 
 
 def graph_for(x: Extraction, corpus: Corpus, vocab: Vocabulary, mint: Minter) -> Graph:
-    """The triples one article contributes (documents, text, mentions, statements)."""
+    """The triples one article contributes: its document, text, mentions and statements,
+    and the merged description of every entity it names.
+
+    This is the article's named graph in the store; the union of all of them is the
+    whole graph, so removing an article removes what only it said.
+    """
     graph = Graph()
+    _entities(graph, x, corpus, vocab, mint)
     doc = _document(graph, x, corpus, vocab, mint)
     _text(graph, x, doc, vocab, mint)
     _statements(graph, x, doc, vocab, mint)
@@ -150,7 +158,6 @@ def build_graph(corpus: Corpus, vocab: Vocabulary, mint: Minter) -> Graph:
     graph = Graph()
     vocab.bind(graph.namespace_manager)
     graph.bind("kgr", mint.ns)
-    _entities(graph, corpus, vocab, mint)
     for extraction in corpus.extractions:
         graph += graph_for(extraction, corpus, vocab, mint)
     return graph

@@ -65,6 +65,7 @@ class Vocabulary:
                 f"{path}: the owl:Ontology needs vann:preferredNamespaceUri and "
                 "vann:preferredNamespacePrefix; add them so kg knows its namespace"
             )
+        self.iri = ontologies[0]
         self.namespace = Namespace(str(uri))
         self.prefix = str(prefix)
         defined = set(graph.subjects(RDF.type, None))
