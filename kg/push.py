@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import re
 import time
+import warnings
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,7 +84,9 @@ def load_article_graphs(out_dir: Path | str) -> list[tuple[str, bytes]]:
         raise GraphError(f"{path}: no named graphs to push; run `kg build` first or pass --out to the folder it built")
     dataset = Dataset()
     try:
-        dataset.parse(path, format="nquads")
+        with warnings.catch_warnings():  # rdflib's N-Quads parser calls its own deprecated API
+            warnings.simplefilter("ignore", DeprecationWarning)
+            dataset.parse(path, format="nquads")
     except Exception as error:  # rdflib raises parser-specific types
         raise GraphError(f"{path}: not valid N-Quads ({first_line(error)}); rebuild it with `kg build`") from None
     return sorted((str(g.identifier), _ntriples(g)) for g in dataset.graphs()
@@ -134,14 +137,15 @@ def _refused(url: str, response: httpx.Response, with_credentials: bool) -> Push
     return PushError(f"{url} refused the upload ({status}); {fix}")
 
 
-def _check_url(url: str) -> None:
+def _endpoint(url: str) -> httpx.URL:
     try:
-        scheme = httpx.URL(url).scheme
+        endpoint = httpx.URL(url)
     except httpx.InvalidURL:
-        scheme = ""
-    if scheme not in ("http", "https"):
+        endpoint = None
+    if endpoint is None or endpoint.scheme not in ("http", "https") or not endpoint.host:
         raise PushError(f"{url}: not an http(s) URL; give the store's Graph Store endpoint, "
                         "e.g. http://localhost:8890/sparql-graph-crud-auth")
+    return endpoint
 
 
 def push(
@@ -169,7 +173,7 @@ def push(
     Raises:
         PushError: the server cannot be reached, refuses the upload, or answers an error.
     """
-    _check_url(url)
+    endpoint = _endpoint(url)
     if (user is None) != (password is None):
         raise PushError("give both --user and --password (or KG_PUSH_PASSWORD), or neither")
     auth = ChallengeAuth(user, password) if user is not None and password is not None else None
@@ -178,7 +182,7 @@ def push(
     with httpx.Client(auth=auth, timeout=timeout, headers={"Content-Type": _NTRIPLES}) as client:
         for iri, data in graphs:
             try:
-                response = client.put(url, params={graph_param: iri}, content=data)
+                response = client.put(endpoint.copy_merge_params({graph_param: iri}), content=data)
             except httpx.TimeoutException:
                 raise PushError(f"cannot reach {url} (no answer within {timeout:g} s); is the server running? "
                                 "A slow server may need a longer --timeout") from None
