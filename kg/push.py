@@ -93,7 +93,7 @@ def load_article_graphs(out_dir: Path | str) -> list[tuple[str, bytes]]:
                   if g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g))
 
 
-class ChallengeAuth(httpx.Auth):
+class _ChallengeAuth(httpx.Auth):
     """Answer the server's challenge with digest or basic authentication, as it asks.
 
     Nothing is sent with the first request; after the first challenge the chosen scheme
@@ -176,7 +176,7 @@ def push(
     endpoint = _endpoint(url)
     if (user is None) != (password is None):
         raise PushError("give both --user and --password (or KG_PUSH_PASSWORD), or neither")
-    auth = ChallengeAuth(user, password) if user is not None and password is not None else None
+    auth = _ChallengeAuth(user, password) if user is not None and password is not None else None
     started = time.perf_counter()
     count = triples = size = 0
     with httpx.Client(auth=auth, timeout=timeout, headers={"Content-Type": _NTRIPLES}) as client:
@@ -185,7 +185,7 @@ def push(
                 response = client.put(endpoint.copy_merge_params({graph_param: iri}), content=data)
             except httpx.TimeoutException:
                 raise PushError(f"cannot reach {url} (no answer within {timeout:g} s); is the server running? "
-                                "A slow server may need a longer --timeout") from None
+                                "(a slow server may need a longer --timeout)") from None
             except httpx.TransportError as error:
                 raise PushError(f"cannot reach {url} ({first_line(error)}); is the server running?") from None
             if response.status_code in (401, 403):
