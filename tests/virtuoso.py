@@ -138,6 +138,8 @@ def virtuoso_select(base_url: str, query: str) -> list[dict[str, str]]:
 
     Without ``FROM``, Virtuoso's default graph is the union of all its graphs, its own
     system graphs included, and a triple held by several graphs matches once per graph.
+    Values are lexical forms as Virtuoso writes them: numbers canonical (``50000000000``
+    for ``"50000000000.0"^^xsd:decimal``), so compare numbers by value.
     """
     response = httpx.get(f"{base_url}/sparql", params={"query": query},
                          headers={"Accept": "application/sparql-results+json"}, timeout=120)
