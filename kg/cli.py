@@ -220,3 +220,30 @@ def validate_graph(graph: Path, shapes: Path | None, fmt: str) -> None:
     click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if fmt == "json" else format_report(report))
     if not report.conforms:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("url")
+@click.option("-o", "--out", "out_dir", default=DEFAULT_OUT, type=click.Path(path_type=Path), show_default=True,
+              help="Folder kg built; its store's named graphs are pushed (one per article, and the ontology).")
+@click.option("--user", default=None, help="User name, if the store asks for one.")
+@click.option("--password", default=None, envvar="KG_PUSH_PASSWORD", help="Password (or set KG_PUSH_PASSWORD).")
+@click.option("--graph-param", default="graph", show_default=True, help="Query parameter that names the graph.")
+@click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait for the store to answer.")
+def push(url: str, out_dir: Path, user: str | None, password: str | None, graph_param: str, timeout: float) -> None:
+    """Upload the graph to a triple store, one named graph per article (SPARQL Graph Store Protocol).
+
+    Example:
+
+    \b
+        kg push http://localhost:8890/sparql-graph-crud-auth --user dba --password dba
+    """
+    from kg.push import push as run_push
+    from kg.store import named_graphs, store_path
+
+    try:
+        result = run_push(named_graphs(store_path(out_dir)), url, user=user, password=password,
+                          timeout=timeout, graph_param=graph_param)
+    except KGError as error:
+        _fail(error)
+    click.echo(f"pushed {result.graphs} graphs, {result.triples} triples to {url} in {result.seconds:.1f} s")

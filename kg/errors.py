@@ -8,7 +8,8 @@ Our exception hierarchy::
     ├── QueryError          a SPARQL query that does not parse or cannot run
     ├── GraphError          a graph file that does not exist or does not parse
     ├── StoreError          the store is missing, held by another process, or unreadable
-    └── ShapesError         a SHACL shapes file that is missing, not Turtle, or not valid SHACL
+    ├── ShapesError         a SHACL shapes file that is missing, not Turtle, or not valid SHACL
+    └── PushError           a triple store that cannot be reached or refuses an upload
 
 Anything else that escapes is a bug in kg and shows a traceback.
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
-    "GraphError", "InputError", "KGError", "OntologyError", "QueryError", "ShapesError", "StoreError",
+    "GraphError", "InputError", "KGError", "OntologyError", "PushError", "QueryError", "ShapesError", "StoreError",
     "first_line", "short_message",
 ]
 
@@ -65,3 +66,7 @@ class StoreError(KGError):
 
 class ShapesError(KGError):
     """A SHACL shapes file is missing, malformed, or not valid SHACL."""
+
+
+class PushError(KGError):
+    """A triple store cannot be reached, refuses the upload, or answers with an error."""

@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from kg.errors import StoreError, first_line
 
-__all__ = ["Changes", "STORE_DIR", "merge_ntriples", "open_store", "store_path", "sync"]
+__all__ = ["Changes", "STORE_DIR", "merge_ntriples", "named_graphs", "open_store", "store_path", "sync"]
 
 STORE_DIR = "store"
 _MANIFEST = "store.json"
@@ -76,6 +76,13 @@ def open_store(path: Path | str, *, read_only: bool = True) -> ox.Store:
             raise StoreError(f"{path}: the store is held by another process ({reason}); "
                              "stop that process and try again") from None
         raise StoreError(f"{path}: the store cannot be opened ({reason}); rebuild it with `kg build`") from None
+
+
+def named_graphs(path: Path | str) -> list[tuple[str, bytes]]:
+    """Every named graph in the store as (IRI, sorted N-Triples), sorted by IRI."""
+    store = open_store(path)
+    graphs = sorted(store.named_graphs(), key=lambda g: g.value)
+    return [(g.value, merge_ntriples([store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g)])) for g in graphs]
 
 
 def _read_manifest(path: Path) -> dict[str, str]:

@@ -28,3 +28,14 @@ def seed_build(tmp_path_factory):
 @pytest.fixture(scope="session")
 def seed_graph(seed_build):
     return seed_build[0].graph
+
+
+@pytest.fixture(scope="session")
+def virtuoso():
+    """A throwaway Virtuoso on free loopback ports (tests/virtuoso.py); skipped when not installed."""
+    from tests.virtuoso import NOT_INSTALLED, find_virtuoso, running_virtuoso
+
+    if find_virtuoso() is None:
+        pytest.skip(NOT_INSTALLED)
+    with running_virtuoso() as server:
+        yield server
