@@ -7,7 +7,7 @@ the named queries stay as selective as on the seeds. Each named query runs with 
 example parameters; latency is the median of ``--repeat`` runs.
 
     python bench/stores.py --scales 1 100
-    python bench/stores.py --scales 1 100 --virtuoso     # also start a throwaway Virtuoso
+    python bench/stores.py --scales 1 100 --virtuoso     # also a throwaway Virtuoso (virtuoso-t)
 
 Prints one table per scale: load seconds, then milliseconds per named query.
 """
@@ -21,18 +21,22 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from kg.build import build
+from kg.push import push
 from kg.named import list_named
 from kg.ontology import load_vocabulary
 from kg.query import run_query
 from kg.graph import ntriples
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.virtuoso import PASSWORD, USER, running_virtuoso, virtuoso_select, with_values  # noqa: E402
 _RESOURCE = re.compile(rb"<(https://example\.org/kg/id/[^>]*)>")
 _LABEL = re.compile(rb'(<http://www\.w3\.org/2000/01/rdf-schema#label>|'
                     rb'<http://www\.w3\.org/2004/02/skos/core#prefLabel>) "([^"]*)"@zh')
@@ -90,9 +94,12 @@ def _engines(data: bytes, folder: Path, virtuoso):
     store.flush()
     yield "Oxigraph (disk)", time.perf_counter() - started, lambda q, b: run_query(store, q.text, b)
     if virtuoso is not None:
+        graph_iri = f"urn:kg:bench:{folder.name}"
         started = time.perf_counter()
-        virtuoso.load(data)
-        yield "Virtuoso", time.perf_counter() - started, lambda q, b: virtuoso.select(q.text, b)
+        push([(graph_iri, data)], virtuoso.gsp_url, user=USER, password=PASSWORD, timeout=3600)
+        load = time.perf_counter() - started
+        scoped = lambda text: text.replace("WHERE {", f"FROM <{graph_iri}>\nWHERE {{", 1)  # noqa: E731
+        yield "Virtuoso (server)", load, lambda q, b: virtuoso_select(virtuoso.base_url, with_values(scoped(q.text), b))
 
 
 def main() -> None:
@@ -108,13 +115,7 @@ def main() -> None:
         build([ROOT / "seeds"], out)
         seed = (out / "graph.nt").read_bytes()
         ontology = ntriples(load_vocabulary().graph)
-        virtuoso = None
-        if args.virtuoso:
-            sys.path.insert(0, str(ROOT))
-            from tests.virtuoso import BenchServer  # noqa: PLC0415 — optional, needs virtuoso-t
-
-            virtuoso = BenchServer(Path(tmp) / "virtuoso")
-        try:
+        with running_virtuoso() if args.virtuoso else nullcontext() as virtuoso:
             for factor in args.scales:
                 data = scaled(seed, factor) + ontology
                 triples = data.count(b"\n")
@@ -126,9 +127,6 @@ def main() -> None:
                 for name, load, ask in _engines(data, folder, virtuoso):
                     cells = [f"{_latency(lambda: ask(q, b), args.repeat, args.limit):>16}" for q, b in queries]
                     print(f"{name:<18} {load:7.2f} " + " ".join(cells), flush=True)
-        finally:
-            if virtuoso is not None:
-                virtuoso.stop()
 
 
 if __name__ == "__main__":

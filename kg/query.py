@@ -20,9 +20,8 @@ from rdflib import XSD, Graph, Literal, URIRef
 from kg.errors import GraphError, QueryError, first_line, short_message
 from kg.ontology import load_vocabulary
 
-__all__ = ["FORMATS", "Answer", "format_rows", "load_graph", "run_query"]
+__all__ = ["Answer", "format_rows", "load_graph", "rdflib_term", "run_query"]
 
-FORMATS = ("table", "json", "csv", "tsv")
 Bindings = Mapping[str, tuple[str, str]]
 
 
@@ -67,7 +66,8 @@ def _ox_term(kind: str, value: str) -> ox.NamedNode | ox.Literal:
     return ox.Literal(value)
 
 
-def _rdflib_term(kind: str, value: str) -> URIRef | Literal:
+def rdflib_term(kind: str, value: str) -> URIRef | Literal:
+    """A named-query parameter (:mod:`kg.named`) as an rdflib term."""
     if kind == "zh":
         return Literal(value, lang="zh")
     if kind == "integer":
@@ -95,7 +95,7 @@ def _query_store(store: ox.Store, text: str, bindings: Bindings) -> Answer:
 
 def _query_graph(graph: Graph, text: str, bindings: Bindings) -> Answer:
     try:
-        result = graph.query(text, initBindings={k: _rdflib_term(*v) for k, v in bindings.items()})
+        result = graph.query(text, initBindings={k: rdflib_term(*v) for k, v in bindings.items()})
     except Exception as error:  # pyparsing/rdflib errors
         raise QueryError(f"SPARQL query does not parse or run: {first_line(error)}") from None
     if result.type == "ASK":

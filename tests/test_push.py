@@ -27,11 +27,11 @@ from kg.iris import Minter
 from kg.graph import named_graphs
 from kg.named import list_named, load_named
 from kg.push import push
-from kg.query import _rdflib_term, run_query
+from kg.query import run_query
 from kg.store import named_graphs as stored_graphs
 from kg.store import open_store, store_path
 from tests.conftest import ROOT
-from tests.virtuoso import PASSWORD, USER, free_port, virtuoso_select
+from tests.virtuoso import PASSWORD, USER, free_port, virtuoso_select, with_values
 
 DOC = str(Minter().document("a"))
 _NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
@@ -293,26 +293,12 @@ def test_push_has_help_and_is_documented():
 
 # --- the named queries give the same answers in Virtuoso as in the embedded store -------------
 
-def _with_values(named, bindings) -> str:
-    """The query with its parameters bound by a VALUES block at the start of its WHERE clause.
-
-    Virtuoso has no way to bind a variable from outside the query text, so this test
-    writes the RDF terms (serialised by rdflib, which escapes them) into the query; kg
-    itself binds parameters by substitution and never does this.
-    """
-    names = sorted(bindings)
-    terms = " ".join(_rdflib_term(*bindings[n]).n3() for n in names)
-    block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}"
-    head, brace, body = named.text.partition("WHERE {")
-    return f"{head}{brace}\n  {block}{body}"
-
-
 @pytest.mark.parametrize("name", [q.name for q in list_named()])
 def test_named_queries_answer_the_same_in_virtuoso(virtuoso, pushed, seed_build, name):
     named = load_named(name)
     bindings = named.values({p.name: p.example for p in named.params})
     embedded = run_query(open_store(store_path(seed_build[1])), named.text, bindings).rows
-    remote = virtuoso_select(virtuoso.base_url, _with_values(named, bindings))
+    remote = virtuoso_select(virtuoso.base_url, with_values(named.text, bindings))
     assert embedded, f"{name} answers nothing on the seed graph"
     assert sorted(map(_comparable, remote)) == sorted(map(_comparable, embedded))
 

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import httpx
 
+from kg.query import rdflib_term
+
 BINARY = "virtuoso-t"
 USER = PASSWORD = "dba"
 NOT_INSTALLED = (f"{BINARY} not found: virtuoso-opensource is not installed; "
@@ -147,3 +149,17 @@ def virtuoso_select(base_url: str, query: str) -> list[dict[str, str]]:
         raise AssertionError(f"Virtuoso answered HTTP {response.status_code} to\n{query}\n{response.text[:2000]}")
     bindings = response.json()["results"]["bindings"]
     return [{name: value["value"] for name, value in row.items()} for row in bindings]
+
+
+def with_values(query: str, bindings: dict[str, tuple[str, str]]) -> str:
+    """The query with its parameters bound by a VALUES block at the start of its WHERE clause.
+
+    Virtuoso has no way to bind a variable from outside the query text, so the tests and
+    the benchmark write the RDF terms (serialised by rdflib, which escapes them) into the
+    query; kg itself binds parameters by substitution and never does this.
+    """
+    names = sorted(bindings)
+    terms = " ".join(rdflib_term(*bindings[name]).n3() for name in names)
+    block = f"VALUES ({' '.join('?' + name for name in names)}) {{ ({terms}) }}"
+    head, brace, body = query.partition("WHERE {")
+    return f"{head}{brace}\n  {block}{body}"
