@@ -5,7 +5,7 @@ import shutil
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Dataset, Graph
+from rdflib import SKOS, Dataset, Graph
 from rdflib.compare import isomorphic
 
 from kg.build import build
@@ -250,3 +250,15 @@ def test_cli_bad_input_is_one_line_and_leaves_the_store(corpus, tmp_path):
     assert result.exit_code == 1 and "held by another process" in result.stderr
     assert [line for line in result.stderr.splitlines() if line.startswith("kg:")] == result.stderr.splitlines()[-1:]
     assert quads(out) == before
+
+
+def test_entity_iris_are_stable_across_corpora(tmp_path):
+    def iris(inputs, out):
+        result = build(inputs, tmp_path / out)
+        return {str(o): str(s) for s, o in result.graph.subject_objects(SKOS.prefLabel)}
+
+    alone = iris([FIRST], "alone")
+    together = iris([SECOND, THIRD, FIRST], "together")
+    shared = alone.keys() & together.keys()
+    assert {"西藏自治区", "林芝市"} <= shared
+    assert {name: alone[name] for name in shared} == {name: together[name] for name in shared}
