@@ -25,18 +25,25 @@ from contextlib import nullcontext
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
 from kg.build import build
-from kg.push import push
+from kg.graph import ntriples
 from kg.named import list_named
 from kg.ontology import load_vocabulary
+from kg.push import push
 from kg.query import run_query
-from kg.graph import ntriples
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.virtuoso import PASSWORD, USER, running_virtuoso, virtuoso_select, with_values  # noqa: E402
+from tests.virtuoso import (  # noqa: E402
+    PASSWORD,
+    USER,
+    running_virtuoso,
+    virtuoso_select,
+    with_values,
+)
+
 _RESOURCE = re.compile(rb"<(https://example\.org/kg/id/[^>]*)>")
 _LABEL = re.compile(rb'(<http://www\.w3\.org/2000/01/rdf-schema#label>|'
                     rb'<http://www\.w3\.org/2004/02/skos/core#prefLabel>) "([^"]*)"@zh')
@@ -81,25 +88,42 @@ def _latency(run, repeat: int, limit: float) -> str:
         process.join()
 
 
-def _engines(data: bytes, folder: Path, virtuoso):
-    """(name, load seconds, query function) for each engine."""
-    started = time.perf_counter()
+def _rdflib(data: bytes, folder: Path):
     graph = Graph()
     graph.parse(data=data, format="nt")
-    yield "rdflib (memory)", time.perf_counter() - started, lambda q, b: run_query(graph, q.text, b)
-    del graph
-    started = time.perf_counter()
+    return lambda q, b: run_query(graph, q.text, b)
+
+
+def _oxigraph(data: bytes, folder: Path):
     store = ox.Store(str(folder / "oxigraph"))
     store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
     store.flush()
-    yield "Oxigraph (disk)", time.perf_counter() - started, lambda q, b: run_query(store, q.text, b)
-    if virtuoso is not None:
+    return lambda q, b: run_query(store, q.text, b)
+
+
+def _virtuoso(server):
+    def load(data: bytes, folder: Path):
         graph_iri = f"urn:kg:bench:{folder.name}"
+        push([(graph_iri, data)], server.gsp_url, user=USER, password=PASSWORD, timeout=3600)
+
+        def ask(q, b):
+            scoped = q.text.replace("WHERE {", f"FROM <{graph_iri}>\nWHERE {{", 1)
+            return virtuoso_select(server.base_url, with_values(scoped, b))
+
+        return ask
+
+    return load
+
+
+def _engines(data: bytes, folder: Path, virtuoso):
+    """(name, load seconds, query function) for each engine, one at a time."""
+    loaders = [("rdflib (memory)", _rdflib), ("Oxigraph (disk)", _oxigraph)]
+    if virtuoso is not None:
+        loaders.append(("Virtuoso (server)", _virtuoso(virtuoso)))
+    for name, load in loaders:
         started = time.perf_counter()
-        push([(graph_iri, data)], virtuoso.gsp_url, user=USER, password=PASSWORD, timeout=3600)
-        load = time.perf_counter() - started
-        scoped = lambda text: text.replace("WHERE {", f"FROM <{graph_iri}>\nWHERE {{", 1)  # noqa: E731
-        yield "Virtuoso (server)", load, lambda q, b: virtuoso_select(virtuoso.base_url, with_values(scoped(q.text), b))
+        ask = load(data, folder)
+        yield name, time.perf_counter() - started, ask
 
 
 def main() -> None:

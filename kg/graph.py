@@ -14,11 +14,11 @@ from decimal import Decimal
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
 from kg.iris import Minter
-from kg.store import merge_ntriples
 from kg.lexicon import load_lexicon
 from kg.model import Corpus, Extraction
 from kg.ontology import Vocabulary
 from kg.organizations import outlet_entity
+from kg.store import merge_ntriples
 
 __all__ = ["graph_for", "named_graphs", "ntriples"]
 

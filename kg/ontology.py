@@ -15,7 +15,8 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import NamespaceManager
 
-from kg.errors import OntologyError, first_line
+from kg.errors import OntologyError
+from kg.turtle import read_turtle
 
 __all__ = [
     "CLASSES",
@@ -126,11 +127,6 @@ class Vocabulary:
 def load_vocabulary(path: Path = DEFAULT_ONTOLOGY) -> Vocabulary:
     """Parse the ontology at ``path`` and check it defines every term the code uses."""
     path = Path(path)
-    if not path.is_file():
-        raise OntologyError(f"{path}: ontology file not found; pass --ontology PATH to a kg.ttl")
-    graph = Graph(bind_namespaces="none")
-    try:
-        graph.parse(path, format="turtle")
-    except Exception as error:  # rdflib raises many parser-specific types
-        raise OntologyError(f"{path}: not valid Turtle ({first_line(error)}); fix the file or restore it") from None
+    graph = read_turtle(path, OntologyError, missing="ontology file not found; pass --ontology PATH to a kg.ttl",
+                        invalid="fix the file or restore it", graph=Graph(bind_namespaces="none"))
     return Vocabulary(graph, path)

@@ -19,6 +19,7 @@ from rdflib import XSD, Graph, Literal, URIRef
 
 from kg.errors import GraphError, QueryError, first_line, short_message
 from kg.ontology import load_vocabulary
+from kg.turtle import read_turtle
 
 __all__ = ["Answer", "format_rows", "load_graph", "rdflib_term", "run_query"]
 
@@ -35,15 +36,9 @@ class Answer:
 
 
 def load_graph(path: Path | str) -> Graph:
-    path = Path(path)
-    if not path.is_file():
-        raise GraphError(f"{path}: no such graph file; run `kg build` first or give the path to a .ttl file")
-    graph = Graph()
-    try:
-        graph.parse(path, format="turtle")
-    except Exception as error:  # rdflib raises parser-specific types
-        raise GraphError(f"{path}: not valid Turtle ({first_line(error)}); rebuild it with `kg build`") from None
-    return graph
+    """A graph file (Turtle) in memory, for rdflib queries."""
+    return read_turtle(path, GraphError, missing="no such graph file; run `kg build` first or give the path to a .ttl file",
+                       invalid="rebuild it with `kg build`")
 
 
 def _read_query(query: str) -> str:

@@ -31,6 +31,7 @@ from rdflib.term import Node
 
 from kg.errors import ShapesError, first_line
 from kg.ontology import DEFAULT_ONTOLOGY, load_vocabulary
+from kg.turtle import read_turtle
 
 __all__ = ["DEFAULT_SHAPES", "Report", "Violation", "format_report", "load_shapes", "validate"]
 
@@ -108,14 +109,8 @@ def _prepared(text: str) -> Query:
 
 def load_shapes(path: Path | str = DEFAULT_SHAPES) -> Graph:
     """Parse a SHACL shapes file (Turtle)."""
-    path = Path(path)
-    if not path.is_file():
-        raise ShapesError(f"{path}: no such shapes file; pass --shapes PATH to a SHACL Turtle file")
-    graph = Graph()
-    try:
-        graph.parse(path, format="turtle")
-    except Exception as error:  # rdflib raises parser-specific types
-        raise ShapesError(f"{path}: not valid Turtle ({first_line(error)}); fix the file or restore it") from None
+    graph = read_turtle(path, ShapesError, missing="no such shapes file; pass --shapes PATH to a SHACL Turtle file",
+                        invalid="fix the file or restore it")
     if not any(predicate in SH for predicate in graph.predicates(unique=True)):
         raise ShapesError(f"{path}: no SHACL shapes in the file; pass --shapes PATH to a SHACL shapes file")
     return graph

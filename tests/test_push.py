@@ -19,12 +19,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from click.testing import CliRunner
 from rdflib import RDFS, Graph
-from rdflib.compare import isomorphic
 
 from kg.cli import cli
 from kg.errors import PushError
-from kg.iris import Minter
 from kg.graph import named_graphs
+from kg.iris import Minter
 from kg.named import list_named, load_named
 from kg.push import push
 from kg.query import run_query

@@ -1,0 +1,36 @@
+"""Read a Turtle file someone gave us, or raise one line that names it and the fix."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from rdflib import Graph
+
+from kg.errors import KGError, first_line
+
+__all__ = ["read_turtle"]
+
+
+def read_turtle(path: Path | str, error: type[KGError], *, missing: str, invalid: str,
+                graph: Graph | None = None) -> Graph:
+    """Parse ``path`` into ``graph`` (a new one by default).
+
+    ``missing`` and ``invalid`` finish the message raised as ``error`` when the file is
+    absent or not Turtle. rdflib's log lines about literals it cannot convert (e.g.
+    ``"1200名"^^xsd:decimal``) are kept quiet: ``kg validate`` reports those properly.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise error(f"{path}: {missing}")
+    graph = Graph() if graph is None else graph
+    term_log = logging.getLogger("rdflib.term")
+    level = term_log.level
+    term_log.setLevel(logging.CRITICAL)
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as problem:  # rdflib raises many parser-specific types
+        raise error(f"{path}: not valid Turtle ({first_line(problem)}); {invalid}") from None
+    finally:
+        term_log.setLevel(level)
+    return graph
