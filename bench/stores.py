@@ -74,13 +74,13 @@ def _child(connection, run, repeat: int) -> None:
 
 
 def _latency(run, repeat: int, limit: float) -> str:
-    """Median milliseconds, measured in a forked child that is stopped after ``limit`` seconds."""
+    """Median milliseconds, measured in a forked child that is stopped after ``limit`` seconds a run."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(send, run, repeat), daemon=True)
     process.start()
     try:
-        if receive.poll(limit):
+        if receive.poll(limit * repeat):
             return f"{receive.recv():.1f}"
         return f"> {limit:g} s"
     finally:
@@ -130,7 +130,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 100])
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--limit", type=float, default=60, help="seconds before a query's runs are stopped")
+    parser.add_argument("--limit", type=float, default=60, help="seconds a query's run may take before it is stopped")
     parser.add_argument("--virtuoso", action="store_true", help="also measure a throwaway Virtuoso server")
     args = parser.parse_args()
     queries = [(q, q.values({p.name: p.example for p in q.params})) for q in list_named()]
