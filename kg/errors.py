@@ -6,7 +6,8 @@ Our exception hierarchy::
     ├── InputError          an input article: missing, empty, binary, unknown encoding
     ├── OntologyError       ontology/kg.ttl missing, malformed, or missing a term the code uses
     ├── QueryError          a SPARQL query that does not parse or cannot run
-    └── GraphError          a graph file that does not exist or does not parse
+    ├── GraphError          a graph file that does not exist or does not parse
+    └── ViewError           a view asks for an entity, class or document the graph lacks
 
 Anything else that escapes is a bug in kg and shows a traceback.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["GraphError", "InputError", "KGError", "OntologyError", "QueryError", "first_line"]
+__all__ = ["GraphError", "InputError", "KGError", "OntologyError", "QueryError", "ViewError", "first_line"]
 
 
 def first_line(error: BaseException) -> str:
@@ -46,3 +47,7 @@ class QueryError(KGError):
 
 class GraphError(KGError):
     """A graph file is missing or does not parse."""
+
+
+class ViewError(KGError):
+    """A view names an entity, class or document that the graph does not have."""
