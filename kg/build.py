@@ -27,6 +27,7 @@ from kg.merge import merge
 from kg.model import Corpus, Extraction
 from kg.ontology import DEFAULT_ONTOLOGY, load_vocabulary
 from kg.read import find_inputs
+from kg.viz import write_html
 
 __all__ = ["BuildResult", "build", "build_corpus"]
 
@@ -97,6 +98,7 @@ def build(
         (staging / "graph.ttl").write_bytes(graph.serialize(format="longturtle", encoding="utf-8"))
         shutil.copyfile(vocab.path, staging / "ontology.ttl")
         (staging / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_html(graph, staging / "graph.html", vocab)
         for produced in sorted(staging.iterdir()):
             os.replace(produced, out / produced.name)
     finally:

@@ -11,6 +11,7 @@ hovering or clicking a node or edge shows its evidence sentences and their sourc
 
 from __future__ import annotations
 
+import difflib
 import html
 import json
 from dataclasses import dataclass
@@ -45,11 +46,18 @@ class View:
     caption: str
     total: int
     figures: dict
+    centres: tuple[str, ...] = ()
 
 
 def _named(whole: nx.MultiDiGraph, graph: Graph, name: str) -> list[str]:
-    return sorted(n for n in whole
-                  if whole.nodes[n]["label"] == name or any(str(a) == name for a in graph.objects(URIRef(n), SKOS.altLabel)))
+    found = sorted(n for n in whole
+                   if whole.nodes[n]["label"] == name or any(str(a) == name for a in graph.objects(URIRef(n), SKOS.altLabel)))
+    if found:
+        return found
+    labels = sorted({whole.nodes[n]["label"] for n in whole})
+    near = [label for label in labels if name in label or label in name] or difflib.get_close_matches(name, labels, 5, 0.5)
+    hint = f"did you mean {', '.join(near[:5])}?" if near else "names and aliases must match exactly; list them with kg query"
+    raise ViewError(f"no entity named {name!r}; {hint}")
 
 
 def _class_names(vocab: Vocabulary, names: list[str]) -> set[str]:
@@ -70,8 +78,9 @@ def _document(graph: Graph, vocab: Vocabulary, name: str) -> URIRef:
         source = str(graph.value(doc, vocab.sourceFile) or "")
         if name in (source, source.removesuffix(".txt"), str(graph.value(doc, vocab.title) or "")):
             return doc
-    raise ViewError(f"no document {name!r}; give a source file name or a title, listed by kg query GRAPH "
-                    "'SELECT ?file ?title WHERE { ?d kg:sourceFile ?file OPTIONAL { ?d kg:title ?title } }'")
+    files = sorted(str(f) for f in graph.objects(None, vocab.sourceFile))
+    raise ViewError(f"no document {name!r}; give a source file name ({', '.join(files[:3])}{', …' if len(files) > 3 else ''}) "
+                    "or a title")
 
 
 def view_graph(
@@ -100,9 +109,6 @@ def view_graph(
     centres: list[str] = []
     if focus is not None:
         centres = _named(whole, graph, focus)
-        if not centres:
-            raise ViewError(f"no entity named {focus!r}; look names up with kg query GRAPH "
-                            "'SELECT ?name WHERE { ?e skos:prefLabel|skos:altLabel ?name FILTER(CONTAINS(?name, \"…\")) }'")
         nearby = nx.compose_all([nx.ego_graph(whole.subgraph(shown | {c}), c, radius=depth, undirected=True)
                                  for c in centres])
         shown = set(nearby)
@@ -116,7 +122,7 @@ def view_graph(
         degree = whole.subgraph(shown).degree()
         ranked = sorted(shown, key=lambda n: (n not in centres, -degree[n], whole.nodes[n]["label"], n))
         shown = set(ranked[:max_nodes])
-    return View(whole.subgraph(shown).copy(), " · ".join(caption) or "全图", total, summary(whole, top=5))
+    return View(whole.subgraph(shown).copy(), " · ".join(caption) or "全图", total, summary(whole, top=5), tuple(centres))
 
 
 def _sentences(graph: Graph, vocab: Vocabulary, sentences, limit: int | None = None) -> list[dict]:
@@ -178,17 +184,20 @@ def _class_colours(vocab: Vocabulary) -> dict[str, str]:
 
 
 def _options(size: int) -> dict:
+    """vis-network options; the physics budget shrinks with the view so large pages settle in seconds."""
     large = size > 500
     return {
         "autoResize": True,
         "layout": {"randomSeed": 7, "improvedLayout": size <= 150},
         "nodes": {"shape": "dot", "font": {"face": _FONT, "size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"},
-                  "scaling": {"min": 8, "max": 36, "label": {"enabled": True, "min": 12, "max": 26, "drawThreshold": 7}}},
+                  "scaling": {"min": 8, "max": 36, "label": {"enabled": True, "min": 15, "max": 24, "drawThreshold": 5}}},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.6}}, "color": {"color": "#8f9aa6", "highlight": "#33414e"},
                   "font": {"face": _FONT, "size": 11, "align": "middle", "strokeWidth": 3, "strokeColor": "#ffffff"},
                   "smooth": False if large else {"type": "continuous"}},
-        "physics": {"solver": "forceAtlas2Based", "forceAtlas2Based": {"gravitationalConstant": -40, "springLength": 90},
-                    "stabilization": {"iterations": 150 if large else 400, "updateInterval": 25, "fit": True}},
+        "physics": {"solver": "forceAtlas2Based", "timestep": 1.5 if large else 0.5,
+                    "forceAtlas2Based": {"theta": 0.9 if large else 0.5, "gravitationalConstant": -60, "centralGravity": 0.015,
+                                         "springLength": 80, "damping": 0.4, "avoidOverlap": 0 if large else 0.4},
+                    "stabilization": {"iterations": max(50, min(400, 100_000 // max(size, 1))), "updateInterval": 25}},
         "interaction": {"hover": True, "hideEdgesOnDrag": large, "tooltipDelay": 150},
     }
 
@@ -218,6 +227,7 @@ def _page_data(graph: Graph, vocab: Vocabulary, view: View) -> dict:
     options = _options(len(nodes)) | {"groups": {c: {"color": colour} for c, colour in colours.items()}}
     return {
         "caption": view.caption,
+        "centres": list(view.centres),
         "total": view.total,
         "nodes": nodes,
         "edges": edges_out,

@@ -18,6 +18,11 @@
   function ready() {
     network.setOptions({ physics: { enabled: false } });
     freeze.disabled = false;
+    if (data.centres.length) {
+      network.selectNodes(data.centres);
+      pinned = { node: data.centres[0] };
+      show(pinned);
+    }
     window.kgReadyAt = performance.now();
     window.kgReady = true;
   }
