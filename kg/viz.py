@@ -78,9 +78,9 @@ def _document(graph: Graph, vocab: Vocabulary, name: str) -> URIRef:
         source = str(graph.value(doc, vocab.sourceFile) or "")
         if name in (source, source.removesuffix(".txt"), str(graph.value(doc, vocab.title) or "")):
             return doc
-    files = sorted(str(f) for f in graph.objects(None, vocab.sourceFile))
-    raise ViewError(f"no document {name!r}; give a source file name ({', '.join(files[:3])}{', …' if len(files) > 3 else ''}) "
-                    "or a title")
+    sources = sorted(str(f) for f in graph.objects(None, vocab.sourceFile))
+    examples = ", ".join(sources[:3]) + (", …" if len(sources) > 3 else "")
+    raise ViewError(f"no document {name!r}; give a source file name ({examples}) or a title")
 
 
 def view_graph(
@@ -93,10 +93,10 @@ def view_graph(
     document: str | None = None,
     max_nodes: int = MAX_NODES,
 ) -> View:
-    """The entities and relations to show; filters combine (document, then classes, then focus).
+    """The entities and relations to show; filters combine: document, then focus, then classes.
 
     ``focus`` is a name or alias; its neighbourhood to ``depth`` hops either way is shown.
-    ``classes`` are class names (``Place``, ``地点``), each with its subclasses.
+    ``classes`` are class names (``Place``, ``地点``), each with its subclasses; the focus stays.
     ``document`` is a source file name (with or without ``.txt``) or a title.
     Raises :class:`~kg.errors.ViewError` for a name, class or document the graph lacks.
     """
@@ -251,7 +251,7 @@ def to_html(graph: Graph, vocab: Vocabulary, view: View | None = None, **filters
         title=html.escape(view.caption),
         style=(_STATIC / "viewer.css").read_text(encoding="utf-8"),
         vis=vis.replace("//# sourceMappingURL=vis-network.min.js.map", ""),
-        data=data.replace("</", "<\\/"),
+        data=data.replace("<", "\\u003c"),  # no "</script>" or "<!--" can end the data early
         script=(_STATIC / "viewer.js").read_text(encoding="utf-8"),
     )
 

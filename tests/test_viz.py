@@ -15,7 +15,8 @@ from kg.viz import to_html, view_graph
 
 def _page_data(page: str) -> dict:
     raw = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.S).group(1)
-    return json.loads(raw.replace("<\\/", "</"))
+    assert "<" not in raw
+    return json.loads(raw)
 
 
 def _labels(view) -> set[str]:
