@@ -3,8 +3,8 @@
 The graph is the seed graph copied N times: each copy renames its entities (林芝市 → 林芝市·七)
 and keeps the provinces, so the copies hang together the way a larger corpus would. For each
 page (the default view, trimmed to the most connected ``kg.viz.MAX_NODES``, and the untrimmed
-one) it prints nodes, edges, page size, seconds to write it, and seconds from navigation until
-the layout has settled and the page answers (``window.kgReady``).
+one) it prints nodes, edges, page size, seconds to write it, seconds from navigation until
+the layout has settled and the page answers (``window.kgReady``), and one redraw after a zoom.
 
     python bench/viewer.py --copies 25
 """
@@ -51,7 +51,8 @@ def scaled(graph: Graph, copies: int, vocab) -> Graph:
     return big
 
 
-def time_to_interactive(page_path: Path) -> float:
+def time_to_interactive(page_path: Path) -> tuple[float, float]:
+    """Seconds from navigation to ``window.kgReady``, and milliseconds to redraw after a zoom."""
     with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
         browser = p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, headless=True, args=ARGS,
                                                        viewport={"width": 1400, "height": 900})
@@ -59,8 +60,13 @@ def time_to_interactive(page_path: Path) -> float:
         page.goto(page_path.as_uri())
         page.wait_for_function("window.kgReady === true", timeout=300_000, polling=100)
         seconds = page.evaluate("window.kgReadyAt") / 1000
+        redraw = page.evaluate("""() => new Promise(done => {
+            const started = performance.now();
+            kg.network.once("afterDrawing", () => done(performance.now() - started));
+            kg.network.moveTo({scale: kg.network.getScale() * 1.5});
+        })""")
         browser.close()
-    return seconds
+    return seconds, redraw
 
 
 def main() -> None:
@@ -72,15 +78,15 @@ def main() -> None:
         graph = scaled(build([SEEDS], Path(tmp, "out")).graph, args.copies, vocab)
         whole = view_graph(graph, vocab, max_nodes=10**9).network
         print(f"graph: {whole.number_of_nodes()} entities, {whole.number_of_edges()} relations, {len(graph)} triples")
-        print(f"{'view':>10} {'nodes':>6} {'edges':>6} {'MB':>5} {'write s':>8} {'interactive s':>14}")
+        print(f"{'view':>10} {'nodes':>6} {'edges':>6} {'MB':>5} {'write s':>8} {'interactive s':>14} {'redraw ms':>10}")
         for name, max_nodes in (("default", None), ("untrimmed", 10**9)):
             path = Path(tmp, f"{name}.html")
             started = time.perf_counter()
             view = write_html(graph, path, vocab, **({"max_nodes": max_nodes} if max_nodes else {}))
             written = time.perf_counter() - started
-            ready = time_to_interactive(path)
+            ready, redraw = time_to_interactive(path)
             print(f"{name:>10} {view.network.number_of_nodes():>6} {view.network.number_of_edges():>6} "
-                  f"{path.stat().st_size / 1e6:>5.1f} {written:>8.1f} {ready:>14.1f}")
+                  f"{path.stat().st_size / 1e6:>5.1f} {written:>8.1f} {ready:>14.1f} {redraw:>10.0f}")
 
 
 if __name__ == "__main__":
