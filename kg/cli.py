@@ -129,7 +129,7 @@ def evaluate(graph: Path, gold: Path, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("graph", type=click.Path(path_type=Path))
+@click.argument("graph", type=click.Path(path_type=Path), default=DEFAULT_OUT / "graph.ttl")
 @click.option("-o", "--out", "out_file", type=click.Path(path_type=Path), default=None,
               help="HTML file to write [default: graph.html beside GRAPH, view.html for a filtered view].")
 @click.option("--focus", default=None, help="Show this entity (name or alias) and its neighbourhood.")

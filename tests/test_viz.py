@@ -9,7 +9,7 @@ from rdflib import RDFS, URIRef
 
 from kg.analytics import to_networkx
 from kg.errors import ViewError
-from kg.query import load_graph, run_query
+from kg.query import load_graph
 from kg.viz import to_html, view_graph
 
 
@@ -54,9 +54,9 @@ def test_viz_classes_include_subclasses(seed_graph, vocab):
 
 def test_viz_document_view_is_what_the_article_mentions(seed_graph, vocab):
     view = view_graph(seed_graph, vocab, document="004_72962b98874534b5.txt")
-    _, rows = run_query(seed_graph, 'SELECT DISTINCT ?e WHERE { ?d kg:sourceFile "004_72962b98874534b5.txt" ; kg:mentions ?e }')
+    rows = seed_graph.query('SELECT DISTINCT ?e WHERE { ?d kg:sourceFile "004_72962b98874534b5.txt" ; kg:mentions ?e }')
     whole = to_networkx(seed_graph, vocab)
-    assert set(view.network) == {r["e"] for r in rows} & set(whole)
+    assert set(view.network) == {str(row.e) for row in rows} & set(whole)
     assert "八八战略" in _labels(view)
 
 
@@ -102,8 +102,8 @@ def test_viz_node_details_come_from_the_graph(seed_graph, vocab, seed_page):
     assert details["class"] == vocab.label(vocab.Place, "zh") == "地点"
     assert details["above"] == ["西藏自治区"]
     assert details["above"] == [str(seed_graph.value(seed_graph.value(URIRef(node["id"]), vocab.locatedIn), RDFS.label))]
-    _, rows = run_query(seed_graph, f'SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ ?d kg:mentions <{node["id"]}> }}')
-    assert details["documents"] == int(rows[0]["n"]) > 1
+    (row,) = seed_graph.query(f'SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ ?d kg:mentions <{node["id"]}> }}')
+    assert details["documents"] == int(row.n) > 1
     assert 1 <= len(details["evidence"]) <= 3
     assert all("林芝" in e["text"] and re.search(r"\.txt）?$", e["source"]) for e in details["evidence"])
     assert byname["尼池社区"]["group"] == "Place" and data["details"][byname["尼池社区"]["id"]]["above"][-2:] == ["林芝市", "巴宜区"]
