@@ -40,6 +40,7 @@ from kg.model import Corpus, Extraction
 from kg.ontology import DEFAULT_ONTOLOGY, load_vocabulary
 from kg.read import find_inputs
 from kg.store import Changes, store_path, sync
+from kg.viz import write_html
 
 __all__ = ["BuildResult", "build", "build_corpus"]
 
@@ -156,6 +157,7 @@ def build(
         staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out))
         try:
             write_exports(graphs, graph, vocab, mint, staging)
+            write_html(graph, staging / "graph.html", vocab)
             shutil.copyfile(vocab.path, staging / "ontology.ttl")
             changes = sync(store_path(out), graphs)
             report = _report(corpus, graph, vocab, extracted, changes)

@@ -28,7 +28,7 @@ def cli() -> None:
 @cli.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_dir", default=DEFAULT_OUT, type=click.Path(path_type=Path), show_default=True,
-              help="Folder for the store, graph.ttl and the other exports, and report.json.")
+              help="Folder for the store, graph.ttl and the other exports, graph.html and report.json.")
 @click.option("--base", default=None, help="Base IRI for entities and documents.")
 @click.option("--ontology", type=click.Path(path_type=Path), default=None, help="Ontology file (Turtle).")
 def build(inputs: tuple[Path, ...], out_dir: Path, base: str | None, ontology: Path | None) -> None:
@@ -247,3 +247,42 @@ def push(url: str, out_dir: Path, user: str | None, password: str | None, graph_
     except KGError as error:
         _fail(error)
     click.echo(f"pushed {result.graphs} graphs, {result.triples} triples to {url} in {result.seconds:.1f} s")
+
+
+@cli.command()
+@click.argument("graph", type=click.Path(path_type=Path), default=DEFAULT_OUT / "graph.ttl")
+@click.option("-o", "--out", "out_file", type=click.Path(path_type=Path), default=None,
+              help="HTML file to write [default: graph.html beside GRAPH, view.html for a filtered view].")
+@click.option("--focus", default=None, help="Show this entity (name or alias) and its neighbourhood.")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(min=0), help="Hops around --focus.")
+@click.option("--classes", default=None, help="Only these classes, comma-separated (Place,Programme or 地点,项目与政策).")
+@click.option("--document", default=None, help="Only the entities of one article (source file name or title).")
+@click.option("--max-nodes", default=None, type=click.IntRange(min=1),
+              help="Keep the most connected nodes beyond this many [default: 2000].")
+def viz(graph: Path, out_file: Path | None, focus: str | None, depth: int, classes: str | None,
+        document: str | None, max_nodes: int | None) -> None:
+    """Write an interactive HTML view that works offline: whole graph, a neighbourhood, classes or one article.
+
+    Example:
+
+    \b
+        kg viz out/graph.ttl --focus 林芝市 --depth 2 -o out/linzhi.html
+    """
+    from kg.errors import ViewError
+    from kg.ontology import load_vocabulary
+    from kg.query import load_graph
+    from kg.viz import write_html
+
+    filters = {"focus": focus, "depth": depth, "document": document,
+               "classes": [c.strip() for c in classes.split(",") if c.strip()] if classes else None}
+    if max_nodes:
+        filters["max_nodes"] = max_nodes
+    out = out_file or graph.parent / ("view.html" if focus or classes or document else "graph.html")
+    try:
+        view = write_html(load_graph(graph), out, load_vocabulary(), **filters)
+    except ViewError as error:
+        _fail(ViewError(f"{graph}: {error}"))
+    except KGError as error:
+        _fail(error)
+    trimmed = f" (the most connected of {view.total})" if view.total > view.network.number_of_nodes() else ""
+    click.echo(f"{view.network.number_of_nodes()} entities{trimmed}, {view.network.number_of_edges()} relations → {out}")

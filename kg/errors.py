@@ -9,7 +9,8 @@ Our exception hierarchy::
     ├── GraphError          a graph file that does not exist or does not parse
     ├── StoreError          the store is missing, held by another process, or unreadable
     ├── ShapesError         a SHACL shapes file that is missing, not Turtle, or not valid SHACL
-    └── PushError           a triple store that cannot be reached or refuses an upload
+    ├── PushError           a triple store that cannot be reached or refuses an upload
+    └── ViewError           a view asks for an entity, class or document the graph lacks
 
 Anything else that escapes is a bug in kg and shows a traceback.
 """
@@ -19,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
-    "GraphError", "InputError", "KGError", "OntologyError", "PushError", "QueryError", "ShapesError", "StoreError",
+    "GraphError", "InputError", "KGError", "OntologyError", "PushError", "QueryError", "ShapesError", "StoreError", "ViewError",
     "first_line", "short_message",
 ]
 
@@ -70,3 +71,7 @@ class ShapesError(KGError):
 
 class PushError(KGError):
     """A triple store cannot be reached, refuses the upload, or answers with an error."""
+
+
+class ViewError(KGError):
+    """A view names an entity, class or document that the graph does not have."""

@@ -104,6 +104,17 @@ def test_stats_and_eval(runner, seed_build):
         assert score["precision"] >= 0.7 and score["recall"] >= 0.6, (cls, score)
 
 
+def test_viz_writes_a_view_and_names_a_missing_focus(runner, seed_build, tmp_path):
+    _, out = seed_build
+    assert (out / "graph.html").is_file()
+    page = tmp_path / "linzhi.html"
+    result = runner.invoke(cli, ["viz", str(out / "graph.ttl"), "--focus", "林芝市", "--depth", "2", "-o", str(page)])
+    assert result.exit_code == 0 and result.output.endswith(f"relations → {page}\n") and "林芝市 周围 2 层" in page.read_text(encoding="utf-8")
+    missing = runner.invoke(cli, ["viz", str(out / "graph.ttl"), "--focus", "林芝县", "-o", str(page)])
+    assert missing.exit_code == 1 and missing.stderr.count("\n") == 1
+    assert missing.stderr.startswith(f"kg: error: {out / 'graph.ttl'}: no entity named '林芝县'; did you mean 林芝市")
+
+
 @pytest.mark.parametrize("command", sorted(cli.commands))
 def test_commands_have_help_and_are_documented(command):
     assert cli.commands[command].help

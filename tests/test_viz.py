@@ -1,0 +1,132 @@
+"""The HTML view: what each filter selects, what a node and an edge carry, and a page that needs no network."""
+
+import json
+import re
+
+import networkx as nx
+import pytest
+from rdflib import RDFS, URIRef
+
+from kg.analytics import to_networkx
+from kg.errors import ViewError
+from kg.query import load_graph
+from kg.viz import to_html, view_graph
+
+
+def _page_data(page: str) -> dict:
+    raw = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.S).group(1)
+    assert "<" not in raw
+    return json.loads(raw)
+
+
+def _labels(view) -> set[str]:
+    return {view.network.nodes[n]["label"] for n in view.network}
+
+
+@pytest.fixture(scope="module")
+def seed_page(seed_graph, vocab):
+    return to_html(seed_graph, vocab)
+
+
+def test_viz_whole_view_is_the_entity_graph(seed_graph, vocab):
+    view, whole = view_graph(seed_graph, vocab), to_networkx(seed_graph, vocab)
+    assert (view.network.number_of_nodes(), view.network.number_of_edges()) == (whole.number_of_nodes(), whole.number_of_edges())
+    assert view.total == whole.number_of_nodes() and view.caption == "全图"
+
+
+@pytest.mark.parametrize("depth", [1, 2])
+def test_viz_focus_keeps_the_neighbourhood_to_depth(seed_graph, vocab, depth):
+    view = view_graph(seed_graph, vocab, focus="林芝市", depth=depth)
+    (centre,) = view.centres
+    undirected = view.network.to_undirected()
+    distances = nx.single_source_shortest_path_length(undirected, centre)
+    assert set(distances) == set(view.network) and max(distances.values()) == depth
+    assert {"西藏自治区", "巴宜区"} <= _labels(view)
+    assert ("尼池社区" in _labels(view)) == (depth == 2)  # 尼池社区 › 巴宜区 › 林芝市
+
+
+def test_viz_classes_include_subclasses(seed_graph, vocab):
+    places = view_graph(seed_graph, vocab, classes=["Place"])
+    assert {places.network.nodes[n]["cls"] for n in places.network} == {"Place"}
+    organisations = view_graph(seed_graph, vocab, classes=["机构"])
+    assert {organisations.network.nodes[n]["cls"] for n in organisations.network} >= {"Party organisation", "School"}
+
+
+def test_viz_document_view_is_what_the_article_mentions(seed_graph, vocab):
+    view = view_graph(seed_graph, vocab, document="004_72962b98874534b5.txt")
+    rows = seed_graph.query('SELECT DISTINCT ?e WHERE { ?d kg:sourceFile "004_72962b98874534b5.txt" ; kg:mentions ?e }')
+    whole = to_networkx(seed_graph, vocab)
+    assert set(view.network) == {str(row.e) for row in rows} & set(whole)
+    assert "八八战略" in _labels(view)
+
+
+@pytest.mark.parametrize("filters, message", [
+    ({"focus": "林芝县"}, "no entity named '林芝县'; did you mean 林芝市"),
+    ({"classes": ["Plaec"]}, "unknown class 'Plaec'; expected one of: "),
+    ({"document": "nope.txt"}, "no document 'nope.txt'; give a source file name (000_30112710a34434ca.txt"),
+])
+def test_viz_unknown_names_raise_one_line(seed_graph, vocab, filters, message):
+    with pytest.raises(ViewError) as error:
+        view_graph(seed_graph, vocab, **filters)
+    assert str(error.value).startswith(message) and "\n" not in str(error.value)
+
+
+def test_viz_large_views_keep_the_most_connected_and_say_so(seed_graph, vocab):
+    view = view_graph(seed_graph, vocab, max_nodes=10)
+    whole = to_networkx(seed_graph, vocab)
+    assert view.total == whole.number_of_nodes() and view.network.number_of_nodes() == 10
+    assert "西藏自治区" in _labels(view) and "林芝市" in _labels(view)
+    data = _page_data(to_html(seed_graph, vocab, view))
+    assert data["total"] == whole.number_of_nodes() and len(data["nodes"]) == 10
+
+
+def test_viz_page_is_self_contained(seed_page):
+    markup = re.sub(r"<script>.*?</script>", "", seed_page, flags=re.S)  # the inlined scripts run in the browser test
+    assert not re.search(r"<(link|iframe|img)\b|\b(src|href)\s*=|@import|url\(", markup)
+    assert "sourceMappingURL" not in seed_page and "bootstrap" not in seed_page.lower()
+    assert seed_page.count("<script") == 3  # vis-network, data, the page's own script
+
+
+def test_viz_page_is_deterministic(seed_build, seed_page, vocab):
+    result, out = seed_build
+    reparsed = to_html(load_graph(out / "graph.ttl"), vocab)
+    assert reparsed == seed_page
+    assert (out / "graph.html").read_text(encoding="utf-8") == seed_page
+
+
+def test_viz_node_details_come_from_the_graph(seed_graph, vocab, seed_page):
+    data = _page_data(seed_page)
+    byname = {n["label"]: n for n in data["nodes"]}
+    node = byname["林芝市"]
+    details = data["details"][node["id"]]
+    assert details["class"] == vocab.label(vocab.Place, "zh") == "地点"
+    assert details["above"] == ["西藏自治区"]
+    assert details["above"] == [str(seed_graph.value(seed_graph.value(URIRef(node["id"]), vocab.locatedIn), RDFS.label))]
+    (row,) = seed_graph.query(f'SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ ?d kg:mentions <{node["id"]}> }}')
+    assert details["documents"] == int(row.n) > 1
+    assert 1 <= len(details["evidence"]) <= 3
+    assert all("林芝" in e["text"] and re.search(r"\.txt）?$", e["source"]) for e in details["evidence"])
+    assert byname["尼池社区"]["group"] == "Place" and data["details"][byname["尼池社区"]["id"]]["above"][-2:] == ["林芝市", "巴宜区"]
+
+
+def test_viz_edges_are_labelled_in_chinese_with_their_sentences(seed_graph, vocab, seed_page):
+    data = _page_data(seed_page)
+    label = {n["id"]: n["label"] for n in data["nodes"]}
+    relations = {vocab.label(vocab[p], "zh") for p in ("locatedIn", "partOf", "carriesOut")}
+    for edge in data["edges"]:
+        assert edge["arrows"] == "to"
+        assert edge["label"] in relations or edge["label"].startswith(vocab.label(vocab.holdsPosition, "zh"))
+    carried = [e for e in data["edges"] if e["label"] == "开展"]
+    assert carried
+    for edge in carried:
+        evidence = data["edgeDetails"][edge["id"]]["evidence"]
+        assert evidence and all(e["source"] for e in evidence)
+        assert any(label[edge["to"]] in e["text"] for e in evidence), (label[edge["from"]], label[edge["to"]])
+
+
+def test_viz_legend_and_figures(seed_graph, vocab, seed_page):
+    data = _page_data(seed_page)
+    legend = {row["group"]: row for row in data["legend"]}
+    assert legend["Place"]["label"] == "地点" and legend["Place"]["count"] == sum(n["group"] == "Place" for n in data["nodes"])
+    assert len({row["colour"] for row in data["legend"]}) == len(legend)
+    assert data["figures"]["nodes"] == len(data["nodes"]) and data["figures"]["most_connected"][0]["label"] == "西藏自治区"
