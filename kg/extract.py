@@ -31,6 +31,11 @@ __all__ = ["clean_article", "doc_id_for", "extract", "extract_file"]
 _NOT_ID = re.compile(r"[^\w.-]+")
 
 
+#: Rules whose mention refers to an entity without naming it (全市, 该村, 我区, 县委): a
+#: mention of the entity, but not one of its names.
+_REFERRING_RULES = frozenset({"relative", "anaphora"})
+
+
 def doc_id_for(path: Path) -> str:
     """The article's id: its file name without extension, letters (any script), digits, ``_.-``.
 
@@ -70,9 +75,10 @@ def _entities(founds: list[Found], article: Article) -> dict[str, Entity]:
     entities: dict[str, Entity] = {}
     for key, group in by_key.items():
         first = group[0]
-        surfaces = {article.text[f.start : f.end] for f in group} | {a for f in group for a in f.aliases}
+        named = [f for f in group if f.rule not in _REFERRING_RULES]
+        surfaces = {article.text[f.start : f.end] for f in named} | {a for f in group for a in f.aliases}
         if article.original:
-            surfaces |= {article.original[f.start : f.end] for f in group}
+            surfaces |= {article.original[f.start : f.end] for f in named}
         parents = Counter(f.parent for f in group if f.parent)
         parent = sorted(parents.items(), key=lambda item: (-item[1], item[0]))[0][0] if parents else None
         entities[key] = Entity(key, first.cls, first.name, frozenset(surfaces - {first.name}), parent, first.level)
