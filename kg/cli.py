@@ -239,14 +239,19 @@ def push(url: str, out_dir: Path, user: str | None, password: str | None, graph_
         kg push http://localhost:8890/sparql-graph-crud-auth --user dba --password dba
     """
     from kg.push import push as run_push
+    from kg.push import pushed_before, remember_pushed
     from kg.store import named_graphs, store_path
 
     try:
-        result = run_push(named_graphs(store_path(out_dir)), url, user=user, password=password,
-                          timeout=timeout, graph_param=graph_param)
+        graphs = named_graphs(store_path(out_dir))
+        stale = pushed_before(out_dir, url) - {iri for iri, _ in graphs}
+        result = run_push(graphs, url, user=user, password=password, timeout=timeout, graph_param=graph_param,
+                          delete=stale)
     except KGError as error:
         _fail(error)
-    click.echo(f"pushed {result.graphs} graphs, {result.triples} triples to {url} in {result.seconds:.1f} s")
+    remember_pushed(out_dir, url, [iri for iri, _ in graphs])
+    deleted = f"; deleted {result.deleted} graphs of removed articles" if result.deleted else ""
+    click.echo(f"pushed {result.graphs} graphs, {result.triples} triples to {url} in {result.seconds:.1f} s{deleted}")
 
 
 @cli.command()

@@ -2,7 +2,10 @@
 
 Each graph is sent as one ``PUT {url}?graph={iri}`` with an N-Triples body, which
 replaces whatever the store held under that name: pushing the same graphs twice leaves
-the same data. Virtuoso, Jena Fuseki, GraphDB and Oxigraph server all speak it; only the
+the same data. Graphs a previous push sent from the same ``out/`` to the same URL that
+are gone now (their article was removed) are deleted with ``DELETE {url}?graph={iri}``;
+kg remembers what it pushed where in ``out/.kg/pushed.json`` and never deletes a graph
+it did not put there. Virtuoso, Jena Fuseki, GraphDB and Oxigraph server all speak it; only the
 endpoint differs (see the README). When a user is given, the server's challenge is
 answered with digest or basic authentication, whichever it asks for.
 
@@ -13,16 +16,20 @@ store (:func:`kg.store.named_graphs`: one per article, plus the ontology's own).
 from __future__ import annotations
 
 import html
+import json
 import re
 import time
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
 from kg.errors import PushError, first_line
 
-__all__ = ["PushResult", "push"]
+__all__ = ["PushResult", "push", "pushed_before", "remember_pushed"]
+
+_RECORD = Path(".kg") / "pushed.json"
 
 _NTRIPLES = "application/n-triples"
 _ACCEPTED = {200, 201, 204}
@@ -37,6 +44,28 @@ class PushResult:
     triples: int
     bytes: int
     seconds: float
+    deleted: int = 0
+
+
+def _record(out_dir: Path | str) -> dict[str, list[str]]:
+    try:
+        data = json.loads((Path(out_dir) / _RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def pushed_before(out_dir: Path | str, url: str) -> set[str]:
+    """The graph IRIs the last push from ``out_dir`` sent to ``url``."""
+    return set(_record(out_dir).get(url, []))
+
+
+def remember_pushed(out_dir: Path | str, url: str, iris: Iterable[str]) -> None:
+    record = _record(out_dir)
+    record[url] = sorted(iris)
+    path = Path(out_dir) / _RECORD
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(dict(sorted(record.items())), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 class _ChallengeAuth(httpx.Auth):
@@ -102,6 +131,7 @@ def push(
     password: str | None = None,
     timeout: float = 60.0,
     graph_param: str = "graph",
+    delete: Iterable[str] = (),
 ) -> PushResult:
     """Replace each named graph at the Graph Store endpoint ``url`` with the triples given.
 
@@ -112,6 +142,7 @@ def push(
         user, password: credentials, used when the server asks for them.
         timeout: seconds to wait to connect and for each answer.
         graph_param: the query parameter that names the graph (``graph`` in the standard).
+        delete: IRIs of graphs to delete first (a server that does not have one is fine).
 
     Returns:
         How many graphs, triples and bytes were sent, and how long it took.
@@ -126,20 +157,30 @@ def push(
     started = time.perf_counter()
     count = triples = size = 0
     with httpx.Client(auth=auth, timeout=timeout, headers={"Content-Type": _NTRIPLES}) as client:
+        deleted = 0
+        for iri in sorted(delete):
+            response = _send(client, "DELETE", endpoint, graph_param, iri, b"", url, timeout, auth)
+            deleted += response.status_code != 404
         for iri, data in graphs:
-            try:
-                response = client.put(endpoint.copy_merge_params({graph_param: iri}), content=data)
-            except httpx.TimeoutException:
-                raise PushError(f"cannot reach {url} (no answer within {timeout:g} s); is the server running? "
-                                "(a slow server may need a longer --timeout)") from None
-            except httpx.TransportError as error:
-                raise PushError(f"cannot reach {url} ({first_line(error)}); is the server running?") from None
-            if response.status_code in (401, 403):
-                raise _refused(url, response, auth is not None)
-            if response.status_code not in _ACCEPTED:
-                detail = _detail(response) or response.reason_phrase
-                raise PushError(f"{url} answered HTTP {response.status_code} for graph <{iri}>: {detail}")
+            _send(client, "PUT", endpoint, graph_param, iri, data, url, timeout, auth)
             count += 1
             triples += sum(1 for line in data.splitlines() if line.strip())
             size += len(data)
-    return PushResult(count, triples, size, time.perf_counter() - started)
+    return PushResult(count, triples, size, time.perf_counter() - started, deleted)
+
+
+def _send(client: httpx.Client, method: str, endpoint: httpx.URL, graph_param: str, iri: str, data: bytes,
+          url: str, timeout: float, auth: httpx.Auth | None) -> httpx.Response:
+    try:
+        response = client.request(method, endpoint.copy_merge_params({graph_param: iri}), content=data)
+    except httpx.TimeoutException:
+        raise PushError(f"cannot reach {url} (no answer within {timeout:g} s); is the server running? "
+                        "(a slow server may need a longer --timeout)") from None
+    except httpx.TransportError as error:
+        raise PushError(f"cannot reach {url} ({first_line(error)}); is the server running?") from None
+    if response.status_code in (401, 403):
+        raise _refused(url, response, auth is not None)
+    if response.status_code not in _ACCEPTED and not (method == "DELETE" and response.status_code == 404):
+        detail = _detail(response) or response.reason_phrase
+        raise PushError(f"{url} answered HTTP {response.status_code} to {method} graph <{iri}>: {detail}")
+    return response

@@ -190,6 +190,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(content)
 
+    do_DELETE = do_PUT  # noqa: N815
+
     def log_message(self, *args: object) -> None:
         pass
 
@@ -223,6 +225,19 @@ def test_push_sends_one_put_per_graph(graphs):
         assert body == data
 
 
+def test_push_deletes_the_graphs_it_is_told_to_first(graphs):
+    gone = str(Minter().document("removed"))
+
+    def answer(handler):
+        return (404 if "missing" in handler.path else 204 if handler.command == "DELETE" else 201), {}, b""
+
+    with serving(answer) as (url, requests):
+        result = push(graphs[:1], url, delete=[gone, str(Minter().document("missing"))])
+    assert [(parse_qs(urlsplit(path).query)["graph"][0]) for path, _, _ in requests] == [
+        str(Minter().document("missing")), gone, graphs[0][0]]
+    assert result.deleted == 1 and result.graphs == 1
+
+
 def test_push_answers_a_basic_challenge():
     token = "Basic " + base64.b64encode(b"user:pw").decode()
 
@@ -243,11 +258,11 @@ def test_push_answers_a_basic_challenge():
     (403, {"Content-Type": "text/plain"}, b"not allowed\nsecond line",
      "refused the upload (HTTP 403: not allowed); give --user and --password"),
     (500, {"Content-Type": "text/plain"}, "存储已满\ntrace".encode(),
-     f"answered HTTP 500 for graph <{DOC}>: 存储已满"),
+     f"answered HTTP 500 to PUT graph <{DOC}>: 存储已满"),
     (400, {"Content-Type": "text/html"},
      b"<html><head><title>t</title></head><body><h1>Bad</h1><p>line 3: bad &amp; worse</p></body></html>",
-     f"answered HTTP 400 for graph <{DOC}>: Bad · line 3: bad & worse"),
-    (404, {}, b"", f"answered HTTP 404 for graph <{DOC}>: Not Found"),
+     f"answered HTTP 400 to PUT graph <{DOC}>: Bad · line 3: bad & worse"),
+    (404, {}, b"", f"answered HTTP 404 to PUT graph <{DOC}>: Not Found"),
 ])
 def test_error_answers_are_one_line(status, headers, body, message):
     with serving(lambda handler: (status, headers, body)) as (url, _), pytest.raises(PushError) as caught:
@@ -305,3 +320,28 @@ def test_named_queries_answer_the_same_in_virtuoso(virtuoso, pushed, seed_build,
 def _comparable(row: dict) -> tuple:
     """Bound values only; booleans as Virtuoso writes them (it stores xsd:boolean as 0 or 1)."""
     return _row({k: {"true": "1", "false": "0"}.get(v, v) for k, v in row.items() if v is not None})
+
+
+def test_pushing_after_an_article_was_removed_deletes_its_graph(virtuoso, tmp_path):
+    from kg.build import build
+    from tests.conftest import SEEDS
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    first, second = sorted(SEEDS.glob("*.txt"))[3:5]
+    for seed in (first, second):
+        (corpus / seed.name).write_bytes(seed.read_bytes())
+    out = tmp_path / "out"
+    base = "https://example.org/prune-test/"  # its own IRIs: the seed graphs other tests pushed stay as they are
+    build([corpus], out, base=base)
+    runner = CliRunner()
+    args = ["push", virtuoso.gsp_url, "-o", str(out), "--user", USER, "--password", PASSWORD]
+    assert runner.invoke(cli, args).exit_code == 0
+    removed = str(Minter(base).document(second.stem))
+    assert _count(virtuoso, removed) > 0
+    (corpus / second.name).unlink()
+    build([corpus], out, base=base)
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0 and "deleted 1 graphs of removed articles" in result.output
+    assert _count(virtuoso, removed) == 0
+    assert _count(virtuoso, str(Minter(base).document(first.stem))) > 0
