@@ -25,13 +25,16 @@ _UNITS = "个百分点|人次|场次|万元|亿元|名|个|人|场|起|元|亩|�
 _QUANTITY = re.compile(rf"(?<![\d.第])(\d+(?:\.\d+)?)(万|亿)?(余|多)?({_UNITS})(以上|左右)?")
 _MULTIPLIER = {"万": Decimal(10_000), "亿": Decimal(100_000_000), None: Decimal(1)}
 _PHRASE_BREAK = re.compile(r"[,，。;；:：、()（）“”《》\s]")
-_STRIP_BEFORE = re.compile(r"^(?:\d{4}年(?:\d{1,2}月)?(?:底|初|末|以来)?|共|累计|共计|全年|其中|已|已经|先后|目前|今年|去年)+|(?:达到|达|为|到|超过|突破|约|近|共|累计|共计)+$")
+_STRIP_BEFORE = re.compile(r"^(?:\d{4}年(?:\d{1,2}月)?(?:底|初|末|以来)?|共计|共|累计|全年|其中|已经|已|先后|目前|今年|去年)+|(?:达到|达|为|到|超过|突破|约|近|共计|共|累计|等)+$")
+_MODIFIER_END = re.compile(r"(?:的|了|着|过)$")
 _RELATIVE_START = re.compile(r"^(?:全区|全市|全县|全镇|全乡|全村|我区|该市|该县|该村)")
 _NOUN_AFTER = re.compile(r"^[\u4e00-\u9fff]{1,12}?(?=[,，。;；、的中里在进获被参与和及]|$)")
 _YEAR_END = re.compile(r"截至(\d{4})年底")
 _YEAR = re.compile(r"(\d{4})年(?:(\d{1,2})月)?")
 _NOW = re.compile(r"今年|目前|一年来|当前|现在")
 _MAX_MEASURE = 20
+_NOUN_TAGS = frozenset({"n", "nz", "nw", "vn", "an", "ORG", "LOC"})
+_NOUN_JOINERS = frozenset({"等", "和", "与", "及"})
 
 
 def parse_quantity(number: str, multiplier: str | None, unit: str) -> tuple[Decimal, str]:
@@ -62,28 +65,56 @@ def _period(view: TextView, pos: int, published: str | None) -> str | None:
     return None
 
 
-def _measure(view: TextView, start: int, end: int) -> tuple[str, str]:
-    """(measure, text before the number) for the quantity at ``text[start:end]``."""
+def _noun_after(view: TextView, end: int) -> str:
+    """The nouns LAC tags right after ``end`` (``1630名乡村振兴等专干纳入`` → 乡村振兴等专干)."""
+    phrase_end = end
+    for start, stop, tag in view.tokens_between(end, end + _MAX_MEASURE):
+        if start != phrase_end:
+            break
+        if tag in _NOUN_TAGS:
+            phrase_end = stop
+        elif view.text[start:stop] not in _NOUN_JOINERS:
+            break
+    return view.text[end:phrase_end]
+
+
+def _measure(view: TextView, start: int, end: int, names: set[tuple[int, int]]) -> str:
+    """What the quantity at ``text[start:end]`` counts.
+
+    The phrase before the number, unless it only modifies what follows (ends in 的 or an
+    aspect particle: ``冲锋在前的2万余名党员``, ``解决了10200余名``), is one character, or
+    is itself a place or organisation name (``那曲23名``): then the noun after the unit.
+    A verb right before the number joins the noun after it (``排查整顿240个软弱涣散基层党组织``).
+    ``names`` are the (start, end) spans of the places and organisations found.
+    """
     text = view.text
     head = text[max(0, start - 24) : start]
-    before = _PHRASE_BREAK.split(head)[-1]
-    before = _RELATIVE_START.sub("", _STRIP_BEFORE.sub("", before))
-    after_match = _NOUN_AFTER.match(text[end : end + 14])
-    after = after_match.group(0) if after_match else ""
+    raw = _PHRASE_BREAK.split(head)[-1]
+    is_name = any(e == start and s <= start - len(raw) for s, e in names)
+    inside = [e for s, e in names if start - len(raw) <= s and e < start]
+    if inside:  # 西藏自治区新发展党员1.49万名: the name is the subject, what follows it the measure
+        raw = text[max(inside) : start]
+    before = _RELATIVE_START.sub("", _STRIP_BEFORE.sub("", raw)).lstrip("的")
+    after_match = _NOUN_AFTER.match(text[end : end + 14].lstrip("的"))
+    after = after_match.group(0) if after_match else _noun_after(view, end)
+    if _MODIFIER_END.search(before) or len(before) < 2 or is_name:
+        fallback = "" if is_name else _MODIFIER_END.sub("", before)
+        return after or (fallback if len(fallback) > 1 else "")
     token = view.token_at(start - 1) if start else None
     verb_before = token is not None and token[2].startswith("v") and token[1] == start
-    if before and after and verb_before:
-        return before + after, before
-    return (before or after), before
+    if after and verb_before:
+        return before + after
+    return before or after
 
 
 def find_observations(view: TextView, founds: list[Found], published: str | None) -> list[Observation]:
     subjects = [f for f in founds if f.key.startswith(("Place:", "Organization:"))]
+    names = {(f.start, f.end) for f in subjects}
     home = home_province(founds)
     observations: list[Observation] = []
     for match in _QUANTITY.finditer(view.text):
         number, multiplier, approx, unit, tail = match.groups()
-        measure, _ = _measure(view, match.start(), match.end())
+        measure = _measure(view, match.start(), match.end(), names)
         if not measure or len(measure) > _MAX_MEASURE:
             continue
         sentence_start, _ = view.sentence_span(match.start())
