@@ -11,7 +11,7 @@ Writes never touch the live store. :func:`sync` checkpoints it into a sibling fo
 renames. A failed sync leaves the store exactly as it was, and a reader that opened the
 old store (``kg serve``) keeps a consistent snapshot until it opens the store again.
 
-A digest of each graph's canonical N-Triples is kept in ``store.json`` beside the store,
+A digest of each graph's canonical N-Triples is kept in ``.kg/store.json`` beside the store,
 so a build rewrites only the graphs whose triples changed.
 """
 
@@ -33,7 +33,7 @@ from kg.errors import StoreError, first_line
 __all__ = ["Changes", "STORE_DIR", "merge_ntriples", "named_graphs", "open_store", "store_path", "sync"]
 
 STORE_DIR = "store"
-_MANIFEST = "store.json"
+_MANIFEST = Path(".kg") / "store.json"
 
 
 @dataclass(frozen=True)
@@ -141,5 +141,6 @@ def sync(path: Path | str, graphs: Mapping[str, bytes]) -> Changes:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    manifest_path.parent.mkdir(parents=True, exist_ok=True)
     manifest_path.write_text(json.dumps(dict(sorted(digests.items())), indent=1) + "\n", encoding="utf-8")
     return changes
