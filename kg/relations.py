@@ -6,7 +6,9 @@
   takes the organisation of the position just before it in the sentence.
 * **carries out** — a programme after a verb of doing (开展, 实施, 推行, 探索, 实践…) within
   the same sentence; the doer is the nearest place or organisation before that verb in the
-  sentence, else earlier in the paragraph.
+  sentence, else earlier in the paragraph, else the article's topic: Chinese reports drop
+  the subject their sentences share. The topic is the place or organisation the title
+  names, else the place the article mentions most.
 * **part of** — ``X(全资|控股)?子公司Y`` and ``X下属Y``.
 
 Located-in and the part-of links inside names come with the mentions themselves.
@@ -15,6 +17,7 @@ Located-in and the part-of links inside names come with the mentions themselves.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from kg.lexicon import Lexicon
 from kg.model import Position, Relation
@@ -24,6 +27,7 @@ __all__ = ["find_carries_out", "find_positions", "find_subsidiaries"]
 
 _TRIGGERS = re.compile(
     r"探索|实践|实施|推行|推进|推广|开展|落实|深化|打造|创建|打出|举办|运用|贯彻|建立|执行|启动|用好|拓展|借鉴|打响"
+    r"|健全|构建|搭建|推动|抓好|围绕|坚持|通过|夯实|创新"
 )
 _MAX_TRIGGER_GAP = 14
 _CLAUSE_BREAK = re.compile(r"[。；;!?！？]")
@@ -69,9 +73,23 @@ def find_positions(view: TextView, founds: list[Found], lexicon: Lexicon) -> lis
     return positions
 
 
+def _topic(view: TextView, doers: list[Found]) -> Found | None:
+    """The place or organisation an article is about: named in its title, else most mentioned."""
+    title_end = view.text.find("\n")
+    in_title = [d for d in doers if 0 <= d.start and d.end <= title_end]
+    if in_title:
+        return in_title[0]
+    places = Counter(d.key for d in doers if d.cls == "Place" and d.rule not in ("relative", "anaphora"))
+    if not places:
+        return None
+    key = sorted(places.items(), key=lambda item: (-item[1], item[0]))[0][0]
+    return next(d for d in doers if d.key == key)
+
+
 def find_carries_out(view: TextView, founds: list[Found]) -> list[Relation]:
     text = view.text
     doers = [f for f in founds if f.key.startswith(("Place:", "Organization:"))]
+    topic = _topic(view, doers)
     relations: list[Relation] = []
     for programme in (f for f in founds if f.cls == "Programme"):
         sentence_start, _ = view.sentence_span(programme.start)
@@ -87,6 +105,8 @@ def find_carries_out(view: TextView, founds: list[Found]) -> list[Relation]:
             paragraph_start, _ = view.paragraph_span(programme.start)
             before = [d for d in doers if paragraph_start <= d.start and d.end <= sentence_start]
             rule = "doer-in-paragraph"
+        if not before and topic is not None:
+            before, rule = [topic], "doer-of-article"
         if not before:
             continue
         doer = max(before, key=lambda d: (d.end, -d.start))
