@@ -19,7 +19,7 @@ from kg.meta import extract_meta
 from kg.model import Article, Entity, Extraction, Mention, Relation, Sentence
 from kg.nlp import make_nlp
 from kg.observations import find_observations
-from kg.organizations import outlet_entity
+from kg.organizations import org_class, outlet_entity
 from kg.people import person_key
 from kg.read import read_raw
 from kg.recognize import recognize, view_of
@@ -82,6 +82,10 @@ def _entities(founds: list[Found], article: Article) -> dict[str, Entity]:
         parents = Counter(f.parent for f in group if f.parent)
         parent = sorted(parents.items(), key=lambda item: (-item[1], item[0]))[0][0] if parents else None
         entities[key] = Entity(key, first.cls, first.name, frozenset(surfaces - {first.name}), parent, first.level)
+    for found in founds:  # 林芝市委 inside 林芝市委党校: named only as the part's whole
+        if found.part_of and found.part_of not in entities:
+            name = found.part_of.removeprefix("Organization:")
+            entities[found.part_of] = Entity(found.part_of, org_class(name), name)
     for key in list(entities):  # administrative ancestors named by the gazetteer
         path = key.removeprefix("Place:").split("/")
         for depth in range(len(path) - 1, 0, -1):

@@ -26,7 +26,7 @@ from kg.lexicon import Lexicon
 from kg.model import Entity
 from kg.view import Found, TextView, is_han
 
-__all__ = ["SUFFIXES", "find_aliases", "find_organizations", "org_key", "outlet_entity"]
+__all__ = ["SUFFIXES", "find_aliases", "find_organizations", "org_class", "org_key", "outlet_entity"]
 
 # fmt: off
 #: Suffix → ontology class, longest suffixes first when matching.
@@ -65,6 +65,14 @@ _ALIAS = re.compile(r"[(（](?:下文|以下)?简称[“\"]?([^”\")）]{1,12})
 
 def org_key(name: str) -> str:
     return "Organization:" + name
+
+
+def org_class(name: str) -> str:
+    """The class a name's own suffix gives it (``林芝市委`` → PartyOrganization)."""
+    suffix = next((s for s in sorted(SUFFIXES, key=len, reverse=True) if name.endswith(s)), None)
+    if suffix:
+        return SUFFIXES[suffix]
+    return "PartyOrganization" if name.endswith("委") else "Organization"
 
 
 def outlet_entity(outlet: str, lexicon: Lexicon) -> Entity:

@@ -27,3 +27,14 @@ def test_doer_of_a_programme(text, expected):
 
 def test_no_verb_of_doing_no_relation():
     assert carried_out("林芝市基层党建综述\n“积分超市”的名字很好听。") == set()
+
+
+@pytest.mark.parametrize("text, part, whole", [
+    ("党校培训\n今年以来,林芝市委党校举办示范培训班18期。", "林芝市委党校", "林芝市委"),
+    ("综述\n杭州市委党校党史党建教研部主任发言。", "杭州市委党校党史党建教研部", "杭州市委党校"),
+])
+def test_a_part_named_with_its_whole(text, part, whole):
+    article = Article("t", "t.txt", text, Meta(), "0" * 64, "utf-8", "simplified")
+    extraction = extract(article)
+    names = {e.key: e.name for e in extraction.entities}
+    assert (part, whole) in {(names[r.subject], names[r.object]) for r in extraction.relations if r.predicate == "partOf"}
