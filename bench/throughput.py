@@ -5,6 +5,9 @@ name it contains (尼池社区 → 尼池七社区), so the scaled corpus has ne
 find and merge rather than exact duplicates.
 
     python bench/throughput.py --scales 1 10 100
+
+After each build it times a second build of the same corpus (nothing to extract) and a
+build with one article added (one to extract; the store rewrites only what changed).
 """
 
 from __future__ import annotations
@@ -38,11 +41,18 @@ def make_corpus(folder: Path, scale: int) -> int:
     return chars
 
 
+def _timed(run) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10])
     args = parser.parse_args()
-    print(f"{'scale':>6} {'docs':>6} {'chars':>9} {'seconds':>8} {'docs/s':>7} {'chars/s':>9} {'triples':>8} {'peak MB':>8}")
+    print(f"{'scale':>6} {'docs':>6} {'chars':>9} {'seconds':>8} {'docs/s':>7} {'chars/s':>9} {'triples':>8} "
+          f"{'peak MB':>8} {'again s':>8} {'+1 doc s':>8}")
     for scale in args.scales:
         with tempfile.TemporaryDirectory() as tmp:
             corpus, out = Path(tmp, "corpus"), Path(tmp, "out")
@@ -53,8 +63,12 @@ def main() -> None:
             seconds = time.perf_counter() - started
             docs = len(result.report["documents"])
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            again = _timed(lambda: build([corpus], out))
+            seed = sorted(SEEDS.glob("*.txt"))[0]
+            (corpus / "added.txt").write_text(_variant(seed.read_text(encoding="utf-8"), scale), encoding="utf-8")
+            added = _timed(lambda: build([corpus], out))
             print(f"{scale:>6} {docs:>6} {chars:>9} {seconds:>8.1f} {docs / seconds:>7.2f} {chars / seconds:>9.0f} "
-                  f"{result.report['triples']:>8} {peak:>8.0f}")
+                  f"{result.report['triples']:>8} {peak:>8.0f} {again:>8.1f} {added:>8.1f}")
 
 
 if __name__ == "__main__":
