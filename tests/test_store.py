@@ -57,10 +57,14 @@ def test_building_twice_adds_nothing_and_extracts_nothing(corpus, tmp_path):
     _, first = build_logged([corpus], out)
     before = quads(out)
     files = {name: (out / name).read_bytes() for name in EXPORTS}
+    written = {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.is_file()}
     result, second = build_logged([corpus], out)
     assert sorted(first) == sorted([FIRST.name, SECOND.name]) and second == []
     assert not result.changes and quads(out) == before
     assert {name: (out / name).read_bytes() for name in EXPORTS} == files
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.is_file()} == written, "nothing rewritten"
+    assert len(result.graph) == len(Graph().parse(out / "graph.nt", format="nt")) > 0
+    assert result.report["extracted"] == [] and result.report["store"]["unchanged"] == 3
 
 
 def test_store_has_one_graph_per_article_and_the_ontology(corpus, tmp_path, vocab):
