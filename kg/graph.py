@@ -9,6 +9,7 @@ rule, so the provenance of every statement is queryable in SPARQL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
@@ -167,15 +168,20 @@ def ntriples(graph: Graph) -> bytes:
     return merge_ntriples([graph.serialize(format="nt", encoding="utf-8")])
 
 
-def named_graphs(corpus: Corpus, vocab: Vocabulary, mint: Minter) -> tuple[dict[str, bytes], Graph]:
+def named_graphs(
+    corpus: Corpus, vocab: Vocabulary, mint: Minter, article: Callable[[Extraction], bytes] | None = None
+) -> tuple[dict[str, bytes], Graph]:
     """The store's named graphs (document IRI → N-Triples, plus the ontology's own graph)
-    and the whole graph without the ontology."""
+    and the whole graph without the ontology.
+
+    ``article`` gives one article's N-Triples (default: :func:`graph_for`, serialised);
+    a build passes a cached version of it.
+    """
+    article = article or (lambda x: ntriples(graph_for(x, corpus, vocab, mint)))
+    graphs = {str(mint.document(x.article.doc_id)): article(x) for x in corpus.extractions}
     union = Graph()
     vocab.bind(union.namespace_manager)
     union.bind("kgr", mint.ns)
-    graphs = {str(vocab.iri): ntriples(vocab.graph)}
-    for extraction in corpus.extractions:
-        graph = graph_for(extraction, corpus, vocab, mint)
-        graphs[str(mint.document(extraction.article.doc_id))] = ntriples(graph)
-        union += graph
+    union.parse(data=merge_ntriples(graphs.values()), format="nt")
+    graphs[str(vocab.iri)] = ntriples(vocab.graph)
     return dict(sorted(graphs.items())), union
