@@ -1,15 +1,16 @@
 """Build a knowledge graph from files: map (extract each file) → reduce (merge) → write.
 
 A build is incremental and idempotent. Each article's extraction is remembered
-(:mod:`kg.cache`), so building again extracts only new or changed files; the merge
-and the graphs are then recomputed for the whole corpus (cheap), and the store
-(:mod:`kg.store`) rewrites only the named graphs whose triples changed. The inputs
+(:mod:`kg.cache`), so building again extracts only new or changed files; the merge is
+then recomputed for the whole corpus (cheap), each article's graph is serialised again
+only if what it is made from changed, and the store (:mod:`kg.store`) rewrites only the
+named graphs whose triples changed. Nothing at all is written when nothing changed. The inputs
 name the whole corpus: an article that is no longer among them leaves the graph.
 
 Files go to a temporary folder first; the store is synced (atomically) once they are all
 written, and they are moved into place after it, so a failed build leaves ``out/`` and
-the store as they were. A bad input file is
-reported and skipped; the rest of the corpus is still built. One build at a time may
+the store as they were. A bad input file is reported and skipped; the rest of the
+corpus is still built. One build at a time may
 write to an ``out/`` folder (a lock file guards it).
 """
 
@@ -33,7 +34,7 @@ from kg.cache import ExtractionCache, GraphCache, outputs_fingerprint
 from kg.errors import InputError, KGError
 from kg.export import EXPORTS, write_exports
 from kg.extract import doc_id_for, extract_file
-from kg.graph import graph_for, named_graphs, ntriples
+from kg.graph import dataset, graph_for, ntriples
 from kg.iris import DEFAULT_BASE, Minter
 from kg.merge import merge
 from kg.model import Corpus, Extraction
@@ -135,10 +136,16 @@ def _report(corpus: Corpus, graph: Graph, vocab, extracted: list[str], changes: 
     }
 
 
-def _build_key(corpus: Corpus, ontology: Path, base: str) -> str:
-    """Everything the output files depend on: the articles, the ontology, the base IRI, kg itself."""
+def _salt(ontology: Path, base: str) -> str:
+    """What every output depends on besides the articles: kg itself, the ontology, the base IRI."""
     h = hashlib.sha256(f"{outputs_fingerprint()}\0{base}\0".encode())
     h.update(Path(ontology).read_bytes())
+    return h.hexdigest()
+
+
+def _build_key(corpus: Corpus, salt: str) -> str:
+    """Everything the output files depend on: the articles and the :func:`_salt`."""
+    h = hashlib.sha256(salt.encode())
     for x in corpus.extractions:
         h.update(f"\0{x.article.doc_id}\0{x.article.source_file}\0{x.article.sha256}".encode())
     return h.hexdigest()
@@ -188,23 +195,24 @@ def build(
         corpus, errors, extracted = build_corpus(inputs, progress, cache)
         if not corpus.extractions:
             raise KGError(f"no article could be read from the inputs; {out} is left as it was")
-        key = _build_key(corpus, vocab.path, base)
+        salt = _salt(vocab.path, base)
+        key = _build_key(corpus, salt)
         previous = _up_to_date(out, key)
         if previous is not None:  # nothing changed: leave every file and the store alone
             documents = len(previous["documents"])
             report = {**previous, "extracted": extracted,
                       "store": {"added": 0, "replaced": 0, "removed": 0, "unchanged": documents + 1}}
             return BuildResult(corpus, report, out, errors, Changes(unchanged=documents + 1))
-        graph_cache = GraphCache(out / STATE_DIR / "graphs", base, vocab.path)
+        graph_cache = GraphCache(out / STATE_DIR / "graphs", salt)
         make = graph_cache.article(corpus, lambda x: ntriples(graph_for(x, corpus, vocab, mint)))
-        graphs, graph = named_graphs(corpus, vocab, mint, make)
+        data = dataset(corpus, vocab, mint, make)
         staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out))
         try:
-            write_exports(graphs, graph, vocab, mint, staging)
-            write_html(graph, staging / "graph.html", vocab)
+            write_exports(data, vocab, mint, staging)
+            write_html(data.graph, staging / "graph.html", vocab)
             shutil.copyfile(vocab.path, staging / "ontology.ttl")
-            changes = sync(store_path(out), graphs)
-            report = _report(corpus, graph, vocab, extracted, changes)
+            changes = sync(store_path(out), data.graphs, data.merged)
+            report = _report(corpus, data.graph, vocab, extracted, changes)
             (staging / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n",
                                                  encoding="utf-8")
             for produced in sorted(staging.iterdir()):
@@ -214,4 +222,4 @@ def build(
         (out / STATE_DIR / "build.json").write_text(json.dumps({"key": key}) + "\n", encoding="utf-8")
         cache.keep_only({x.article.doc_id for x in corpus.extractions})
         graph_cache.keep_used()
-    return BuildResult(corpus, report, out, errors, changes, graph)
+    return BuildResult(corpus, report, out, errors, changes, data.graph)

@@ -104,9 +104,10 @@ class GraphCache:
     IRI, the ontology and kg itself. A build after adding one article serialises only
     the articles whose graphs can have changed."""
 
-    def __init__(self, folder: Path | str, base: str, ontology: Path) -> None:
+    def __init__(self, folder: Path | str, salt: str) -> None:
+        """``salt`` stands for what every graph depends on: kg itself, the ontology, the base IRI."""
         self.folder = Path(folder)
-        self._salt = f"{outputs_fingerprint()}\0{base}\0{hashlib.sha256(Path(ontology).read_bytes()).hexdigest()}"
+        self._salt = salt
         self._used: set[str] = set()
 
     def _key(self, x: Extraction, corpus: Corpus) -> str:
@@ -116,7 +117,7 @@ class GraphCache:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def article(self, corpus: Corpus, make: Callable[[Extraction], bytes]) -> Callable[[Extraction], bytes]:
-        """``make``, remembered: the function :func:`kg.graph.named_graphs` takes."""
+        """``make``, remembered: the function :func:`kg.graph.dataset` takes."""
 
         def cached(x: Extraction) -> bytes:
             key = self._key(x, corpus)

@@ -240,10 +240,10 @@ def push(url: str, out_dir: Path, user: str | None, password: str | None, graph_
     """
     from kg.push import push as run_push
     from kg.push import pushed_before, remember_pushed
-    from kg.store import named_graphs, store_path
+    from kg.store import read_graphs, store_path
 
     try:
-        graphs = named_graphs(store_path(out_dir))
+        graphs = read_graphs(store_path(out_dir))
         stale = pushed_before(out_dir, url) - {iri for iri, _ in graphs}
         result = run_push(graphs, url, user=user, password=password, timeout=timeout, graph_param=graph_param,
                           delete=stale)

@@ -17,11 +17,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import OWL, RDF, Graph
+from rdflib import OWL, RDF
 
+from kg.graph import Dataset
 from kg.iris import Minter
 from kg.ontology import Vocabulary
-from kg.store import merge_ntriples
 
 __all__ = ["EXPORTS", "jsonld_context", "nquads", "write_exports"]
 
@@ -62,25 +62,20 @@ def _ordered(value: object) -> object:
     return value
 
 
-def write_exports(graphs: Mapping[str, bytes], graph: Graph, vocab: Vocabulary, mint: Minter, folder: Path) -> None:
-    """Write every file of :data:`EXPORTS` into ``folder``.
-
-    ``graphs`` are the store's named graphs (IRI → canonical N-Triples); ``graph`` is the
-    whole graph without the ontology.
-    """
+def write_exports(data: Dataset, vocab: Vocabulary, mint: Minter, folder: Path) -> None:
+    """Write every file of :data:`EXPORTS` into ``folder``."""
     folder = Path(folder)
-    triples = merge_ntriples(data for iri, data in graphs.items() if iri != str(vocab.iri))
-    (folder / "graph.nt").write_bytes(triples)
+    (folder / "graph.nt").write_bytes(data.triples)
     # Oxigraph writes Turtle and TriG from the sorted lines: grouped by subject, in 1 % of rdflib's time
-    ox.serialize(ox.parse(triples, format=ox.RdfFormat.N_TRIPLES), folder / "graph.ttl",
+    ox.serialize(ox.parse(data.triples, format=ox.RdfFormat.N_TRIPLES), folder / "graph.ttl",
                  format=ox.RdfFormat.TURTLE, prefixes=vocab.prefixes)
-    quads = nquads(graphs)
+    quads = nquads(data.graphs)
     (folder / "graph.nq").write_bytes(quads)
     ox.serialize(ox.parse(quads, format=ox.RdfFormat.N_QUADS), folder / "graph.trig",
                  format=ox.RdfFormat.TRIG, prefixes=vocab.prefixes)
     context = jsonld_context(vocab, mint)
     (folder / "context.jsonld").write_text(json.dumps(context, ensure_ascii=False, indent=2) + "\n",
                                            encoding="utf-8")
-    document = _ordered(json.loads(graph.serialize(format="json-ld", context=context["@context"])))
+    document = _ordered(json.loads(data.graph.serialize(format="json-ld", context=context["@context"])))
     (folder / "graph.jsonld").write_text(json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n",
                                          encoding="utf-8")

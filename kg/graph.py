@@ -10,6 +10,7 @@ rule, so the provenance of every statement is queryable in SPARQL.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
@@ -21,7 +22,7 @@ from kg.ontology import Vocabulary
 from kg.organizations import outlet_entity
 from kg.store import merge_ntriples
 
-__all__ = ["graph_for", "named_graphs", "ntriples"]
+__all__ = ["Dataset", "dataset", "graph_for", "ntriples"]
 
 
 def _decimal(value: Decimal) -> Literal:
@@ -50,7 +51,7 @@ def _entities(graph: Graph, x: Extraction, corpus: Corpus, vocab: Vocabulary, mi
             graph.add((node, vocab.locatedIn, mint.entity(entity.parent)))
 
 
-def _document(graph: Graph, x: Extraction, corpus: Corpus, vocab: Vocabulary, mint: Minter) -> URIRef:
+def _document(graph: Graph, x: Extraction, vocab: Vocabulary, mint: Minter) -> URIRef:
     article, meta = x.article, x.article.meta
     doc = mint.document(article.doc_id)
     graph.add((doc, RDF.type, vocab.Document))
@@ -157,7 +158,7 @@ def graph_for(x: Extraction, corpus: Corpus, vocab: Vocabulary, mint: Minter) ->
     """
     graph = Graph()
     _entities(graph, x, corpus, vocab, mint)
-    doc = _document(graph, x, corpus, vocab, mint)
+    doc = _document(graph, x, vocab, mint)
     _text(graph, x, doc, vocab, mint)
     _statements(graph, x, doc, vocab, mint)
     return graph
@@ -168,20 +169,35 @@ def ntriples(graph: Graph) -> bytes:
     return merge_ntriples([graph.serialize(format="nt", encoding="utf-8")])
 
 
-def named_graphs(
+@dataclass(frozen=True)
+class Dataset:
+    """What a build writes: the store's named graphs and the whole graph, made once."""
+
+    graphs: dict[str, bytes]  #: document IRI → the article's N-Triples; the ontology IRI → its own
+    ontology: str  #: the ontology graph's IRI
+    triples: bytes  #: the whole graph without the ontology, as sorted N-Triples
+    graph: Graph  #: the same whole graph, in rdflib
+
+    @property
+    def merged(self) -> bytes:
+        """The whole graph with the ontology: the store's default graph."""
+        return merge_ntriples([self.triples, self.graphs[self.ontology]])
+
+
+def dataset(
     corpus: Corpus, vocab: Vocabulary, mint: Minter, article: Callable[[Extraction], bytes] | None = None
-) -> tuple[dict[str, bytes], Graph]:
-    """The store's named graphs (document IRI → N-Triples, plus the ontology's own graph)
-    and the whole graph without the ontology.
+) -> Dataset:
+    """One named graph per article, the ontology's graph, and their merge.
 
     ``article`` gives one article's N-Triples (default: :func:`graph_for`, serialised);
     a build passes a cached version of it.
     """
     article = article or (lambda x: ntriples(graph_for(x, corpus, vocab, mint)))
     graphs = {str(mint.document(x.article.doc_id)): article(x) for x in corpus.extractions}
+    triples = merge_ntriples(graphs.values())
     union = Graph()
     vocab.bind(union.namespace_manager)
     union.bind("kgr", mint.ns)
-    union.parse(data=merge_ntriples(graphs.values()), format="nt")
+    union.parse(data=triples, format="nt")
     graphs[str(vocab.iri)] = ntriples(vocab.graph)
-    return dict(sorted(graphs.items())), union
+    return Dataset(dict(sorted(graphs.items())), str(vocab.iri), triples, union)

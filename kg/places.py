@@ -107,7 +107,7 @@ class _ChainReader:
         level = _SUB_LEVEL[suffix]
         if stem[0] in _BAD_STEM_START or stem in _NOT_STEMS or not _deeper(level, parent and parent.level):
             return None
-        if parent is None and not self._standalone_ok(pos, match.end(), name, stem):
+        if parent is None and not self._standalone_ok(pos, name, stem):
             return None
         key = f"{parent.key}/{name}" if parent else place_key([name])
         found = Found(pos, match.end(), "Place", key, name, "suffix", level=level, parent=parent and parent.key)
@@ -116,7 +116,7 @@ class _ChainReader:
             return None
         return found
 
-    def _standalone_ok(self, start: int, end: int, name: str, stem: str) -> bool:
+    def _standalone_ok(self, start: int, name: str, stem: str) -> bool:
         """Without a parent, a suffix name must be made of name-like tokens (not 加强城市社区)."""
         token = self.view.token_at(start)
         if token is None or token[0] != start or self.lex.is_common_word(name):

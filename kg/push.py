@@ -10,7 +10,7 @@ endpoint differs (see the README). When a user is given, the server's challenge 
 answered with digest or basic authentication, whichever it asks for.
 
 :func:`push` does not care where graphs come from; ``kg push`` takes them from the
-store (:func:`kg.store.named_graphs`: one per article, plus the ontology's own).
+store (:func:`kg.store.read_graphs`: one per article, plus the ontology's own).
 """
 
 from __future__ import annotations

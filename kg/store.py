@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from kg.errors import StoreError, first_line
 
-__all__ = ["Changes", "STORE_DIR", "merge_ntriples", "named_graphs", "open_store", "store_path", "sync"]
+__all__ = ["Changes", "STORE_DIR", "merge_ntriples", "open_store", "read_graphs", "store_path", "sync"]
 
 STORE_DIR = "store"
 _MANIFEST = Path(".kg") / "store.json"
@@ -78,7 +78,7 @@ def open_store(path: Path | str, *, read_only: bool = True) -> ox.Store:
         raise StoreError(f"{path}: the store cannot be opened ({reason}); rebuild it with `kg build`") from None
 
 
-def named_graphs(path: Path | str) -> list[tuple[str, bytes]]:
+def read_graphs(path: Path | str) -> list[tuple[str, bytes]]:
     """Every named graph in the store as (IRI, sorted N-Triples), sorted by IRI."""
     store = open_store(path)
     graphs = sorted(store.named_graphs(), key=lambda g: g.value)
@@ -93,9 +93,9 @@ def _read_manifest(path: Path) -> dict[str, str]:
     return data if isinstance(data, dict) else {}
 
 
-def sync(path: Path | str, graphs: Mapping[str, bytes]) -> Changes:
+def sync(path: Path | str, graphs: Mapping[str, bytes], merged: bytes) -> Changes:
     """Make the store at ``path`` hold exactly ``graphs`` (IRI → canonical N-Triples),
-    and their merge as its default graph.
+    and ``merged`` (their merge) as its default graph.
 
     Graphs whose digest matches the last sync are left alone; graphs not in ``graphs``
     are dropped. Atomic: on any error the store is left as it was.
@@ -129,7 +129,7 @@ def sync(path: Path | str, graphs: Mapping[str, bytes]) -> Changes:
         for iri in added + replaced:
             store.load(graphs[iri], format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iri))
         store.clear_graph(ox.DefaultGraph())
-        store.bulk_load(merge_ntriples(graphs.values()), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+        store.bulk_load(merged, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
         store.flush()
         del store
         retired = path.with_name(f".{path.name}-old")

@@ -22,13 +22,12 @@ from rdflib import RDFS, Graph
 
 from kg.cli import cli
 from kg.errors import PushError
-from kg.graph import named_graphs
+from kg.graph import dataset
 from kg.iris import Minter
 from kg.named import list_named, load_named
 from kg.push import push
 from kg.query import run_query
-from kg.store import named_graphs as stored_graphs
-from kg.store import open_store, store_path
+from kg.store import open_store, read_graphs, store_path
 from tests.conftest import ROOT
 from tests.virtuoso import PASSWORD, USER, free_port, virtuoso_select, with_values
 
@@ -39,7 +38,7 @@ ONE_GRAPH = [(DOC, f'<{DOC}> <{RDFS.label}> "林芝市"@zh .\n'.encode())]
 
 @pytest.fixture(scope="module")
 def graphs(seed_build):
-    return stored_graphs(store_path(seed_build[1]))
+    return read_graphs(store_path(seed_build[1]))
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +72,7 @@ def _count(virtuoso, iri: str) -> int:
 
 def test_the_store_holds_one_graph_per_article_and_the_ontology(seed_build, vocab, graphs):
     result, _ = seed_build
-    built, _ = named_graphs(result.corpus, vocab, Minter())
+    built = dataset(result.corpus, vocab, Minter()).graphs
     assert [iri for iri, _ in graphs] == list(built)
     documents = {str(Minter().document(x.article.doc_id)) for x in result.corpus.extractions}
     assert {iri for iri, _ in graphs} == documents | {str(vocab.iri)}

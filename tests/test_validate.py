@@ -13,7 +13,7 @@ from rdflib.namespace import SH
 
 from kg.cli import cli
 from kg.errors import ShapesError
-from kg.graph import named_graphs
+from kg.graph import dataset
 from kg.iris import Minter
 from kg.model import Article, Corpus, Entity, Extraction, Mention, Meta, Observation, Position, Relation, Sentence
 from kg.organizations import org_key
@@ -57,7 +57,7 @@ def tiny_corpus() -> Corpus:
 
 @pytest.fixture(scope="module")
 def tiny(vocab):
-    return named_graphs(tiny_corpus(), vocab, Minter())[1]
+    return dataset(tiny_corpus(), vocab, Minter()).graph
 
 
 def test_seed_graph_conforms_and_only_warns_about_missing_periods(seed_graph):
