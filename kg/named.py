@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from rdflib import Literal, URIRef
+
 from kg.errors import QueryError
 
 __all__ = ["KINDS", "QUERIES_DIR", "NamedQuery", "Param", "list_named", "load_named", "parse_params"]
@@ -51,8 +53,8 @@ class NamedQuery:
     params: tuple[Param, ...]
     text: str
 
-    def values(self, given: dict[str, str]) -> dict[str, tuple[str, str]]:
-        """Check ``given`` against the declared parameters: name → (kind, value)."""
+    def values(self, given: dict[str, str]) -> dict[str, URIRef | Literal]:
+        """Check ``given`` against the declared parameters; each value as its RDF term."""
         declared = {p.name: p for p in self.params}
         unknown = sorted(set(given) - set(declared))
         if unknown:
@@ -69,8 +71,18 @@ class NamedQuery:
                 raise QueryError(f"--param {name}={value!r}: not an integer; give a whole number")
             if kind == "iri" and not _IRI.match(value):
                 raise QueryError(f"--param {name}={value!r}: not an absolute IRI; give e.g. https://…")
-            bound[name] = (kind, value)
+            bound[name] = _term(kind, value)
         return bound
+
+
+def _term(kind: str, value: str) -> URIRef | Literal:
+    if kind == "zh":
+        return Literal(value, lang="zh")
+    if kind == "integer":
+        return Literal(int(value))
+    if kind == "iri":
+        return URIRef(value)
+    return Literal(value)
 
 
 def _parse(path: Path) -> NamedQuery:

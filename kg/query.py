@@ -21,9 +21,9 @@ from kg.errors import GraphError, QueryError, first_line, short_message
 from kg.ontology import load_vocabulary
 from kg.turtle import read_turtle
 
-__all__ = ["Answer", "format_rows", "load_graph", "rdflib_term", "run_query"]
+__all__ = ["Answer", "format_rows", "load_graph", "run_query"]
 
-Bindings = Mapping[str, tuple[str, str]]
+Bindings = Mapping[str, URIRef | Literal]
 
 
 @dataclass
@@ -51,31 +51,19 @@ def _read_query(query: str) -> str:
     return query
 
 
-def _ox_term(kind: str, value: str) -> ox.NamedNode | ox.Literal:
-    if kind == "zh":
-        return ox.Literal(value, language="zh")
-    if kind == "integer":
-        return ox.Literal(value, datatype=ox.NamedNode(str(XSD.integer)))
-    if kind == "iri":
-        return ox.NamedNode(value)
-    return ox.Literal(value)
-
-
-def rdflib_term(kind: str, value: str) -> URIRef | Literal:
-    """A named-query parameter (:mod:`kg.named`) as an rdflib term."""
-    if kind == "zh":
-        return Literal(value, lang="zh")
-    if kind == "integer":
-        return Literal(int(value))
-    if kind == "iri":
-        return URIRef(value)
-    return Literal(value)
+def _ox_term(term: URIRef | Literal) -> ox.NamedNode | ox.Literal:
+    """An rdflib term as Oxigraph's."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
 
 
 def _query_store(store: ox.Store, text: str, bindings: Bindings) -> Answer:
     try:
         result = store.query(text, prefixes=load_vocabulary().prefixes,
-                             substitutions={ox.Variable(k): _ox_term(*v) for k, v in bindings.items()})
+                             substitutions={ox.Variable(k): _ox_term(v) for k, v in bindings.items()})
     except (SyntaxError, ValueError, OSError) as error:
         raise QueryError(f"SPARQL query does not parse or run: {short_message(error)}") from None
     if isinstance(result, bool):
@@ -90,7 +78,7 @@ def _query_store(store: ox.Store, text: str, bindings: Bindings) -> Answer:
 
 def _query_graph(graph: Graph, text: str, bindings: Bindings) -> Answer:
     try:
-        result = graph.query(text, initBindings={k: rdflib_term(*v) for k, v in bindings.items()})
+        result = graph.query(text, initBindings=dict(bindings))
     except Exception as error:  # pyparsing/rdflib errors
         raise QueryError(f"SPARQL query does not parse or run: {first_line(error)}") from None
     if result.type == "ASK":
@@ -104,7 +92,7 @@ def _query_graph(graph: Graph, text: str, bindings: Bindings) -> Answer:
 def run_query(source: Graph | ox.Store, query: str, bindings: Bindings | None = None) -> Answer:
     """Run a query given as text or a ``.rq`` file against the store or an rdflib graph.
 
-    ``bindings`` maps variable names to ``(kind, value)`` pairs (see :mod:`kg.named`).
+    ``bindings`` maps variable names to RDF terms (:meth:`kg.named.NamedQuery.values`).
     SELECT and ASK fill ``columns`` and ``rows``; CONSTRUCT and DESCRIBE fill ``turtle``.
     """
     text = _read_query(query)

@@ -126,3 +126,11 @@ def test_cli_named_query_and_its_errors(seed_build):
     ]:
         result = runner.invoke(cli, args)
         assert result.exit_code == 1 and message in result.stderr and result.stderr.count("\n") == 1, args
+
+
+@pytest.mark.parametrize("name, params", [("positions", {"where": "林芝市"}), ("co-programmes", {"minimum": "3"})])
+def test_bound_parameters_give_the_same_rows_in_rdflib(store, seed_graph, name, params):
+    named = load_named(name)
+    bindings = named.values(params)
+    in_store = run_query(store, named.text, bindings).rows
+    assert in_store and run_query(seed_graph, named.text, bindings).rows == in_store

@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-
-from kg.query import rdflib_term
+from rdflib import Literal, URIRef
 
 BINARY = "virtuoso-t"
 USER = PASSWORD = "dba"
@@ -151,7 +150,7 @@ def virtuoso_select(base_url: str, query: str) -> list[dict[str, str]]:
     return [{name: value["value"] for name, value in row.items()} for row in bindings]
 
 
-def with_values(query: str, bindings: dict[str, tuple[str, str]]) -> str:
+def with_values(query: str, bindings: dict[str, URIRef | Literal]) -> str:
     """The query with its parameters bound by a VALUES block at the start of its WHERE clause.
 
     Virtuoso has no way to bind a variable from outside the query text, so the tests and
@@ -159,7 +158,7 @@ def with_values(query: str, bindings: dict[str, tuple[str, str]]) -> str:
     query; kg itself binds parameters by substitution and never does this.
     """
     names = sorted(bindings)
-    terms = " ".join(rdflib_term(*bindings[name]).n3() for name in names)
+    terms = " ".join(bindings[name].n3() for name in names)
     block = f"VALUES ({' '.join('?' + name for name in names)}) {{ ({terms}) }}"
     head, brace, body = query.partition("WHERE {")
     return f"{head}{brace}\n  {block}{body}"
