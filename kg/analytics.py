@@ -12,15 +12,29 @@ __all__ = ["summary", "to_networkx"]
 _EDGE_PROPERTIES = ("locatedIn", "partOf", "carriesOut")
 
 
+def _entity_class(types: set[str], vocab: Vocabulary) -> str:
+    """The most specific of an entity's classes (local names), ties broken by name."""
+    specific = [c for c in types if not any(o != c and o in vocab.subclasses(c) for o in types)]
+    return min(specific)
+
+
 def to_networkx(graph: Graph, vocab: Vocabulary) -> nx.MultiDiGraph:
-    """Entity-level projection: places, organisations, programmes, people; edges are relations."""
-    entity_classes = {vocab[c] for c in vocab.subclasses("Entity")}
-    g = nx.MultiDiGraph()
+    """Entity-level projection: places, organisations, programmes, people; edges are relations.
+
+    A node's ``cls`` is the local name of its most specific class (``Place``,
+    ``PartyOrganization``); a ``holdsPosition`` edge carries its ``role`` label and the
+    ``position`` node that holds its evidence.
+    """
+    entity_classes = {vocab[c]: c for c in vocab.subclasses("Entity")}
+    types: dict[URIRef, set[str]] = {}
     for node, cls in graph.subject_objects(RDF.type):
         if cls in entity_classes:
-            label = graph.value(node, RDFS.label)
-            g.add_node(str(node), label=str(label) if label else str(node), cls=vocab.label(cls, "en"),
-                       mentions=len(set(graph.subjects(vocab.mentionOf, node))))
+            types.setdefault(node, set()).add(entity_classes[cls])
+    g = nx.MultiDiGraph()
+    for node in sorted(types):
+        label = graph.value(node, RDFS.label)
+        g.add_node(str(node), label=str(label) if label else str(node), cls=_entity_class(types[node], vocab),
+                   mentions=len(set(graph.subjects(vocab.mentionOf, node))))
     for name in _EDGE_PROPERTIES:
         for s, o in graph.subject_objects(vocab[name]):
             if str(s) in g and str(o) in g:
@@ -29,7 +43,8 @@ def to_networkx(graph: Graph, vocab: Vocabulary) -> nx.MultiDiGraph:
         org = graph.value(position, vocab.organization)
         role = graph.value(graph.value(position, vocab.role), RDFS.label)
         if isinstance(org, URIRef) and str(person) in g and str(org) in g:
-            g.add_edge(str(person), str(org), predicate="holdsPosition", label=str(role or ""))
+            g.add_edge(str(person), str(org), predicate="holdsPosition", label=vocab.label(vocab.holdsPosition),
+                       role=str(role or ""), position=str(position))
     return g
 
 
@@ -37,10 +52,10 @@ def summary(g: nx.MultiDiGraph, top: int = 10) -> dict:
     """Counts, degree, components and the most connected entities (overall and by class)."""
     simple = nx.Graph(g)
     degree = dict(g.degree())
-    centrality = nx.degree_centrality(simple) if len(simple) > 1 else {n: 0.0 for n in simple}
+    centrality = nx.degree_centrality(simple) if len(simple) > 1 else dict.fromkeys(simple, 0.0)
 
     def ranked(nodes) -> list[dict]:
-        ordered = sorted(nodes, key=lambda n: (-degree[n], g.nodes[n]["label"]))[:top]
+        ordered = sorted(nodes, key=lambda n: (-degree[n], g.nodes[n]["label"], n))[:top]
         return [{"label": g.nodes[n]["label"], "class": g.nodes[n]["cls"], "degree": degree[n],
                  "centrality": round(centrality[n], 4)} for n in ordered]
 

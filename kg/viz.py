@@ -21,7 +21,7 @@ from string import Template
 
 import networkx as nx
 from pyvis.network import Network
-from rdflib import RDF, RDFS, SKOS, Graph, URIRef
+from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 
 from kg.analytics import summary, to_networkx
 from kg.errors import ViewError
@@ -50,8 +50,8 @@ class View:
 
 
 def _named(whole: nx.MultiDiGraph, graph: Graph, name: str) -> list[str]:
-    found = sorted(n for n in whole
-                   if whole.nodes[n]["label"] == name or any(str(a) == name for a in graph.objects(URIRef(n), SKOS.altLabel)))
+    term = Literal(name, lang="zh")
+    found = sorted({str(n) for p in (RDFS.label, SKOS.altLabel) for n in graph.subjects(p, term)} & set(whole))
     if found:
         return found
     labels = sorted({whole.nodes[n]["label"] for n in whole})
@@ -74,10 +74,10 @@ def _class_names(vocab: Vocabulary, names: list[str]) -> set[str]:
 
 
 def _document(graph: Graph, vocab: Vocabulary, name: str) -> URIRef:
-    for doc in sorted(graph.subjects(RDF.type, vocab.Document)):
-        source = str(graph.value(doc, vocab.sourceFile) or "")
-        if name in (source, source.removesuffix(".txt"), str(graph.value(doc, vocab.title) or "")):
-            return doc
+    candidates = [*graph.subjects(vocab.sourceFile, Literal(name)), *graph.subjects(vocab.sourceFile, Literal(name + ".txt")),
+                  *graph.subjects(vocab.title, Literal(name, lang="zh"))]
+    if candidates:
+        return min(candidates)
     sources = sorted(str(f) for f in graph.objects(None, vocab.sourceFile))
     examples = ", ".join(sources[:3]) + (", …" if len(sources) > 3 else "")
     raise ViewError(f"no document {name!r}; give a source file name ({examples}) or a title")
@@ -114,7 +114,7 @@ def view_graph(
         shown = set(nearby)
         caption.append(f"{focus} 周围 {depth} 层")
     if classes:
-        wanted = {vocab.label(vocab[c], "en") for c in _class_names(vocab, classes)}
+        wanted = _class_names(vocab, classes)
         shown = {n for n in shown if whole.nodes[n]["cls"] in wanted} | set(centres)
         caption.append("、".join(classes))
     total = len(shown)
@@ -161,24 +161,20 @@ def _node_details(graph: Graph, vocab: Vocabulary, node: URIRef, cls: URIRef) ->
     }
 
 
-def _edge_evidence(graph: Graph, vocab: Vocabulary) -> dict[tuple[str, str, str], list[URIRef]]:
-    """Evidence sentences by (subject, object, predicate name or role label)."""
+def _statement_evidence(graph: Graph, vocab: Vocabulary) -> dict[tuple[str, str, str], list[URIRef]]:
+    """Evidence sentences of the extracted statements, by (subject, predicate name, object)."""
     found: dict[tuple[str, str, str], list[URIRef]] = {}
     for st in graph.subjects(RDF.type, vocab.Statement):
         predicate = str(graph.value(st, RDF.predicate)).removeprefix(str(vocab.namespace))
-        key = (str(graph.value(st, RDF.subject)), str(graph.value(st, RDF.object)), predicate)
+        key = (str(graph.value(st, RDF.subject)), predicate, str(graph.value(st, RDF.object)))
         found.setdefault(key, []).extend(graph.objects(st, vocab.evidence))
-    for person, position in graph.subject_objects(vocab.holdsPosition):
-        role = graph.value(graph.value(position, vocab.role), RDFS.label)
-        key = (str(person), str(graph.value(position, vocab.organization)), str(role or ""))
-        found.setdefault(key, []).extend(graph.objects(position, vocab.evidence))
     return found
 
 
 def _class_colours(vocab: Vocabulary) -> dict[str, str]:
     """Class local name → colour; top-level classes first, so they get the clearest colours."""
-    names = vocab.subclasses("Entity") - {"Entity"}
-    depth = {c: sum(c in vocab.subclasses(other) for other in names | {"Entity"}) for c in names}
+    names = vocab.subclasses("Entity")
+    depth = {c: sum(c in vocab.subclasses(other) for other in names) for c in names}
     ordered = sorted(names, key=lambda c: (depth[c], c))
     return {c: _PALETTE[i % len(_PALETTE)] for i, c in enumerate(ordered)}
 
@@ -204,25 +200,22 @@ def _options(size: int) -> dict:
 
 def _page_data(graph: Graph, vocab: Vocabulary, view: View) -> dict:
     colours = _class_colours(vocab)
-    entity_classes = {vocab[c]: c for c in colours}
     net = Network(directed=True)
     details, present = {}, {}
     for node in sorted(view.network):
         data = view.network.nodes[node]
-        cls = min(c for c in graph.objects(URIRef(node), RDF.type) if c in entity_classes)
-        group = entity_classes[cls]
+        group = data["cls"]
         present[group] = present.get(group, 0) + 1
         net.add_node(node, label=data["label"], group=group, value=max(1, data["mentions"]))
-        details[node] = _node_details(graph, vocab, URIRef(node), cls) | {"mentions": data["mentions"]}
-    evidence = _edge_evidence(graph, vocab)
+        details[node] = _node_details(graph, vocab, URIRef(node), vocab[group]) | {"mentions": data["mentions"]}
+    evidence = _statement_evidence(graph, vocab)
     edge_details = {}
-    edges = sorted((s, o, d["predicate"], d["label"]) for s, o, d in view.network.edges(data=True))
-    for i, (s, o, predicate, label) in enumerate(edges):
-        relation = vocab.label(vocab[predicate], "zh")
-        text = relation if label == relation else f"{relation} {label}".strip()
+    edges = sorted((s, o, d["predicate"], d.get("role", ""), d.get("position")) for s, o, d in view.network.edges(data=True))
+    for i, (s, o, predicate, role, position) in enumerate(edges):
+        text = f"{vocab.label(vocab[predicate], 'zh')} {role}".strip()
         net.add_edge(s, o, id=f"e{i}", label=text)
-        key = (s, o, label if predicate == "holdsPosition" else predicate)
-        edge_details[f"e{i}"] = {"relation": text, "evidence": _sentences(graph, vocab, evidence.get(key, []))}
+        sentences = graph.objects(URIRef(position), vocab.evidence) if position else evidence.get((s, predicate, o), [])
+        edge_details[f"e{i}"] = {"relation": text, "evidence": _sentences(graph, vocab, sentences, _EVIDENCE)}
     nodes, edges_out, *_ = net.get_network_data()
     options = _options(len(nodes)) | {"groups": {c: {"color": colour} for c, colour in colours.items()}}
     return {
