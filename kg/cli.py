@@ -210,11 +210,10 @@ def validate_graph(graph: Path, shapes: Path | None, fmt: str) -> None:
     \b
         kg validate out/graph.ttl
     """
-    from kg.query import load_graph
-    from kg.validate import DEFAULT_SHAPES, format_report, validate
+    from kg.validate import DEFAULT_SHAPES, format_report, load_data, validate
 
     try:
-        report = validate(load_graph(graph), shapes or DEFAULT_SHAPES)
+        report = validate(load_data(graph), shapes or DEFAULT_SHAPES)
     except KGError as error:
         _fail(error)
     click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if fmt == "json" else format_report(report))

@@ -17,11 +17,14 @@ Anything else that escapes is a bug in kg and shows a traceback.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 __all__ = [
     "GraphError", "InputError", "KGError", "OntologyError", "PushError", "QueryError", "ShapesError", "StoreError", "ViewError",
-    "first_line", "short_message",
+    "first_line", "quiet", "short_message",
 ]
 
 
@@ -29,6 +32,24 @@ def first_line(error: BaseException) -> str:
     """The first line of a library's error message, or its type when it has none."""
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
+
+
+@contextmanager
+def quiet(logger: str) -> Iterator[None]:
+    """Drop a library's log records while kg reports the problem itself, in one line.
+
+    A filter, not a level: some libraries (pySHACL) set their logger's level on each call.
+    """
+    log = logging.getLogger(logger)
+
+    def drop(_record: logging.LogRecord) -> bool:
+        return False
+
+    log.addFilter(drop)
+    try:
+        yield
+    finally:
+        log.removeFilter(drop)
 
 
 def short_message(error: BaseException, limit: int = 160) -> str:

@@ -35,10 +35,10 @@ class Answer:
     turtle: str | None = None
 
 
-def load_graph(path: Path | str) -> Graph:
-    """A graph file (Turtle) in memory, for rdflib queries."""
+def load_graph(path: Path | str, graph: Graph | None = None) -> Graph:
+    """A graph file (Turtle) in memory (into ``graph`` if given), for rdflib queries."""
     return read_turtle(path, GraphError, missing="no such graph file; run `kg build` first or give the path to a .ttl file",
-                       invalid="rebuild it with `kg build`")
+                       invalid="rebuild it with `kg build`", graph=graph)
 
 
 def _read_query(query: str) -> str:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from rdflib import Graph
 
-from kg.errors import KGError, first_line
+from kg.errors import KGError, first_line, quiet
 
 __all__ = ["read_turtle"]
 
@@ -24,13 +23,9 @@ def read_turtle(path: Path | str, error: type[KGError], *, missing: str, invalid
     if not path.is_file():
         raise error(f"{path}: {missing}")
     graph = Graph() if graph is None else graph
-    term_log = logging.getLogger("rdflib.term")
-    level = term_log.level
-    term_log.setLevel(logging.CRITICAL)
     try:
-        graph.parse(path, format="turtle")
+        with quiet("rdflib.term"):
+            graph.parse(path, format="turtle")
     except Exception as problem:  # rdflib raises many parser-specific types
         raise error(f"{path}: not valid Turtle ({first_line(problem)}); {invalid}") from None
-    finally:
-        term_log.setLevel(level)
     return graph

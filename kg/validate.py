@@ -13,7 +13,6 @@ sorted; :func:`format_report` prints one line each, with the focus node's Chines
 
 from __future__ import annotations
 
-import logging
 from collections import Counter
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -29,18 +28,16 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node
 
-from kg.errors import ShapesError, first_line
+from kg.errors import ShapesError, first_line, quiet
 from kg.ontology import DEFAULT_ONTOLOGY, load_vocabulary
+from kg.query import load_graph
 from kg.turtle import read_turtle
 
-__all__ = ["DEFAULT_SHAPES", "Report", "Violation", "format_report", "load_shapes", "validate"]
+__all__ = ["DEFAULT_SHAPES", "Report", "Violation", "format_report", "load_data", "load_shapes", "validate"]
 
 DEFAULT_SHAPES = DEFAULT_ONTOLOGY.parent / "shapes.ttl"
 _SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 _RANK = {name: rank for rank, name in enumerate(_SEVERITIES.values())}
-
-# pySHACL logs each error to stderr before raising it; kg reports it once, as a ShapesError.
-logging.getLogger("pyshacl-validate").addFilter(lambda record: record.levelno < logging.ERROR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +104,11 @@ def _prepared(text: str) -> Query:
         raise _QueryError(f"SPARQL does not parse: {first_line(error)}") from None
 
 
+def load_data(path: Path | str) -> Graph:
+    """A graph file parsed straight into the graph :func:`validate` checks (no copy)."""
+    return load_graph(path, _ParsedOnce())
+
+
 def load_shapes(path: Path | str = DEFAULT_SHAPES) -> Graph:
     """Parse a SHACL shapes file (Turtle)."""
     graph = read_turtle(path, ShapesError, missing="no such shapes file; pass --shapes PATH to a SHACL Turtle file",
@@ -123,13 +125,17 @@ def validate(data: Graph, shapes: Path = DEFAULT_SHAPES, ontology: Path = DEFAUL
     is missing, not Turtle, or not valid SHACL.
     """
     shapes_graph = load_shapes(shapes)
-    target = _ParsedOnce()
-    target += data
+    if isinstance(data, _ParsedOnce):
+        target = data
+    else:
+        target = _ParsedOnce()
+        target += data
     try:
-        _, results, _ = pyshacl.validate(
-            target, shacl_graph=shapes_graph, ont_graph=load_vocabulary(ontology).graph,
-            inference="none", inplace=True,
-        )
+        with quiet("pyshacl-validate"):  # it logs each error before raising it; kg reports it once
+            _, results, _ = pyshacl.validate(
+                target, shacl_graph=shapes_graph, ont_graph=load_vocabulary(ontology).graph,
+                inference="none", inplace=True,
+            )
     except (ReportableRuntimeError, _QueryError) as error:
         raise ShapesError(f"{shapes}: not valid SHACL ({first_line(error)}); fix the shapes file") from None
     violations = (_violation(results, node, data, shapes_graph) for node in results.subjects(SH.resultSeverity))
