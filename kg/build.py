@@ -40,12 +40,10 @@ from kg.merge import merge
 from kg.model import Corpus, Extraction
 from kg.ontology import DEFAULT_ONTOLOGY, load_vocabulary
 from kg.read import find_inputs
-from kg.store import Changes, store_path, sync
+from kg.store import STATE_DIR, Changes, read_record, store_path, sync, write_record
 from kg.viz import write_html
 
 __all__ = ["BuildResult", "build", "build_corpus"]
-
-STATE_DIR = ".kg"
 
 
 @dataclass
@@ -153,11 +151,8 @@ def _build_key(corpus: Corpus, salt: str) -> str:
 
 def _up_to_date(out: Path, key: str) -> dict | None:
     """The last report, if the last build had the same key and its outputs are all there."""
-    try:
-        if json.loads((out / STATE_DIR / "build.json").read_text(encoding="utf-8")).get("key") != key:
-            return None
-        report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError, AttributeError):
+    report = read_record(out / "report.json")
+    if read_record(out / STATE_DIR / "build.json").get("key") != key or not report:
         return None
     outputs = [*EXPORTS, "graph.html", "ontology.ttl"]
     if not all((out / name).is_file() for name in outputs) or not (store_path(out) / "CURRENT").is_file():
@@ -219,7 +214,7 @@ def build(
                 os.replace(produced, out / produced.name)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        (out / STATE_DIR / "build.json").write_text(json.dumps({"key": key}) + "\n", encoding="utf-8")
+        write_record(out / STATE_DIR / "build.json", {"key": key})
         cache.keep_only({x.article.doc_id for x in corpus.extractions})
         graph_cache.keep_used()
     return BuildResult(corpus, report, out, errors, changes, data.graph)

@@ -237,18 +237,12 @@ def push(url: str, out_dir: Path, user: str | None, password: str | None, graph_
     \b
         kg push http://localhost:8890/sparql-graph-crud-auth --user dba --password dba
     """
-    from kg.push import push as run_push
-    from kg.push import pushed_before, remember_pushed
-    from kg.store import read_graphs, store_path
+    from kg.push import push_store
 
     try:
-        graphs = read_graphs(store_path(out_dir))
-        stale = pushed_before(out_dir, url) - {iri for iri, _ in graphs}
-        result = run_push(graphs, url, user=user, password=password, timeout=timeout, graph_param=graph_param,
-                          delete=stale)
+        result = push_store(out_dir, url, user=user, password=password, timeout=timeout, graph_param=graph_param)
     except KGError as error:
         _fail(error)
-    remember_pushed(out_dir, url, [iri for iri, _ in graphs])
     deleted = f"; deleted {result.deleted} graphs of removed articles" if result.deleted else ""
     click.echo(f"pushed {result.graphs} graphs, {result.triples} triples to {url} in {result.seconds:.1f} s{deleted}")
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 __all__ = [
     "GraphError", "InputError", "KGError", "OntologyError", "PushError", "QueryError", "ShapesError", "StoreError", "ViewError",
-    "first_line", "quiet", "short_message",
+    "first_line", "quiet", "short_message", "shorten",
 ]
 
 
@@ -52,10 +52,14 @@ def quiet(logger: str) -> Iterator[None]:
         log.removeFilter(drop)
 
 
+def shorten(text: str, limit: int = 160) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def short_message(error: BaseException, limit: int = 160) -> str:
     """:func:`first_line`, cut to ``limit`` characters (parsers list every token they expected)."""
-    line = first_line(error)
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+    return shorten(first_line(error), limit)
 
 
 class KGError(Exception):

@@ -16,20 +16,21 @@ store (:func:`kg.store.read_graphs`: one per article, plus the ontology's own).
 from __future__ import annotations
 
 import html
-import json
 import re
 import time
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
-from kg.errors import PushError, first_line
+from kg.errors import PushError, first_line, shorten
+from kg.store import STATE_DIR, read_graphs, read_record, store_path, write_record
 
-__all__ = ["PushResult", "push", "pushed_before", "remember_pushed"]
+__all__ = ["PushResult", "push", "push_store"]
 
-_RECORD = Path(".kg") / "pushed.json"
+_RECORD = Path(STATE_DIR) / "pushed.json"
 
 _NTRIPLES = "application/n-triples"
 _ACCEPTED = {200, 201, 204}
@@ -47,25 +48,26 @@ class PushResult:
     deleted: int = 0
 
 
-def _record(out_dir: Path | str) -> dict[str, list[str]]:
-    try:
-        data = json.loads((Path(out_dir) / _RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def pushed_before(out_dir: Path | str, url: str) -> set[str]:
+def _pushed_before(out_dir: Path, url: str) -> set[str]:
     """The graph IRIs the last push from ``out_dir`` sent to ``url``."""
-    return set(_record(out_dir).get(url, []))
+    return set(read_record(out_dir / _RECORD).get(url, []))
 
 
-def remember_pushed(out_dir: Path | str, url: str, iris: Iterable[str]) -> None:
-    record = _record(out_dir)
+def _remember_pushed(out_dir: Path, url: str, iris: Iterable[str]) -> None:
+    record = read_record(out_dir / _RECORD)
     record[url] = sorted(iris)
-    path = Path(out_dir) / _RECORD
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(dict(sorted(record.items())), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    write_record(out_dir / _RECORD, record)
+
+
+def push_store(out_dir: Path | str, url: str, **options: Any) -> PushResult:
+    """Push the store's named graphs (:func:`kg.store.read_graphs`) with :func:`push`, and
+    delete there the graphs an earlier push from ``out_dir`` sent that the store no longer has."""
+    out_dir = Path(out_dir)
+    graphs = read_graphs(store_path(out_dir))
+    stale = _pushed_before(out_dir, url) - {iri for iri, _ in graphs}
+    result = push(graphs, url, delete=stale, **options)
+    _remember_pushed(out_dir, url, [iri for iri, _ in graphs])
+    return result
 
 
 class _ChallengeAuth(httpx.Auth):
@@ -101,7 +103,7 @@ def _detail(response: httpx.Response) -> str:
         line = " · ".join(line for line in lines if line)
     else:
         line = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return line if len(line) <= _MAX_DETAIL else line[: _MAX_DETAIL - 1] + "…"
+    return shorten(line, _MAX_DETAIL)
 
 
 def _refused(url: str, response: httpx.Response, with_credentials: bool) -> PushError:

@@ -30,10 +30,12 @@ import pyoxigraph as ox
 
 from kg.errors import StoreError, first_line
 
-__all__ = ["Changes", "STORE_DIR", "merge_ntriples", "open_store", "read_graphs", "store_path", "sync"]
+__all__ = ["Changes", "STATE_DIR", "STORE_DIR", "merge_ntriples", "open_store", "read_graphs", "read_record", "store_path", "sync", "write_record"]
 
 STORE_DIR = "store"
-_MANIFEST = Path(".kg") / "store.json"
+#: The folder in ``out/`` that holds kg's own build state (caches, records, the lock).
+STATE_DIR = ".kg"
+_MANIFEST = Path(STATE_DIR) / "store.json"
 
 
 @dataclass(frozen=True)
@@ -85,12 +87,18 @@ def read_graphs(path: Path | str) -> list[tuple[str, bytes]]:
     return [(g.value, merge_ntriples([store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g)])) for g in graphs]
 
 
-def _read_manifest(path: Path) -> dict[str, str]:
+def read_record(path: Path) -> dict:
+    """A JSON object kg wrote to remember something; empty when missing or unreadable."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def write_record(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(dict(sorted(data.items())), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def sync(path: Path | str, graphs: Mapping[str, bytes], merged: bytes) -> Changes:
@@ -103,7 +111,7 @@ def sync(path: Path | str, graphs: Mapping[str, bytes], merged: bytes) -> Change
     path = Path(path)
     manifest_path = path.parent / _MANIFEST
     exists = (path / "CURRENT").is_file()
-    known = _read_manifest(manifest_path) if exists else {}
+    known = read_record(manifest_path) if exists else {}
     digests = {iri: _digest(data) for iri, data in graphs.items()}
     if exists:
         current = open_store(path, read_only=False)
@@ -141,6 +149,5 @@ def sync(path: Path | str, graphs: Mapping[str, bytes], merged: bytes) -> Change
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    manifest_path.parent.mkdir(parents=True, exist_ok=True)
-    manifest_path.write_text(json.dumps(dict(sorted(digests.items())), indent=1) + "\n", encoding="utf-8")
+    write_record(manifest_path, digests)
     return changes

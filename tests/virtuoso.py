@@ -161,4 +161,5 @@ def with_values(query: str, bindings: dict[str, URIRef | Literal]) -> str:
     terms = " ".join(bindings[name].n3() for name in names)
     block = f"VALUES ({' '.join('?' + name for name in names)}) {{ ({terms}) }}"
     head, brace, body = query.partition("WHERE {")
+    assert brace, "with_values binds inside the first 'WHERE {'; the query has none"
     return f"{head}{brace}\n  {block}{body}"
