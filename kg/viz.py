@@ -172,10 +172,11 @@ def _statement_evidence(graph: Graph, vocab: Vocabulary) -> dict[tuple[str, str,
 
 
 def _class_colours(vocab: Vocabulary) -> dict[str, str]:
-    """Class local name → colour; top-level classes first, so they get the clearest colours."""
-    names = vocab.subclasses("Entity")
+    """Class local name → colour; top-level classes first, so they get the clearest colours,
+    and plain ``Entity`` (an entity with no more specific class) last."""
+    names = vocab.subclasses("Entity") - {"Entity"}
     depth = {c: sum(c in vocab.subclasses(other) for other in names) for c in names}
-    ordered = sorted(names, key=lambda c: (depth[c], c))
+    ordered = [*sorted(names, key=lambda c: (depth[c], c)), "Entity"]
     return {c: _PALETTE[i % len(_PALETTE)] for i, c in enumerate(ordered)}
 
 
