@@ -28,11 +28,11 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.build import build
-from kg.graph import ntriples
-from kg.named import list_named
-from kg.ontology import load_vocabulary
-from kg.push import push
-from kg.query import run_query
+from kg.rdf.graph import ntriples
+from kg.store.named_queries import list_named
+from kg.rdf.ontology import load_vocabulary
+from kg.store.push import push
+from kg.store.query import run_query
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

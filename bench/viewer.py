@@ -20,8 +20,8 @@ from playwright.sync_api import sync_playwright
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 
 from kg.build import build
-from kg.ontology import load_vocabulary
-from kg.viz import view_graph, write_html
+from kg.rdf.ontology import load_vocabulary
+from kg.viz.viewer import view_graph, write_html
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 CHROMIUM = "/usr/bin/chromium"

@@ -3,7 +3,7 @@
 A build is incremental and idempotent. Each article's extraction is remembered
 (:mod:`kg.cache`), so building again extracts only new or changed files; the merge is
 then recomputed for the whole corpus (cheap), each article's graph is serialised again
-only if what it is made from changed, and the store (:mod:`kg.store`) rewrites only the
+only if what it is made from changed, and the store (:mod:`kg.store.database`) rewrites only the
 named graphs whose triples changed. Nothing at all is written when nothing changed. The inputs
 name the whole corpus: an article that is no longer among them leaves the graph.
 
@@ -32,16 +32,16 @@ from rdflib import RDF, Graph
 
 from kg.cache import ExtractionCache, GraphCache, outputs_fingerprint
 from kg.errors import InputError, KGError
-from kg.export import EXPORTS, write_exports
-from kg.extract import doc_id_for, extract_file
-from kg.graph import dataset, graph_for, ntriples
-from kg.iris import DEFAULT_BASE, Minter
+from kg.rdf.exports import EXPORTS, write_exports
+from kg.extract.extraction import doc_id_for, extract_file
+from kg.rdf.graph import dataset, graph_for, ntriples
+from kg.rdf.iris import DEFAULT_BASE, Minter
 from kg.merge import merge
 from kg.model import Corpus, Extraction
-from kg.ontology import DEFAULT_ONTOLOGY, load_vocabulary
-from kg.read import find_inputs
-from kg.store import STATE_DIR, Changes, read_record, store_path, sync, write_record
-from kg.viz import write_html
+from kg.rdf.ontology import DEFAULT_ONTOLOGY, load_vocabulary
+from kg.text.read import find_inputs
+from kg.store.database import STATE_DIR, Changes, read_record, store_path, sync, write_record
+from kg.viz.viewer import write_html
 
 __all__ = ["BuildResult", "build", "build_corpus"]
 

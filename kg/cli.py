@@ -40,8 +40,8 @@ def build(inputs: tuple[Path, ...], out_dir: Path, base: str | None, ontology: P
         kg build seeds/ -o out/
     """
     from kg.build import build as run_build
-    from kg.iris import DEFAULT_BASE
-    from kg.ontology import DEFAULT_ONTOLOGY
+    from kg.rdf.iris import DEFAULT_BASE
+    from kg.rdf.ontology import DEFAULT_ONTOLOGY
 
     paths = list(inputs) or [Path("seeds")]
 
@@ -92,9 +92,9 @@ def query(query: str | None, params: tuple[str, ...], out_dir: Path, graph_file:
         kg query programme-places --param programme=双报到
         kg query 'SELECT ?name WHERE { ?p a kg:Programme ; rdfs:label ?name }'
     """
-    from kg.named import list_named, load_named, parse_params
-    from kg.query import format_rows, load_graph, run_query
-    from kg.store import open_store, store_path
+    from kg.store.named_queries import list_named, load_named, parse_params
+    from kg.store.query import format_rows, load_graph, run_query
+    from kg.store.database import open_store, store_path
 
     try:
         if list_queries or not query:
@@ -124,9 +124,9 @@ def query(query: str | None, params: tuple[str, ...], out_dir: Path, graph_file:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def stats(graph: Path, top: int, as_json: bool) -> None:
     """networkx figures: counts, degree, components, most connected entities."""
-    from kg.analytics import summary, to_networkx
-    from kg.ontology import load_vocabulary
-    from kg.query import load_graph
+    from kg.viz.analytics import summary, to_networkx
+    from kg.rdf.ontology import load_vocabulary
+    from kg.store.query import load_graph
 
     try:
         figures = summary(to_networkx(load_graph(graph), load_vocabulary()), top=top)
@@ -150,9 +150,9 @@ def stats(graph: Path, top: int, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def evaluate(graph: Path, gold: Path, as_json: bool) -> None:
     """Precision, recall and F1 per entity class and relation type against gold annotations."""
-    from kg.evaluate import evaluate as run_eval
-    from kg.evaluate import format_scores
-    from kg.query import load_graph
+    from kg.evaluate.gold import evaluate as run_eval
+    from kg.evaluate.gold import format_scores
+    from kg.store.query import load_graph
 
     try:
         scores = run_eval(load_graph(graph), gold)
@@ -176,8 +176,8 @@ def serve(out_dir: Path, host: str, port: int, timeout: float) -> None:
         kg serve --port 7878
         curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 3' localhost:7878/sparql
     """
-    from kg.serve import make_server
-    from kg.store import store_path
+    from kg.store.serve import make_server
+    from kg.store.database import store_path
 
     try:
         server = make_server(store_path(out_dir), host, port, timeout=timeout)
@@ -210,7 +210,7 @@ def validate_graph(graph: Path, shapes: Path | None, fmt: str) -> None:
     \b
         kg validate out/graph.ttl
     """
-    from kg.validate import DEFAULT_SHAPES, format_report, load_data, validate
+    from kg.rdf.validate import DEFAULT_SHAPES, format_report, load_data, validate
 
     try:
         report = validate(load_data(graph), shapes or DEFAULT_SHAPES)
@@ -237,7 +237,7 @@ def push(url: str, out_dir: Path, user: str | None, password: str | None, graph_
     \b
         kg push http://localhost:8890/sparql-graph-crud-auth --user dba --password dba
     """
-    from kg.push import push_store
+    from kg.store.push import push_store
 
     try:
         result = push_store(out_dir, url, user=user, password=password, timeout=timeout, graph_param=graph_param)
@@ -267,9 +267,9 @@ def viz(graph: Path, out_file: Path | None, focus: str | None, depth: int, class
         kg viz out/graph.ttl --focus 林芝市 --depth 2 -o out/linzhi.html
     """
     from kg.errors import ViewError
-    from kg.ontology import load_vocabulary
-    from kg.query import load_graph
-    from kg.viz import write_html
+    from kg.rdf.ontology import load_vocabulary
+    from kg.store.query import load_graph
+    from kg.viz.viewer import write_html
 
     filters = {"focus": focus, "depth": depth, "document": document,
                "classes": [c.strip() for c in classes.split(",") if c.strip()] if classes else None}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kg.build import build
-from kg.ontology import load_vocabulary
+from kg.rdf.ontology import load_vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

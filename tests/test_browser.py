@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.analytics import to_networkx
-from kg.viz import write_html
+from kg.viz.analytics import to_networkx
+from kg.viz.viewer import write_html
 from tests.conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.clean import (
+from kg.text.clean import (
     clean,
     detect_script,
     drop_boilerplate_lines,

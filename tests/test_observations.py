@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from kg.extract import extract
+from kg.extract.extraction import extract
 from kg.model import Article, Meta
 
 

@@ -4,7 +4,7 @@ import pytest
 from rdflib import RDFS
 
 from kg.errors import OntologyError
-from kg.ontology import CLASSES, PROPERTIES, load_vocabulary
+from kg.rdf.ontology import CLASSES, PROPERTIES, load_vocabulary
 
 
 def test_code_and_ontology_agree(vocab):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kg.extract import extract
+from kg.extract.extraction import extract
 from kg.model import Article, Meta
 
 

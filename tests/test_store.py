@@ -10,9 +10,9 @@ from rdflib.compare import isomorphic
 
 from kg.build import build
 from kg.errors import KGError, StoreError
-from kg.export import EXPORTS
-from kg.iris import Minter
-from kg.store import open_store, store_path
+from kg.rdf.exports import EXPORTS
+from kg.rdf.iris import Minter
+from kg.store.database import open_store, store_path
 from tests.conftest import SEEDS
 
 FIRST, SECOND, THIRD = sorted(SEEDS.glob("*.txt"))[2:5]
@@ -153,7 +153,7 @@ def test_failed_build_leaves_store_and_files_as_they_were(corpus, tmp_path, monk
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == files
     assert quads(out) == before
     monkeypatch.undo()
-    monkeypatch.setattr("kg.store.ox.Store.bulk_load", broken)
+    monkeypatch.setattr("kg.store.database.ox.Store.bulk_load", broken)
     with pytest.raises(OSError):
         build([corpus], out)
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == files

@@ -7,10 +7,10 @@ import networkx as nx
 import pytest
 from rdflib import RDFS, URIRef
 
-from kg.analytics import to_networkx
+from kg.viz.analytics import to_networkx
 from kg.errors import ViewError
-from kg.query import load_graph
-from kg.viz import to_html, view_graph
+from kg.store.query import load_graph
+from kg.viz.viewer import to_html, view_graph
 
 
 def _page_data(page: str) -> dict:

@@ -16,7 +16,7 @@ from pathlib import Path
 from rdflib import RDFS, SKOS, Graph, URIRef
 
 from kg.errors import KGError
-from kg.ontology import load_vocabulary
+from kg.rdf.ontology import load_vocabulary
 
 __all__ = ["evaluate", "format_scores"]
 

@@ -11,20 +11,20 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from kg.clean import clean, detect_script, to_simplified
+from kg.text.clean import clean, detect_script, to_simplified
 from kg.errors import InputError
-from kg.gazetteer import load_gazetteer
-from kg.lexicon import load_lexicon
-from kg.meta import extract_meta
+from kg.extract.gazetteer import load_gazetteer
+from kg.extract.lexicon import load_lexicon
+from kg.text.meta import extract_meta
 from kg.model import Article, Entity, Extraction, Mention, Relation, Sentence
-from kg.nlp import make_nlp
-from kg.observations import find_observations
-from kg.organizations import org_class, outlet_entity
-from kg.people import person_key
-from kg.read import read_raw
-from kg.recognize import recognize, view_of
-from kg.relations import find_carries_out, find_positions, find_subsidiaries
-from kg.view import Found
+from kg.extract.nlp import make_nlp
+from kg.extract.observations import find_observations
+from kg.extract.organizations import org_class, outlet_entity
+from kg.extract.people import person_key
+from kg.text.read import read_raw
+from kg.extract.recognize import recognize, view_of
+from kg.extract.relations import find_carries_out, find_positions, find_subsidiaries
+from kg.extract.spans import Found
 
 __all__ = ["clean_article", "doc_id_for", "extract", "extract_file"]
 

@@ -26,7 +26,7 @@ from typing import Any
 import httpx
 
 from kg.errors import PushError, first_line, shorten
-from kg.store import STATE_DIR, read_graphs, read_record, store_path, write_record
+from kg.store.database import STATE_DIR, read_graphs, read_record, store_path, write_record
 
 __all__ = ["PushResult", "push", "push_store"]
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 
-from kg.lexicon import Lexicon
-from kg.view import Found, TextView
+from kg.extract.lexicon import Lexicon
+from kg.extract.spans import Found, TextView
 
 __all__ = ["find_programmes", "is_programme", "programme_key"]
 

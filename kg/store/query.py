@@ -2,7 +2,7 @@
 
 Queries against the store see the merged graph as their default graph (each triple
 once; ``GRAPH ?g`` reaches the per-article graphs), and the prefixes the ontology declares (``kg:``, ``rdfs:``, ``skos:`` …) are bound.
-Parameters are bound to variables as RDF terms (:mod:`kg.named`), never pasted in.
+Parameters are bound to variables as RDF terms (:mod:`kg.store.named_queries`), never pasted in.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import pyoxigraph as ox
 from rdflib import XSD, Graph, Literal, URIRef
 
 from kg.errors import GraphError, QueryError, first_line, short_message
-from kg.ontology import load_vocabulary
-from kg.turtle import read_turtle
+from kg.rdf.ontology import load_vocabulary
+from kg.rdf.load import read_turtle
 
 __all__ = ["Answer", "format_rows", "load_graph", "run_query"]
 

@@ -19,9 +19,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from kg.gazetteer import LEVELS, Division, Gazetteer
-from kg.lexicon import Lexicon
-from kg.view import HAN, Found, TextView
+from kg.extract.gazetteer import LEVELS, Division, Gazetteer
+from kg.extract.lexicon import Lexicon
+from kg.extract.spans import HAN, Found, TextView
 
 __all__ = ["find_places", "home_province", "place_key"]
 

@@ -16,8 +16,8 @@ import re
 from decimal import Decimal
 
 from kg.model import Observation
-from kg.places import home_province, place_key
-from kg.view import Found, TextView
+from kg.extract.places import home_province, place_key
+from kg.extract.spans import Found, TextView
 
 __all__ = ["find_observations", "parse_quantity"]
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from kg.lexicon import Lexicon
-from kg.meta import find_bylines
-from kg.view import Found, TextView, is_han
+from kg.extract.lexicon import Lexicon
+from kg.text.meta import find_bylines
+from kg.extract.spans import Found, TextView, is_han
 
 __all__ = ["find_people", "person_key"]
 

@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from kg.lexicon import Lexicon
+from kg.extract.lexicon import Lexicon
 from kg.model import Position, Relation
-from kg.view import Found, TextView
+from kg.extract.spans import Found, TextView
 
 __all__ = ["find_carries_out", "find_positions", "find_subsidiaries"]
 

@@ -13,13 +13,13 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.gazetteer import load_gazetteer
-from kg.lexicon import load_lexicon
-from kg.organizations import find_aliases, find_organizations
-from kg.people import find_people
-from kg.places import find_places
-from kg.programmes import find_programmes
-from kg.view import Found, TextView
+from kg.extract.gazetteer import load_gazetteer
+from kg.extract.lexicon import load_lexicon
+from kg.extract.organizations import find_aliases, find_organizations
+from kg.extract.people import find_people
+from kg.extract.places import find_places
+from kg.extract.programmes import find_programmes
+from kg.extract.spans import Found, TextView
 
 __all__ = ["Recognizer", "recognize", "view_of"]
 

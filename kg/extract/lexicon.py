@@ -3,7 +3,7 @@
 The TSV files hold knowledge that holds beyond any one corpus: national bodies and
 outlets, national programmes and slogans, office titles. jieba's dictionary tells
 ordinary words (``乡村``, ``超市``, ``格局``) from names, which lets the suffix rules
-in :mod:`kg.recognize` reject ``乡村`` as a village while accepting ``尼池社区``.
+in :mod:`kg.extract.recognize` reject ``乡村`` as a village while accepting ``尼池社区``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import jieba
 
 __all__ = ["Lexicon", "load_lexicon"]
 
-_LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
+_LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 _PLACE_TAGS = {"ns", "nt", "nz", "nr"}
 _MIN_COMMON_FREQ = 3
 

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import re
 
-from kg.lexicon import Lexicon
+from kg.extract.lexicon import Lexicon
 from kg.model import Entity
-from kg.view import Found, TextView, is_han
+from kg.extract.spans import Found, TextView, is_han
 
 __all__ = ["SUFFIXES", "find_aliases", "find_organizations", "org_class", "org_key", "outlet_entity"]
 

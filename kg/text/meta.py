@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from kg.clean import drop_boilerplate_lines, drop_mojibake, normalize_unicode, simplified, strip_pinyin_glosses
+from kg.text.clean import drop_boilerplate_lines, drop_mojibake, normalize_unicode, simplified, strip_pinyin_glosses
 from kg.model import Meta
 
 __all__ = ["extract_meta", "find_bylines"]

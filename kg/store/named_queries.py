@@ -25,7 +25,7 @@ from kg.errors import QueryError
 
 __all__ = ["KINDS", "QUERIES_DIR", "NamedQuery", "Param", "list_named", "load_named", "parse_params"]
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 KINDS = ("zh", "string", "integer", "iri")
 _PARAM = re.compile(r"^#\s*@param\s+(?P<name>\w+)\s+(?P<kind>\w+)\s+(?P<text>.+)$")
 _EXAMPLE = re.compile(r"e\.g\.\s*(?P<value>\S+)")

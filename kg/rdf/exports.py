@@ -19,9 +19,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import OWL, RDF
 
-from kg.graph import Dataset
-from kg.iris import Minter
-from kg.ontology import Vocabulary
+from kg.rdf.graph import Dataset
+from kg.rdf.iris import Minter
+from kg.rdf.ontology import Vocabulary
 
 __all__ = ["EXPORTS", "jsonld_context", "nquads", "write_exports"]
 

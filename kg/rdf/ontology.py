@@ -16,7 +16,7 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import NamespaceManager
 
 from kg.errors import OntologyError
-from kg.turtle import read_turtle
+from kg.rdf.load import read_turtle
 
 __all__ = [
     "CLASSES",
@@ -26,7 +26,7 @@ __all__ = [
     "load_vocabulary",
 ]
 
-DEFAULT_ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology" / "kg.ttl"
+DEFAULT_ONTOLOGY = Path(__file__).resolve().parent / "kg.ttl"
 
 #: Every class the code writes, by local name.
 CLASSES = (
