@@ -29,8 +29,8 @@ from rdflib import Graph
 
 from kg.build import build
 from kg.rdf.graph import ntriples
-from kg.store.named_queries import list_named
 from kg.rdf.ontology import load_vocabulary
+from kg.store.named_queries import list_named
 from kg.store.push import push
 from kg.store.query import run_query
 

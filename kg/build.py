@@ -32,15 +32,18 @@ from rdflib import RDF, Graph
 
 from kg.cache import ExtractionCache, GraphCache, outputs_fingerprint
 from kg.errors import InputError, KGError
-from kg.rdf.exports import EXPORTS, write_exports
-from kg.extract.extraction import doc_id_for, extract_file
-from kg.rdf.graph import dataset, graph_for, ntriples
-from kg.rdf.iris import DEFAULT_BASE, Minter
+from kg.extract.extraction import extract_file
 from kg.merge import merge
 from kg.model import Corpus, Extraction
+from kg.rdf.dataset import dataset
+from kg.rdf.exports import EXPORTS, write_exports
+from kg.rdf.graph import graph_for, ntriples
+from kg.rdf.iris import DEFAULT_BASE, Minter
 from kg.rdf.ontology import DEFAULT_ONTOLOGY, load_vocabulary
+from kg.state import STATE_DIR, read_record, write_record
+from kg.store.database import Changes, store_path, sync
+from kg.text.article import doc_id_for
 from kg.text.read import find_inputs
-from kg.store.database import STATE_DIR, Changes, read_record, store_path, sync, write_record
 from kg.viz.viewer import write_html
 
 __all__ = ["BuildResult", "build", "build_corpus"]

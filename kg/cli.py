@@ -92,9 +92,10 @@ def query(query: str | None, params: tuple[str, ...], out_dir: Path, graph_file:
         kg query programme-places --param programme=双报到
         kg query 'SELECT ?name WHERE { ?p a kg:Programme ; rdfs:label ?name }'
     """
-    from kg.store.named_queries import list_named, load_named, parse_params
-    from kg.store.query import format_rows, load_graph, run_query
+    from kg.rdf.load import load_graph
     from kg.store.database import open_store, store_path
+    from kg.store.named_queries import list_named, load_named, parse_params
+    from kg.store.query import format_rows, run_query
 
     try:
         if list_queries or not query:
@@ -124,9 +125,9 @@ def query(query: str | None, params: tuple[str, ...], out_dir: Path, graph_file:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def stats(graph: Path, top: int, as_json: bool) -> None:
     """networkx figures: counts, degree, components, most connected entities."""
-    from kg.viz.analytics import summary, to_networkx
+    from kg.rdf.load import load_graph
     from kg.rdf.ontology import load_vocabulary
-    from kg.store.query import load_graph
+    from kg.viz.analytics import summary, to_networkx
 
     try:
         figures = summary(to_networkx(load_graph(graph), load_vocabulary()), top=top)
@@ -152,7 +153,7 @@ def evaluate(graph: Path, gold: Path, as_json: bool) -> None:
     """Precision, recall and F1 per entity class and relation type against gold annotations."""
     from kg.evaluate.gold import evaluate as run_eval
     from kg.evaluate.gold import format_scores
-    from kg.store.query import load_graph
+    from kg.rdf.load import load_graph
 
     try:
         scores = run_eval(load_graph(graph), gold)
@@ -176,8 +177,8 @@ def serve(out_dir: Path, host: str, port: int, timeout: float) -> None:
         kg serve --port 7878
         curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 3' localhost:7878/sparql
     """
-    from kg.store.serve import make_server
     from kg.store.database import store_path
+    from kg.store.serve import make_server
 
     try:
         server = make_server(store_path(out_dir), host, port, timeout=timeout)
@@ -267,8 +268,8 @@ def viz(graph: Path, out_file: Path | None, focus: str | None, depth: int, class
         kg viz out/graph.ttl --focus 林芝市 --depth 2 -o out/linzhi.html
     """
     from kg.errors import ViewError
+    from kg.rdf.load import load_graph
     from kg.rdf.ontology import load_vocabulary
-    from kg.store.query import load_graph
     from kg.viz.viewer import write_html
 
     filters = {"focus": focus, "depth": depth, "document": document,

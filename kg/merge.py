@@ -9,18 +9,12 @@ exactly one.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 
-from kg.model import Corpus, Entity, Extraction
+from kg.model import Corpus, Entity, Extraction, most_frequent
 
 __all__ = ["merge"]
-
-
-def _most_common(values: Iterable[str | None]) -> str | None:
-    counts = Counter(v for v in values if v)
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[0][0] if counts else None
 
 
 def _bare_to_qualified(keys: set[str]) -> dict[str, str]:
@@ -49,6 +43,7 @@ def _rekey(extraction: Extraction, mapping: dict[str, str]) -> Extraction:
         )),
         positions=tuple(replace(p, organization=k(p.organization)) for p in extraction.positions),
         observations=tuple(replace(o, subject=k(o.subject)) for o in extraction.observations),
+        publisher=k(extraction.publisher),
         entities=tuple(replace(e, key=k(e.key), parent=k(e.parent)) for e in extraction.entities),
     )
 
@@ -65,9 +60,9 @@ def merge(extractions: Iterable[Extraction], warnings: Iterable[str] = ()) -> Co
     entities: dict[str, Entity] = {}
     for key in sorted(groups):
         group = groups[key]
-        cls = _most_common(e.cls for e in group)
+        cls = most_frequent(e.cls for e in group)
         aliases = frozenset().union(*(e.aliases for e in group)) - {group[0].name}
         entities[key] = Entity(key, cls or group[0].cls, group[0].name, aliases,
-                               _most_common(e.parent for e in group), _most_common(e.level for e in group))
+                               most_frequent(e.parent for e in group), most_frequent(e.level for e in group))
     all_warnings = tuple(warnings) + tuple(w for x in ordered for w in x.warnings)
     return Corpus(tuple(ordered), entities, all_warnings)

@@ -8,6 +8,8 @@ Entity keys are content keys (``"Place:西藏自治区/林芝市"``), never coun
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -22,7 +24,56 @@ __all__ = [
     "Position",
     "Relation",
     "Sentence",
+    "key_family",
+    "key_name",
+    "most_frequent",
+    "org_key",
+    "person_key",
+    "place_key",
+    "programme_key",
 ]
+
+
+def place_key(path: Iterable[str]) -> str:
+    """``["西藏自治区", "林芝市"]`` → ``"Place:西藏自治区/林芝市"``: a place is keyed by its chain."""
+    return "Place:" + "/".join(path)
+
+
+def org_key(name: str) -> str:
+    return "Organization:" + name
+
+
+def person_key(name: str) -> str:
+    return "Person:" + name
+
+
+def programme_key(name: str) -> str:
+    return "Programme:" + name
+
+
+def key_family(key: str) -> str:
+    """``"Place:西藏自治区/林芝市"`` → ``"Place"``."""
+    return key.split(":", 1)[0]
+
+
+def key_name(key: str) -> str:
+    """The last link of a key: ``"Place:西藏自治区/林芝市"`` → ``"林芝市"``."""
+    return key.split(":", 1)[-1].rsplit("/", 1)[-1]
+
+
+def most_frequent(values: Iterable[str | None]) -> str | None:
+    """The most frequent non-empty value, ties broken by sorting; ``None`` when there is none.
+
+    Every choice between candidates (an entity's class or parent, an article's home
+    province or topic) is made this way, so it does not depend on input order.
+
+    >>> most_frequent(["林芝市", "拉萨市", "拉萨市", None])
+    '拉萨市'
+    >>> most_frequent(["b", "a"])
+    'a'
+    """
+    counts = Counter(v for v in values if v)
+    return min(counts.items(), key=lambda item: (-item[1], item[0]))[0] if counts else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +184,9 @@ class Extraction:
     positions: tuple[Position, ...]
     observations: tuple[Observation, ...]
     warnings: tuple[str, ...] = ()
+    publisher: str | None = None  #: the key of the outlet the article names as its publisher
+    authors: tuple[str, ...] = ()  #: person keys of its authors, in byline order
+    editors: tuple[str, ...] = ()  #: person keys of its editors
 
 
 @dataclass(frozen=True, slots=True)

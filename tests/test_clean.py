@@ -9,9 +9,10 @@ from kg.text.clean import (
     drop_mojibake,
     join_broken_lines,
     normalize_unicode,
+    simplified,
     strip_pinyin_glosses,
-    to_simplified,
 )
+
 
 # fmt: off
 @pytest.mark.parametrize("text, expected", [
@@ -95,7 +96,7 @@ def test_join_broken_lines(text, expected):
 
 def test_clean_traditional_seed_sentence():
     raw = "在新時(shí)代,西藏基層黨(dǎng)建工作高質(zhì)量發(fā)展建設"
-    assert to_simplified(clean(raw)) == "在新时代,西藏基层党建工作高质量发展建设"
+    assert simplified(clean(raw)) == "在新时代,西藏基层党建工作高质量发展建设"
     assert detect_script(raw) == "traditional"
     assert detect_script("在新时代,西藏基层党建工作") == "simplified"
 

@@ -5,9 +5,9 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.errors import QueryError
+from kg.store.database import open_store, store_path
 from kg.store.named_queries import KINDS, list_named, load_named, parse_params
 from kg.store.query import run_query
-from kg.store.database import open_store, store_path
 
 
 @pytest.fixture(scope="module")

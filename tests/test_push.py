@@ -22,12 +22,12 @@ from rdflib import RDFS, Graph
 
 from kg.cli import cli
 from kg.errors import PushError
-from kg.rdf.graph import dataset
+from kg.rdf.dataset import dataset
 from kg.rdf.iris import Minter
+from kg.store.database import open_store, read_graphs, store_path
 from kg.store.named_queries import list_named, load_named
 from kg.store.push import push
 from kg.store.query import run_query
-from kg.store.database import open_store, read_graphs, store_path
 from tests.conftest import ROOT
 from tests.virtuoso import PASSWORD, USER, free_port, virtuoso_select, with_values
 

@@ -13,13 +13,24 @@ from rdflib.namespace import SH
 
 from kg.cli import cli
 from kg.errors import ShapesError
-from kg.rdf.graph import dataset
+from kg.model import (
+    Article,
+    Corpus,
+    Entity,
+    Extraction,
+    Mention,
+    Meta,
+    Observation,
+    Position,
+    Relation,
+    Sentence,
+    org_key,
+    person_key,
+    place_key,
+    programme_key,
+)
+from kg.rdf.dataset import dataset
 from kg.rdf.iris import Minter
-from kg.model import Article, Corpus, Entity, Extraction, Mention, Meta, Observation, Position, Relation, Sentence
-from kg.extract.organizations import org_key
-from kg.extract.people import person_key
-from kg.extract.places import place_key
-from kg.extract.programmes import programme_key
 from kg.rdf.validate import format_report, load_shapes, validate
 
 XIZANG, LINZHI = place_key(["西藏自治区"]), place_key(["西藏自治区", "林芝市"])

@@ -7,9 +7,9 @@ import networkx as nx
 import pytest
 from rdflib import RDFS, URIRef
 
-from kg.viz.analytics import to_networkx
 from kg.errors import ViewError
-from kg.store.query import load_graph
+from kg.rdf.load import load_graph
+from kg.viz.analytics import to_networkx
 from kg.viz.viewer import to_html, view_graph
 
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from kg.model import Observation
-from kg.extract.places import home_province, place_key
+from kg.extract.context import subject_before
+from kg.extract.places import home_province
 from kg.extract.spans import Found, TextView
+from kg.model import Observation, place_key
 
 __all__ = ["find_observations", "parse_quantity"]
 
@@ -117,13 +118,9 @@ def find_observations(view: TextView, founds: list[Found], published: str | None
         measure = _measure(view, match.start(), match.end(), names)
         if not measure or len(measure) > _MAX_MEASURE:
             continue
-        sentence_start, _ = view.sentence_span(match.start())
-        paragraph_start, _ = view.paragraph_span(match.start())
-        candidates = [s for s in subjects if sentence_start <= s.start and s.end <= match.start()] or [
-            s for s in subjects if paragraph_start <= s.start and s.end <= match.start()
-        ]
-        if candidates:
-            subject = max(candidates, key=lambda s: (s.end, -s.start)).key
+        found, _ = subject_before(view, subjects, match.start())
+        if found is not None:
+            subject = found.key
         elif home:  # the article's own region
             subject = place_key([home])
         else:

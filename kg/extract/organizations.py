@@ -14,19 +14,21 @@ government body, 有限公司 → enterprise, 基金会 → social organisation,
    earlier in the paragraph; with nothing in front, the suffix alone (党委, 协会) is generic
    and left out.
 
-National bodies and outlets come from ``kg/lexicon/organizations.tsv``. Names defined
-in the text with ``(以下简称“…”)`` become aliases.
+National bodies and outlets come from ``kg/extract/lexicons/organizations.tsv``. Names
+defined in the text with ``(以下简称“…”)`` become aliases in :mod:`kg.extract.aliases`; the
+publisher a byline names becomes an entity in :mod:`kg.extract.entities`.
 """
 
 from __future__ import annotations
 
 import re
 
+from kg.extract.context import LEVEL_WORDS, nearest_earlier
 from kg.extract.lexicon import Lexicon
-from kg.model import Entity
 from kg.extract.spans import Found, TextView, is_han
+from kg.model import org_key
 
-__all__ = ["SUFFIXES", "find_aliases", "find_organizations", "org_class", "org_key", "outlet_entity"]
+__all__ = ["SUFFIXES", "find_organizations", "org_class", "suffix_class"]
 
 # fmt: off
 #: Suffix → ontology class, longest suffixes first when matching.
@@ -54,34 +56,22 @@ SUFFIXES: dict[str, str] = {
 _PARTY_COMMITTEE = re.compile(r"委(?!员|托|屈|婉|派)")  # 那曲市委, not 委员
 _COMMITTEE_PLACES = ("市", "县", "区", "州", "省")
 _SUFFIX_RE = re.compile("|".join(sorted(SUFFIXES, key=len, reverse=True)))
+_SUFFIX_END = re.compile("(?:" + "|".join(sorted(SUFFIXES, key=len, reverse=True)) + ")$")
 _NAME_TAGS = {"ORG", "nz", "LOC", "PER", "nw", "nt", "ns", "nr", "j"}
 _MAX_NAME = 14
-_LEVEL_WORDS = {"村": "village", "社区": "village", "镇": "township", "乡": "township", "街道": "township",
-                "县": "county", "区": "county", "市": "prefecture", "州": "prefecture"}
 _COMMITTEE_LEVEL = {"村委会": "村", "居委会": "社区"}
 _KIND_BEFORE = re.compile(r"(?:\d+|[一两二三四五六七八九十百]+)[个家所]$|[各每该“]$")  # 4个联村党委 is a kind
-_ALIAS = re.compile(r"[(（](?:下文|以下)?简称[“\"]?([^”\")）]{1,12})[”\"]?[)）]")
 
 
-def org_key(name: str) -> str:
-    return "Organization:" + name
+def suffix_class(name: str) -> str | None:
+    """The class a name's typed suffix gives it (``雅江村党支部`` → PartyOrganization), if it has one."""
+    match = _SUFFIX_END.search(name)
+    return SUFFIXES[match.group(0)] if match else None
 
 
 def org_class(name: str) -> str:
     """The class a name's own suffix gives it (``林芝市委`` → PartyOrganization)."""
-    suffix = next((s for s in sorted(SUFFIXES, key=len, reverse=True) if name.endswith(s)), None)
-    if suffix:
-        return SUFFIXES[suffix]
-    return "PartyOrganization" if name.endswith("委") else "Organization"
-
-
-def outlet_entity(outlet: str, lexicon: Lexicon) -> Entity:
-    """The organisation a byline or dateline names as the publisher (a media outlet unless its suffix says otherwise)."""
-    canonical, cls = lexicon.organizations.get(outlet, (outlet, None))
-    if cls is None:
-        suffix = next((s for s in sorted(SUFFIXES, key=len, reverse=True) if canonical.endswith(s)), None)
-        cls = SUFFIXES[suffix] if suffix else "MediaOutlet"
-    return Entity(org_key(canonical), cls, canonical)
+    return suffix_class(name) or ("PartyOrganization" if name.endswith("委") else "Organization")
 
 
 class _OrgReader:
@@ -119,12 +109,8 @@ class _OrgReader:
 
     def _anaphor(self, level_word: str, start: int) -> Found | None:
         """``村`` in ``村党支部`` at ``start`` → the nearest village earlier in the paragraph."""
-        level = _LEVEL_WORDS.get(level_word)
-        if level is None:
-            return None
-        para_start, _ = self.view.paragraph_span(start)
-        earlier = [p for p in self.places if para_start <= p.start < start and p.level == level]
-        return max(earlier, key=lambda p: p.start) if earlier else None
+        level = LEVEL_WORDS.get(level_word)
+        return nearest_earlier(self.view, self.places, level, start) if level else None
 
     def _add(self, start: int, end: int, name: str, cls: str, rule: str, *, place: Found | None = None,
              part_of: Found | None = None, aliases: tuple[str, ...] = ()) -> None:
@@ -190,7 +176,7 @@ class _OrgReader:
         if target is not None:
             self._add(start, end, target.name + suffix, cls, "anaphora", place=target)
             return
-        if material in _LEVEL_WORDS or (suffix == "网" and len(material) < 2):
+        if material in LEVEL_WORDS or (suffix == "网" and len(material) < 2):
             return
         outer = self._org_ending(start)
         located = self._place_inside(start, end)
@@ -203,28 +189,15 @@ class _OrgReader:
         return start
 
     def _place_inside(self, start: int, end: int) -> Found | None:
-        inside = [p for p in self.places if start <= p.start and p.end <= end and p.rule != "relative"]
+        inside = [p for p in self.places if start <= p.start and p.end <= end and not p.referring]
         return max(inside, key=lambda p: p.end) if inside else None
 
     def _lexicon_matches(self) -> None:
-        text = self.view.text
-        for surface, (name, cls) in self.lex.organizations.items():
-            for match in re.finditer(re.escape(surface), text):
-                if match.start() in self.view.starts or text[match.start() - 1 : match.start()] in "“《(":
-                    self.orgs.append(Found(match.start(), match.end(), cls, org_key(name), name, "lexicon"))
+        for start, end, surface in self.view.find_entries(self.lex.organizations):
+            name, cls = self.lex.organizations[surface]
+            self.orgs.append(Found(start, end, cls, org_key(name), name, "lexicon"))
 
 
 def find_organizations(view: TextView, lexicon: Lexicon, places: list[Found]) -> list[Found]:
     """Every organisation mention in ``view``."""
     return _OrgReader(view, lexicon, places).read()
-
-
-def find_aliases(view: TextView, founds: list[Found]) -> dict[str, str]:
-    """``X(以下简称“Y”)`` → ``{Y: key of X}`` for a mention X that ends at the bracket."""
-    aliases: dict[str, str] = {}
-    for match in _ALIAS.finditer(view.text):
-        before = [f for f in founds if f.end == match.start()]
-        if before:
-            aliases[match.group(1)] = max(before, key=lambda f: f.end - f.start).key
-    return aliases
-

@@ -16,31 +16,26 @@ Rules, in the order they are tried at each token start:
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 
+from kg.extract.context import LEVEL_WORDS, nearest_earlier
 from kg.extract.gazetteer import LEVELS, Division, Gazetteer
 from kg.extract.lexicon import Lexicon
 from kg.extract.spans import HAN, Found, TextView
+from kg.model import most_frequent, place_key
 
-__all__ = ["find_places", "home_province", "place_key"]
+__all__ = ["find_places", "home_province"]
 
 _SUB_COUNTY = re.compile(rf"([{HAN}]{{1,5}}?)(社区|街道|乡|镇|村)")
-_SUB_LEVEL = {"社区": "village", "村": "village", "街道": "township", "乡": "township", "镇": "township"}
 _BAD_STEM_START = set("乡镇村县市区省街社")
 _NOT_STEMS = set("全各该本每此这一两驻进入到在回下城农山小大新老")
 _SITE_SUFFIX = ("桃花谷", "湿地公园", "公园", "景区", "江", "河", "湖", "谷", "山", "峰", "寺", "湿地", "大厦", "机场")
 _LOCATIVE_TAIL = re.compile(r"(?<=[谷江河湖])口$|(?<=[江河])段$|(?:沿线|上游|下游|沿岸|两岸|流域)$")
 _ROAD = re.compile(r"(国道|省道|县道)\s?(\d{2,4})")
 _RELATIVE = re.compile(r"(我区|全区|自治区|区党委|区委|全市|该市|我市|本市|全县|该县|我县|全镇|该镇|全乡|该乡|全村|该村)")
-_RELATIVE_LEVEL = {"市": "prefecture", "县": "county", "镇": "township", "乡": "township", "村": "village"}
 _NAME_TAGS = {"LOC", "ORG", "nz", "PER", "nr", "ns", "nt", "nw"}
 _SITE_GENERIC_START = ("国家", "世界", "全国", "城市")
 _ORG_FOLLOWERS = ("党", "委", "派出所", "司法所", "人民", "政府", "法院", "分校", "党校", "融媒体")
-
-
-def place_key(path: Iterable[str]) -> str:
-    return "Place:" + "/".join(path)
 
 
 def _division_found(division: Division, start: int, rule: str) -> Found:
@@ -104,7 +99,7 @@ class _ChainReader:
             return None
         stem, suffix = match.groups()
         name = match.group(0)
-        level = _SUB_LEVEL[suffix]
+        level = LEVEL_WORDS[suffix]
         if stem[0] in _BAD_STEM_START or stem in _NOT_STEMS or not _deeper(level, parent and parent.level):
             return None
         if parent is None and not self._standalone_ok(pos, name, stem):
@@ -145,10 +140,7 @@ class _ChainReader:
 
 def home_province(founds: Iterable[Found]) -> str | None:
     """The province most mentioned (through any division in it); ties go to the first in name order."""
-    counts = Counter(f.key.removeprefix("Place:").split("/")[0] for f in founds if f.rule.startswith("gazetteer"))
-    if not counts:
-        return None
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[0][0]
+    return most_frequent(f.key.removeprefix("Place:").split("/")[0] for f in founds if f.rule.startswith("gazetteer"))
 
 
 def _sites(view: TextView, taken: list[tuple[int, int]]) -> list[Found]:
@@ -187,11 +179,9 @@ def _relative(view: TextView, places: list[Found], home: Division | None) -> lis
             end = start + (len(word) - (2 if word.endswith("党委") else 1 if word.endswith("委") else 0))
             found.append(Found(start, end, "Place", place_key(home.path), home.name, "relative", level="province"))
             continue
-        level = _RELATIVE_LEVEL[word[-1]]
-        para_start, _ = view.paragraph_span(start)
-        earlier = [p for p in places if para_start <= p.start < start and p.level == level]
-        if earlier:
-            target = max(earlier, key=lambda p: p.start)
+        level = LEVEL_WORDS[word[-1]]
+        target = nearest_earlier(view, places, level, start)
+        if target is not None:
             found.append(Found(start, match.end(), "Place", target.key, target.name, "relative", level=level,
                                parent=target.parent))
     return found

@@ -20,8 +20,9 @@ import re
 
 from kg.extract.lexicon import Lexicon
 from kg.extract.spans import Found, TextView
+from kg.model import programme_key
 
-__all__ = ["find_programmes", "is_programme", "programme_key"]
+__all__ = ["find_programmes", "is_programme"]
 
 _QUOTED = re.compile(r"“([^“”\n]{2,24})”")
 _NUMBERED = re.compile(r"^[一二三四五六七八九十两双百千万]")
@@ -34,10 +35,6 @@ _VERB_AFTER = ("参加", "参与", "开展", "举办", "组织", "获得", "作�
 _LIST_GLUE = re.compile(r"^(?:“[^“”\n]{1,24}”|[、和与及])*")
 _ADOPTION_VERBS = ("推广", "实施", "推行", "开展", "落实", "打造", "创建", "运用")
 _NOT_PROGRAMME_END = ("委", "党委", "支部", "大党委", "大工委")
-
-
-def programme_key(name: str) -> str:
-    return "Programme:" + name
 
 
 def is_programme(phrase: str, before: str, after: str) -> str | None:
@@ -73,9 +70,8 @@ def find_programmes(view: TextView, lexicon: Lexicon) -> list[Found]:
             name = lexicon.programmes.get(phrase, phrase)
             found.append(Found(match.start(1), match.end(1), "Programme", programme_key(name), name, rule))
     quoted = [(f.start, f.end) for f in found]
-    for surface, name in lexicon.programmes.items():
-        for match in re.finditer(re.escape(surface), text):
-            inside = any(a <= match.start() < b for a, b in quoted)
-            if not inside and match.start() in view.starts:
-                found.append(Found(match.start(), match.end(), "Programme", programme_key(name), name, "lexicon"))
+    for start, end, surface in view.find_entries(lexicon.programmes):
+        if not any(a <= start < b for a, b in quoted):
+            name = lexicon.programmes[surface]
+            found.append(Found(start, end, "Programme", programme_key(name), name, "lexicon"))
     return found

@@ -13,9 +13,10 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.extract.aliases import find_aliases
 from kg.extract.gazetteer import load_gazetteer
 from kg.extract.lexicon import load_lexicon
-from kg.extract.organizations import find_aliases, find_organizations
+from kg.extract.organizations import find_organizations
 from kg.extract.people import find_people
 from kg.extract.places import find_places
 from kg.extract.programmes import find_programmes
@@ -59,7 +60,7 @@ def _repeats(view: TextView, kept: list[Found], aliases: dict[str, str]) -> list
     by_key = {f.key: f for f in kept}
     surfaces: dict[str, Found] = {}
     for found in kept:
-        if found.rule != "relative" and found.rule != "anaphora":
+        if not found.referring:
             surfaces.setdefault(view.text[found.start : found.end], found)
             surfaces.setdefault(found.name, found)
     for alias, key in aliases.items():

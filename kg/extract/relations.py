@@ -17,11 +17,11 @@ Located-in and the part-of links inside names come with the mentions themselves.
 from __future__ import annotations
 
 import re
-from collections import Counter
 
+from kg.extract.context import subject_before
 from kg.extract.lexicon import Lexicon
-from kg.model import Position, Relation
 from kg.extract.spans import Found, TextView
+from kg.model import Position, Relation, most_frequent
 
 __all__ = ["find_carries_out", "find_positions", "find_subsidiaries"]
 
@@ -79,11 +79,8 @@ def _topic(view: TextView, doers: list[Found]) -> Found | None:
     in_title = [d for d in doers if 0 <= d.start and d.end <= title_end]
     if in_title:
         return in_title[0]
-    places = Counter(d.key for d in doers if d.cls == "Place" and d.rule not in ("relative", "anaphora"))
-    if not places:
-        return None
-    key = sorted(places.items(), key=lambda item: (-item[1], item[0]))[0][0]
-    return next(d for d in doers if d.key == key)
+    key = most_frequent(d.key for d in doers if d.cls == "Place" and not d.referring)
+    return next(d for d in doers if d.key == key) if key else None
 
 
 def find_carries_out(view: TextView, founds: list[Found]) -> list[Relation]:
@@ -99,17 +96,12 @@ def find_carries_out(view: TextView, founds: list[Found]) -> list[Relation]:
         if not triggers:
             continue
         trigger_at = sentence_start + triggers[-1].start()
-        before = [d for d in doers if sentence_start <= d.start and d.end <= trigger_at]
-        rule = "doer-in-sentence"
-        if not before:
-            paragraph_start, _ = view.paragraph_span(programme.start)
-            before = [d for d in doers if paragraph_start <= d.start and d.end <= sentence_start]
-            rule = "doer-in-paragraph"
-        if not before and topic is not None:
-            before, rule = [topic], "doer-of-article"
-        if not before:
+        doer, where = subject_before(view, doers, programme.start, sentence_end=trigger_at)
+        rule = f"doer-in-{where}"
+        if doer is None:
+            doer, rule = topic, "doer-of-article"
+        if doer is None:
             continue
-        doer = max(before, key=lambda d: (d.end, -d.start))
         relations.append(Relation(doer.key, "carriesOut", programme.key, view.sentence_of(programme.start), rule))
     return relations
 

@@ -1,19 +1,25 @@
-"""A read-only view of a processed text that the rule modules share.
+"""Spans over a processed text: what the rule modules read and what they find.
 
 :class:`TextView` holds the text, LAC's token boundaries and tags, and sentence and
 paragraph numbers by character; :class:`Found` is one recognised mention, with the
-entity it names.
+entity it names. (Nothing here draws anything: the viewer is :mod:`kg.viz.viewer`.)
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["HAN", "Found", "TextView", "is_han"]
+__all__ = ["HAN", "REFERRING_RULES", "Found", "TextView", "is_han"]
 
 HAN = r"\u4e00-\u9fff"
+
+#: Rules whose mention refers to an entity without naming it (全市, 该村, 我区, 村党支部):
+#: a mention of the entity, but not one of its names.
+REFERRING_RULES = frozenset({"relative", "anaphora"})
+_OPENERS = "“《("
 
 
 def is_han(text: str) -> bool:
@@ -39,6 +45,11 @@ class Found:
     part_of: str | None = None
     aliases: tuple[str, ...] = ()
 
+    @property
+    def referring(self) -> bool:
+        """Does this mention refer to its entity without naming it (:data:`REFERRING_RULES`)?"""
+        return self.rule in REFERRING_RULES
+
 
 @dataclass
 class TextView:
@@ -53,6 +64,17 @@ class TextView:
         self._token_starts = [s for s, _, _ in self.tokens]
         if not self.paragraph_starts:
             self.paragraph_starts = [0] + [i + 1 for i, c in enumerate(self.text) if c == "\n"]
+
+    def find_entries(self, surfaces: Iterable[str]) -> Iterator[tuple[int, int, str]]:
+        """Each occurrence of a lexicon entry that starts a token or follows an opening mark (“《().
+
+        This is the one lexicon scanner: the organisation and programme lexicons use it.
+        """
+        for surface in surfaces:
+            for match in re.finditer(re.escape(surface), self.text):
+                start = match.start()
+                if start in self.starts or self.text[start - 1 : start] in _OPENERS and start > 0:
+                    yield start, match.end(), surface
 
     def token_at(self, pos: int) -> tuple[int, int, str] | None:
         """The token that contains character ``pos``."""

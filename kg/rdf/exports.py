@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import OWL, RDF
 
-from kg.rdf.graph import Dataset
+from kg.rdf.dataset import Dataset
 from kg.rdf.iris import Minter
 from kg.rdf.ontology import Vocabulary
 

@@ -9,20 +9,16 @@ rule, so the provenance of every statement is queryable in SPARQL.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
-from kg.rdf.iris import Minter
-from kg.extract.lexicon import load_lexicon
 from kg.model import Corpus, Extraction
+from kg.rdf.iris import Minter
+from kg.rdf.ntriples import merge_ntriples
 from kg.rdf.ontology import Vocabulary
-from kg.extract.organizations import outlet_entity
-from kg.store.database import merge_ntriples
 
-__all__ = ["Dataset", "dataset", "graph_for", "ntriples"]
+__all__ = ["graph_for", "ntriples"]
 
 
 def _decimal(value: Decimal) -> Literal:
@@ -64,12 +60,12 @@ def _document(graph: Graph, x: Extraction, vocab: Vocabulary, mint: Minter) -> U
         graph.add((doc, RDFS.label, _zh(meta.title)))
     if meta.date:
         graph.add((doc, vocab.datePublished, Literal(meta.date, datatype=XSD.date)))
-    if meta.outlet:
-        graph.add((doc, vocab.publishedBy, mint.entity(outlet_entity(meta.outlet, load_lexicon()).key)))
-    for name in meta.authors:
-        graph.add((doc, vocab.writtenBy, mint.entity("Person:" + name)))
-    for name in meta.editors:
-        graph.add((doc, vocab.editedBy, mint.entity("Person:" + name)))
+    if x.publisher:
+        graph.add((doc, vocab.publishedBy, mint.entity(x.publisher)))
+    for key in x.authors:
+        graph.add((doc, vocab.writtenBy, mint.entity(key)))
+    for key in x.editors:
+        graph.add((doc, vocab.editedBy, mint.entity(key)))
     return doc
 
 
@@ -167,37 +163,3 @@ def graph_for(x: Extraction, corpus: Corpus, vocab: Vocabulary, mint: Minter) ->
 def ntriples(graph: Graph) -> bytes:
     """The graph as canonical (sorted, UTF-8) N-Triples."""
     return merge_ntriples([graph.serialize(format="nt", encoding="utf-8")])
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """What a build writes: the store's named graphs and the whole graph, made once."""
-
-    graphs: dict[str, bytes]  #: document IRI → the article's N-Triples; the ontology IRI → its own
-    ontology: str  #: the ontology graph's IRI
-    triples: bytes  #: the whole graph without the ontology, as sorted N-Triples
-    graph: Graph  #: the same whole graph, in rdflib
-
-    @property
-    def merged(self) -> bytes:
-        """The whole graph with the ontology: the store's default graph."""
-        return merge_ntriples([self.triples, self.graphs[self.ontology]])
-
-
-def dataset(
-    corpus: Corpus, vocab: Vocabulary, mint: Minter, article: Callable[[Extraction], bytes] | None = None
-) -> Dataset:
-    """One named graph per article, the ontology's graph, and their merge.
-
-    ``article`` gives one article's N-Triples (default: :func:`graph_for`, serialised);
-    a build passes a cached version of it.
-    """
-    article = article or (lambda x: ntriples(graph_for(x, corpus, vocab, mint)))
-    graphs = {str(mint.document(x.article.doc_id)): article(x) for x in corpus.extractions}
-    triples = merge_ntriples(graphs.values())
-    union = Graph()
-    vocab.bind(union.namespace_manager)
-    union.bind("kgr", mint.ns)
-    union.parse(data=triples, format="nt")
-    graphs[str(vocab.iri)] = ntriples(vocab.graph)
-    return Dataset(dict(sorted(graphs.items())), str(vocab.iri), triples, union)

@@ -1,4 +1,4 @@
-"""Read a Turtle file someone gave us, or raise one line that names it and the fix."""
+"""Read Turtle files someone gave us (graphs, shapes, the ontology), or raise one line that names it and the fix."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg.errors import KGError, first_line, quiet
+from kg.errors import GraphError, KGError, first_line, quiet
 
-__all__ = ["read_turtle"]
+__all__ = ["load_graph", "read_turtle"]
 
 
 def read_turtle(path: Path | str, error: type[KGError], *, missing: str, invalid: str,
@@ -29,3 +29,9 @@ def read_turtle(path: Path | str, error: type[KGError], *, missing: str, invalid
     except Exception as problem:  # rdflib raises many parser-specific types
         raise error(f"{path}: not valid Turtle ({first_line(problem)}); {invalid}") from None
     return graph
+
+
+def load_graph(path: Path | str, graph: Graph | None = None) -> Graph:
+    """A graph file (Turtle) in memory (into ``graph`` if given), for rdflib queries, stats, eval and views."""
+    return read_turtle(path, GraphError, missing="no such graph file; run `kg build` first or give the path to a .ttl file",
+                       invalid="rebuild it with `kg build`", graph=graph)

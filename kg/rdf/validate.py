@@ -29,9 +29,8 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from kg.errors import ShapesError, first_line, quiet
+from kg.rdf.load import load_graph, read_turtle
 from kg.rdf.ontology import DEFAULT_ONTOLOGY, load_vocabulary
-from kg.store.query import load_graph
-from kg.rdf.load import read_turtle
 
 __all__ = ["DEFAULT_SHAPES", "Report", "Violation", "format_report", "load_data", "load_shapes", "validate"]
 

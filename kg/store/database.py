@@ -18,23 +18,22 @@ so a build rewrites only the graphs whose triples changed.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.errors import StoreError, first_line
+from kg.rdf.ntriples import merge_ntriples
+from kg.state import STATE_DIR, read_record, write_record
 
-__all__ = ["Changes", "STATE_DIR", "STORE_DIR", "merge_ntriples", "open_store", "read_graphs", "read_record", "store_path", "sync", "write_record"]
+__all__ = ["Changes", "STORE_DIR", "open_store", "read_graphs", "store_path", "sync"]
 
 STORE_DIR = "store"
-#: The folder in ``out/`` that holds kg's own build state (caches, records, the lock).
-STATE_DIR = ".kg"
 _MANIFEST = Path(STATE_DIR) / "store.json"
 
 
@@ -53,12 +52,6 @@ class Changes:
 
 def store_path(out_dir: Path | str) -> Path:
     return Path(out_dir) / STORE_DIR
-
-
-def merge_ntriples(parts: Iterable[bytes]) -> bytes:
-    """The canonical N-Triples of the merge (set union) of several N-Triples documents."""
-    lines = sorted({line for part in parts for line in part.splitlines() if line.strip()})
-    return b"".join(line + b"\n" for line in lines)
 
 
 def _digest(data: bytes) -> str:
@@ -85,20 +78,6 @@ def read_graphs(path: Path | str) -> list[tuple[str, bytes]]:
     store = open_store(path)
     graphs = sorted(store.named_graphs(), key=lambda g: g.value)
     return [(g.value, merge_ntriples([store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g)])) for g in graphs]
-
-
-def read_record(path: Path) -> dict:
-    """A JSON object kg wrote to remember something; empty when missing or unreadable."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def write_record(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(dict(sorted(data.items())), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def sync(path: Path | str, graphs: Mapping[str, bytes], merged: bytes) -> Changes:

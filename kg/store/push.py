@@ -26,7 +26,8 @@ from typing import Any
 import httpx
 
 from kg.errors import PushError, first_line, shorten
-from kg.store.database import STATE_DIR, read_graphs, read_record, store_path, write_record
+from kg.state import STATE_DIR, read_record, write_record
+from kg.store.database import read_graphs, store_path
 
 __all__ = ["PushResult", "push", "push_store"]
 

@@ -17,11 +17,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import XSD, Graph, Literal, URIRef
 
-from kg.errors import GraphError, QueryError, first_line, short_message
+from kg.errors import QueryError, first_line, short_message
 from kg.rdf.ontology import load_vocabulary
-from kg.rdf.load import read_turtle
 
-__all__ = ["Answer", "format_rows", "load_graph", "run_query"]
+__all__ = ["Answer", "format_rows", "run_query"]
 
 Bindings = Mapping[str, URIRef | Literal]
 
@@ -33,12 +32,6 @@ class Answer:
     columns: list[str] = field(default_factory=list)
     rows: list[dict[str, str | None]] = field(default_factory=list)
     turtle: str | None = None
-
-
-def load_graph(path: Path | str, graph: Graph | None = None) -> Graph:
-    """A graph file (Turtle) in memory (into ``graph`` if given), for rdflib queries."""
-    return read_turtle(path, GraphError, missing="no such graph file; run `kg build` first or give the path to a .ttl file",
-                       invalid="rebuild it with `kg build`", graph=graph)
 
 
 def _read_query(query: str) -> str:

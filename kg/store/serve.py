@@ -24,9 +24,9 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 
 from kg.errors import StoreError
-from kg.store.named_queries import list_named
 from kg.rdf.ontology import load_vocabulary
 from kg.store.database import open_store
+from kg.store.named_queries import list_named
 
 __all__ = ["RESULT_TYPES", "GRAPH_TYPES", "Endpoint", "make_server"]
 

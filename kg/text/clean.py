@@ -3,7 +3,7 @@
 Every step works on either script: decisions about a line are taken on its simplified
 form (:func:`simplified`), but the line itself is kept as written. So the same chain
 applied to a traditional article gives a cleaned *original* whose conversion
-(:func:`to_simplified`) is the cleaned simplified text, character for character
+(:func:`simplified`) is the cleaned simplified text, character for character
 aligned when OpenCC keeps lengths, which lets entity names keep their original script
 as alternative labels.
 
@@ -30,7 +30,6 @@ __all__ = [
     "simplified",
     "strip_pinyin_glosses",
     "tidy_whitespace",
-    "to_simplified",
 ]
 
 _T2S = OpenCC("t2s")
@@ -211,7 +210,3 @@ def detect_script(text: str) -> str:
     changed = sum(a != b for a, b in zip(han, converted)) + abs(len(han) - len(converted))
     return "traditional" if changed / len(han) > _TRADITIONAL_SHARE else "simplified"
 
-
-def to_simplified(text: str) -> str:
-    """Convert cleaned text to simplified Chinese."""
-    return simplified(text)

@@ -7,41 +7,65 @@ datelines and copyright headers are where these facts live.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from kg.text.clean import drop_boilerplate_lines, drop_mojibake, normalize_unicode, simplified, strip_pinyin_glosses
 from kg.model import Meta
+from kg.text.clean import drop_boilerplate_lines, drop_mojibake, normalize_unicode, simplified, strip_pinyin_glosses
 
-__all__ = ["extract_meta", "find_bylines"]
+__all__ = ["Credit", "extract_meta", "find_credits"]
 
 _NAME = r"[\u4e00-\u9fff·]{2,6}"
 _DATE = re.compile(r"(\d{4})(?:年|-|/)(\d{1,2})(?:月|-|/)(\d{1,2})日?")
 _DATELINE_OUTLET = re.compile(r"^\d{4}(?:年\d{1,2}月\d{1,2}日|-\d{1,2}-\d{1,2})\s+\d{1,2}:\d{2}(?::\d{2})?\s+([\u4e00-\u9fff]{2,12})$")
 _SOURCE = re.compile(r"来源[:：]\s*([\u4e00-\u9fff]{2,12})")
 _CREDIT = re.compile(rf"[(（]([\u4e00-\u9fff]{{2,12}}?)\s+文\s*/\s*({_NAME})[)）]")
-_AUTHOR_SLASH = re.compile(rf"(?:^|\s|[(（])文\s*/\s*({_NAME})")
-_REPORTERS = re.compile(rf"(?:记者|通讯员)[\s:：]*((?:{_NAME}(?:\s+|(?=[)）\s]|$)))+)(?!\s*摄)")
-_AUTHOR_OF = re.compile(r"[(（]作者(?:系|为|[:：])[^)）]*?(?:教授|研究员|讲师|主任|书记|记者|博士|院长|所长)([\u4e00-\u9fff]{2,4})[)）]")
-_EDITOR = re.compile(rf"(?:责任编辑|责编|编辑)\s*[:：]\s*({_NAME})")
 _COPYRIGHT_HOLDER = re.compile(r"^([\u4e00-\u9fff]{2,20}?)版权所有")
 _TITLE_MAX = 60
 _HEAD_LINES = 12
+
+# The byline forms, each with the names in group 1 (several, space-separated, for reporters).
+_REPORTERS = re.compile(rf"(?:记者|通讯员)[\s:：]*((?:{_NAME}(?:\s+|(?=[)）\s]|$)))+)(?!\s*摄)")
+_AUTHOR_SLASH = re.compile(rf"(?:^|(?<=[\s(（]))文\s*/\s*({_NAME})")
+_AUTHOR_OF = re.compile(r"作者(?:系|为|[:：])[^)）\n]*?(?:教授|研究员|讲师|主任|书记|记者|博士|院长|所长)"
+                        r"([\u4e00-\u9fff]{2,4})(?=[)）\s]|$)")
+_EDITOR = re.compile(rf"(?:责任编辑|责编|编辑)\s*[:：]\s*({_NAME})")
+_CREDIT_FORMS = ((_REPORTERS, "author"), (_AUTHOR_SLASH, "author"), (_AUTHOR_OF, "author"), (_EDITOR, "editor"))
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """A name a byline gives, at ``text[start:end]``; ``role`` is ``author`` or ``editor``."""
+
+    name: str
+    role: str
+    start: int
+    end: int
+
+
+def find_credits(text: str) -> list[Credit]:
+    """Every name in a byline of ``text``, in order: reporters (``记者 索朗琼珠 次仁片多``, photo
+    credits excluded), ``文/王东``, ``(作者系…教授付文科)`` and ``责任编辑:李明``.
+
+    This is the one byline parser: :func:`extract_meta` reads authors and editors with it,
+    and :func:`kg.extract.people.find_people` marks the same names as people.
+
+    >>> [c.name for c in find_credits("本报那曲电(记者 索朗琼珠 次仁片多)近日")]
+    ['索朗琼珠', '次仁片多']
+    >>> [(c.name, c.role) for c in find_credits("(西藏日报 文/王东) 责任编辑:李明")]
+    [('王东', 'author'), ('李明', 'editor')]
+    """
+    credits = []
+    for pattern, role in _CREDIT_FORMS:
+        for match in pattern.finditer(text):
+            for name in re.finditer(r"\S+", match.group(1)):
+                start = match.start(1) + name.start()
+                credits.append(Credit(name.group(0), role, start, start + len(name.group(0))))
+    return sorted(credits, key=lambda c: (c.start, c.end))
 
 
 def _lines(raw: str) -> list[str]:
     text = drop_mojibake(strip_pinyin_glosses(normalize_unicode(raw)))
     return [simplified(line.strip()) for line in text.split("\n") if line.strip()]
-
-
-def find_bylines(text: str) -> list[str]:
-    """Names of reporters in byline form (``记者 索朗琼珠 次仁片多``), in order, photo credits excluded.
-
-    >>> find_bylines("本报那曲电(记者 索朗琼珠 次仁片多)近日")
-    ['索朗琼珠', '次仁片多']
-    """
-    names: list[str] = []
-    for match in _REPORTERS.finditer(text):
-        names.extend(n for n in match.group(1).split() if n not in names)
-    return names
 
 
 def _title(lines: list[str]) -> str | None:
@@ -85,10 +109,10 @@ def extract_meta(raw: str) -> Meta:
     authors: list[str] = []
     editors: list[str] = []
     for line in lines:
-        found = find_bylines(line) + [m.group(1) for m in _AUTHOR_SLASH.finditer(line)]
-        found += [m.group(1) for m in _AUTHOR_OF.finditer(line)]
-        authors.extend(name for name in found if name not in authors)
-        editors.extend(m.group(1) for m in _EDITOR.finditer(line) if m.group(1) not in editors)
+        for credit in find_credits(line):
+            names = authors if credit.role == "author" else editors
+            if credit.name not in names:
+                names.append(credit.name)
     return Meta(
         title=_title(lines),
         outlet=_outlet(lines),

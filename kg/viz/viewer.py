@@ -23,9 +23,9 @@ import networkx as nx
 from pyvis.network import Network
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 
-from kg.viz.analytics import summary, to_networkx
 from kg.errors import ViewError
 from kg.rdf.ontology import Vocabulary
+from kg.viz.analytics import summary, to_networkx
 
 __all__ = ["MAX_NODES", "View", "to_html", "view_graph", "write_html"]
 

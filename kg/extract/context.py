@@ -1,0 +1,48 @@
+"""Looking back through the text for what a mention refers to or who its subject is.
+
+Chinese reports name a place once and then say 村, 该县 or 全市, and drop the subject
+that their sentences share. These are the rules every recogniser uses for that:
+
+* :data:`LEVEL_WORDS`: the level word a name ends in (村, 社区, 镇, 县, 市…) → its level;
+* :func:`nearest_earlier`: the nearest place of a level earlier in the same paragraph
+  (村党支部 → that village's; 该县 → that county);
+* :func:`subject_before`: the nearest candidate before a position in its sentence, else
+  earlier in its paragraph (the doer of a programme, the subject of a figure).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from kg.extract.spans import Found, TextView
+
+__all__ = ["LEVEL_WORDS", "nearest_earlier", "subject_before"]
+
+#: A level word (the end of a name, or a bare reference) → the place level it names.
+LEVEL_WORDS = {
+    "村": "village", "社区": "village", "街道": "township", "乡": "township", "镇": "township",
+    "县": "county", "区": "county", "市": "prefecture", "州": "prefecture",
+}
+
+
+def nearest_earlier(view: TextView, places: Iterable[Found], level: str, pos: int) -> Found | None:
+    """The last place of ``level`` that starts before ``pos`` in the same paragraph."""
+    para_start, _ = view.paragraph_span(pos)
+    earlier = [p for p in places if para_start <= p.start < pos and p.level == level]
+    return max(earlier, key=lambda p: p.start) if earlier else None
+
+
+def subject_before(view: TextView, candidates: Iterable[Found], pos: int, *,
+                   sentence_end: int | None = None) -> tuple[Found | None, str]:
+    """The candidate nearest before ``pos`` (ending at or before ``sentence_end`` when given)
+    in its sentence, else in the paragraph before the sentence; and where it was found
+    (``"sentence"``, ``"paragraph"`` or ``""``)."""
+    sentence_start, _ = view.sentence_span(pos)
+    paragraph_start, _ = view.paragraph_span(pos)
+    limit = pos if sentence_end is None else sentence_end
+    candidates = list(candidates)
+    for where, start, end in (("sentence", sentence_start, limit), ("paragraph", paragraph_start, sentence_start)):
+        before = [c for c in candidates if start <= c.start and c.end <= end]
+        if before:
+            return max(before, key=lambda c: (c.end, -c.start)), where
+    return None, ""
