@@ -201,7 +201,7 @@ def serve(out_dir: Path, host: str, port: int, timeout: float) -> None:
 @cli.command(name="validate")
 @click.argument("graph", type=click.Path(path_type=Path), default=DEFAULT_OUT / "graph.ttl")
 @click.option("--shapes", type=click.Path(path_type=Path), default=None,
-              help="SHACL shapes file (Turtle); default ontology/shapes.ttl.")
+              help="SHACL shapes file (Turtle); default: the shapes shipped with kg (kg/rdf/shapes.ttl).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def validate_graph(graph: Path, shapes: Path | None, fmt: str) -> None:
     """Check a graph against the SHACL shapes; exit 1 when it has violations.

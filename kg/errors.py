@@ -4,7 +4,7 @@ Our exception hierarchy::
 
     KGError                 root; the CLI prints str(error) on one line and exits 1
     ├── InputError          an input article: missing, empty, binary, unknown encoding
-    ├── OntologyError       ontology/kg.ttl missing, malformed, or missing a term the code uses
+    ├── OntologyError       the ontology (kg/rdf/kg.ttl) missing, malformed, or missing a term the code uses
     ├── QueryError          a SPARQL query that does not parse or cannot run
     ├── GraphError          a graph file that does not exist or does not parse
     ├── StoreError          the store is missing, held by another process, or unreadable

@@ -3,7 +3,8 @@
 Checks that the page draws exactly the graph's nodes and edges, with no JavaScript error and
 no network request, that search centres a node, that a class filter hides its class, that
 hovering shows a node's and an edge's evidence, and that Chinese renders as glyphs. Saves
-``out/graph-seed.png`` and ``out/graph-focus.png``. Skipped, with the reason, where
+``graph-seed.png`` and ``graph-focus.png`` in pytest's temporary folder (its path is printed;
+``pytest -s`` shows it). Skipped, with the reason, where
 ``/usr/bin/chromium`` is missing (``apt-get install chromium fonts-noto-cjk``).
 """
 
@@ -13,7 +14,6 @@ import pytest
 
 from kg.viz.analytics import to_networkx
 from kg.viz.viewer import write_html
-from tests.conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -59,6 +59,13 @@ class Opened:
 
 
 @pytest.fixture(scope="module")
+def screenshots(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("screenshots")
+    print(f"screenshots in {folder}")
+    return folder
+
+
+@pytest.fixture(scope="module")
 def seed(browser, seed_build):
     opened = Opened(browser, seed_build[1] / "graph.html")
     yield opened
@@ -69,13 +76,12 @@ def _node(opened: Opened, label: str) -> str:
     return opened.page.evaluate("label => kg.nodes.get({filter: n => n.label === label})[0].id", label)
 
 
-def test_browser_draws_the_whole_graph_offline(seed, seed_graph, vocab):
+def test_browser_draws_the_whole_graph_offline(seed, seed_graph, vocab, screenshots):
     whole = to_networkx(seed_graph, vocab)
     assert seed.page.evaluate(DRAWN) == [whole.number_of_nodes(), whole.number_of_edges()]
     assert seed.page.evaluate("kg.network.physics.options.enabled") is False  # settled once, then frozen
     seed.check_quiet()
-    (ROOT / "out").mkdir(exist_ok=True)
-    seed.page.screenshot(path=ROOT / "out" / "graph-seed.png")
+    seed.page.screenshot(path=screenshots / "graph-seed.png")
 
 
 def test_browser_renders_chinese_as_glyphs(seed):
@@ -145,7 +151,7 @@ def test_browser_hover_shows_evidence_of_nodes_and_edges(seed):
     seed.check_quiet()
 
 
-def test_browser_focus_view(browser, seed_graph, vocab, tmp_path):
+def test_browser_focus_view(browser, seed_graph, vocab, tmp_path, screenshots):
     path = tmp_path / "focus.html"
     view = write_html(seed_graph, path, vocab, focus="林芝市", depth=2)
     opened = Opened(browser, path)
@@ -153,5 +159,5 @@ def test_browser_focus_view(browser, seed_graph, vocab, tmp_path):
     assert opened.page.evaluate("kg.network.getSelectedNodes()") == list(view.centres)
     assert opened.page.inner_text("#kg-caption") == "林芝市 周围 2 层"
     opened.check_quiet()
-    opened.page.screenshot(path=ROOT / "out" / "graph-focus.png")
+    opened.page.screenshot(path=screenshots / "graph-focus.png")
     opened.page.close()

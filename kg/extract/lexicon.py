@@ -1,4 +1,4 @@
-"""Domain lexicons (``kg/lexicon/*.tsv``) and jieba's dictionary as a common-word list.
+"""Domain lexicons (``kg/extract/lexicons/*.tsv``) and jieba's dictionary as a common-word list.
 
 The TSV files hold knowledge that holds beyond any one corpus: national bodies and
 outlets, national programmes and slogans, office titles. jieba's dictionary tells

@@ -11,7 +11,7 @@ A phrase in Chinese quotation marks is a programme when it is
 
 Figures of speech in quotation marks (“有面”, “主心骨”, “城市病”) meet none of these.
 Phrases with 、 (a list quoted as one) and those starting with a digit (“5万+”) are skipped.
-National programmes in ``kg/lexicon/programmes.tsv`` are found unquoted too.
+National programmes in ``kg/extract/lexicons/programmes.tsv`` are found unquoted too.
 """
 
 from __future__ import annotations

@@ -27,7 +27,9 @@ def digest(*parts: object, length: int = 16) -> str:
 
 @lru_cache(maxsize=65536)
 def slug(name: str) -> str:
-    """>>> slug("林芝市")
+    """A readable ASCII slug of a name, from its pinyin.
+
+    >>> slug("林芝市")
     'lin-zhi-shi'
     """
     text = "-".join(lazy_pinyin(name)).lower()

@@ -1,6 +1,6 @@
 """The ontology file is the single source of truth for classes and properties.
 
-:func:`load_vocabulary` reads ``ontology/kg.ttl`` and returns a :class:`Vocabulary`
+:func:`load_vocabulary` reads ``kg/rdf/kg.ttl`` (shipped in the package) and returns a :class:`Vocabulary`
 whose attributes are the terms the code uses (``vocab.Place``, ``vocab.locatedIn``).
 The code never types an IRI: a term missing from the file raises
 :class:`~kg.errors.OntologyError` at load time, and ``tests/test_ontology.py`` checks

@@ -1,4 +1,4 @@
-"""Check a graph against the SHACL shapes in ``ontology/shapes.ttl`` and report readably.
+"""Check a graph against the SHACL shapes in ``kg/rdf/shapes.ttl`` and report readably.
 
 :func:`validate` runs pySHACL with the ontology mixed into (a copy of) the data graph,
 so ``sh:targetClass kg:Organization`` also reaches schools and party organisations, and

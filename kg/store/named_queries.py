@@ -1,4 +1,4 @@
-"""Named queries: one question per ``queries/NAME.rq`` file, with parameters.
+"""Named queries: one question per ``kg/store/queries/NAME.rq`` file, with parameters.
 
 A file starts with a comment header that says what it answers and which parameters it
 takes, one ``@param`` line each::

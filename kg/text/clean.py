@@ -151,9 +151,10 @@ def _continues(line: str, following: str) -> bool:
 
 def join_broken_lines(text: str) -> str:
     """Join a line broken in mid-sentence to its continuation; one paragraph per line.
+    The first line is the title: it is joined only when it leaves a quotation open.
 
-    >>> join_broken_lines("嘎朗村地处国道318\\n\\n旁和世界最大桃花谷——波堆桃花谷谷口。")
-    '嘎朗村地处国道318旁和世界最大桃花谷——波堆桃花谷谷口。'
+    >>> join_broken_lines("标题\\n村子位于县城东部,地处国道318\\n\\n旁,交通便利。")
+    '标题\\n村子位于县城东部,地处国道318旁,交通便利。'
     """
     paragraphs: list[str] = []
     for line in (line.strip() for line in text.split("\n")):

