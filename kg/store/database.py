@@ -31,7 +31,7 @@ from kg.errors import StoreError, first_line
 from kg.rdf.ntriples import merge_ntriples
 from kg.state import STATE_DIR, read_record, write_record
 
-__all__ = ["Changes", "STORE_DIR", "open_store", "read_graphs", "store_path", "sync"]
+__all__ = ["Changes", "STORE_DIR", "open_store", "read_graphs", "store_generation", "store_path", "sync"]
 
 STORE_DIR = "store"
 _MANIFEST = Path(STATE_DIR) / "store.json"
@@ -52,6 +52,20 @@ class Changes:
 
 def store_path(out_dir: Path | str) -> Path:
     return Path(out_dir) / STORE_DIR
+
+
+def store_generation(path: Path | str) -> str | None:
+    """A token that changes whenever a build changes the store at ``path`` (``None`` when there is none).
+
+    A reader that opened the store keeps a snapshot; when this token differs from the one it
+    saw when it opened the store, it opens the store again to see the new build.
+    """
+    try:
+        info = os.stat(Path(path) / "CURRENT")
+        folder = os.stat(path)
+    except OSError:
+        return None
+    return f"{folder.st_ino}-{folder.st_mtime_ns}-{info.st_ino}-{info.st_mtime_ns}"
 
 
 def _digest(data: bytes) -> str:
