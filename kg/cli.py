@@ -31,39 +31,45 @@ def cli() -> None:
               help="Folder for the store, graph.ttl and the other exports, graph.html and report.json.")
 @click.option("--base", default=None, help="Base IRI for entities and documents.")
 @click.option("--ontology", type=click.Path(path_type=Path), default=None, help="Ontology file (Turtle).")
-def build(inputs: tuple[Path, ...], out_dir: Path, base: str | None, ontology: Path | None) -> None:
+@click.option("-j", "--jobs", type=int, default=None,
+              help="Worker processes for extraction [default: one per core; 1: all in this process].")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run on a Dask cluster (tcp://host:8786), or 'local' for a local one of --jobs workers.")
+@click.option("--exports", type=click.Choice(["auto", "all", "minimal"]), default="auto", show_default=True,
+              help="Whole-graph files: all; minimal (graph.nt and graph.nq); auto (all up to 20,000 articles).")
+def build(inputs: tuple[Path, ...], out_dir: Path, base: str | None, ontology: Path | None, jobs: int | None,
+          scheduler: str | None, exports: str) -> None:
     """Build the graph from .txt files or folders (default: seeds/).
 
     Example:
 
     \b
         kg build seeds/ -o out/
+        kg build corpus/ -o out/ -j 8
+        kg build corpus/ -o out/ --scheduler tcp://scheduler:8786
     """
+    import os
+
     from kg.build import build as run_build
+    from kg.build.progress import Progress
     from kg.rdf.iris import DEFAULT_BASE
     from kg.rdf.ontology import DEFAULT_ONTOLOGY
 
     paths = list(inputs) or [Path("seeds")]
-
-    def progress(path: Path) -> None:  # only on a terminal: logs and pipes get the summary alone
-        if sys.stderr.isatty():
-            click.echo(f"\rextracting {path.name}\x1b[K", err=True, nl=False)
-
+    progress = Progress()
     try:
         result = run_build(paths, out_dir, base=base or DEFAULT_BASE, ontology=ontology or DEFAULT_ONTOLOGY,
+                           jobs=jobs or os.cpu_count() or 1, scheduler=scheduler, exports=exports,
                            progress=progress)
     except (KGError, ValueError) as error:
         _fail(error if isinstance(error, KGError) else KGError(str(error)))
-    finally:
-        if sys.stderr.isatty():
-            click.echo("\r\x1b[K", err=True, nl=False)
     for line in result.errors:
         click.echo(f"kg: skipped {line}", err=True)
     report = result.report
     store = report["store"]
-    click.echo(f"{len(report['documents'])} documents ({len(report['extracted'])} extracted, "
-               f"{len(report['documents']) - len(report['extracted'])} reused), "
-               f"{report['triples']} triples → {out_dir}/ (store: {store['added']} graphs added, "
+    documents = len(report["documents"])
+    click.echo(f"{documents} documents ({len(report['extracted'])} extracted, {documents - len(report['extracted'])} "
+               f"reused), {report['triples']} triples → {out_dir}/ (store: {store['added']} graphs added, "
                f"{store['replaced']} replaced, {store['removed']} removed)")
     click.echo("entities: " + ", ".join(f"{k} {v}" for k, v in report["entities"].items()))
     click.echo("relations: " + ", ".join(f"{k} {v}" for k, v in report["relations"].items())
@@ -230,8 +236,12 @@ def validate_graph(graph: Path, shapes: Path | None, fmt: str) -> None:
 @click.option("--password", default=None, envvar="KG_PUSH_PASSWORD", help="Password (or set KG_PUSH_PASSWORD).")
 @click.option("--graph-param", default="graph", show_default=True, help="Query parameter that names the graph.")
 @click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait for the store to answer.")
-def push(url: str, out_dir: Path, user: str | None, password: str | None, graph_param: str, timeout: float) -> None:
-    """Upload the graph to a triple store, one named graph per article (SPARQL Graph Store Protocol).
+@click.option("--concurrency", default=4, show_default=True, type=click.IntRange(min=1),
+              help="How many graphs are sent at once.")
+@click.option("--all", "everything", is_flag=True, help="Send every graph, not only those changed since the last push.")
+def push(url: str, out_dir: Path, user: str | None, password: str | None, graph_param: str, timeout: float,
+         concurrency: int, everything: bool) -> None:
+    """Upload the graphs that changed since the last push to a triple store (SPARQL Graph Store Protocol).
 
     Example:
 
@@ -241,10 +251,11 @@ def push(url: str, out_dir: Path, user: str | None, password: str | None, graph_
     from kg.store.push import push_store
 
     try:
-        result = push_store(out_dir, url, user=user, password=password, timeout=timeout, graph_param=graph_param)
+        result = push_store(out_dir, url, user=user, password=password, timeout=timeout, graph_param=graph_param,
+                            concurrency=concurrency, everything=everything)
     except KGError as error:
         _fail(error)
-    deleted = f"; deleted {result.deleted} graphs of removed articles" if result.deleted else ""
+    deleted = f"; deleted {result.deleted} graphs the build no longer has" if result.deleted else ""
     click.echo(f"pushed {result.graphs} graphs, {result.triples} triples to {url} in {result.seconds:.1f} s{deleted}")
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "Position",
     "Relation",
     "Sentence",
+    "Summary",
     "key_family",
     "key_name",
     "most_frequent",
@@ -61,8 +62,9 @@ def key_name(key: str) -> str:
     return key.split(":", 1)[-1].rsplit("/", 1)[-1]
 
 
-def most_frequent(values: Iterable[str | None]) -> str | None:
-    """The most frequent non-empty value, ties broken by sorting; ``None`` when there is none.
+def most_frequent(values: Iterable[str | None] | Counter) -> str | None:
+    """The most frequent non-empty value (or the most counted key of a ``Counter``), ties
+    broken by sorting; ``None`` when there is none.
 
     Every choice between candidates (an entity's class or parent, an article's home
     province or topic) is made this way, so it does not depend on input order.
@@ -72,7 +74,7 @@ def most_frequent(values: Iterable[str | None]) -> str | None:
     >>> most_frequent(["b", "a"])
     'a'
     """
-    counts = Counter(v for v in values if v)
+    counts = values if isinstance(values, Counter) else Counter(v for v in values if v)
     return min(counts.items(), key=lambda item: (-item[1], item[0]))[0] if counts else None
 
 
@@ -187,6 +189,22 @@ class Extraction:
     publisher: str | None = None  #: the key of the outlet the article names as its publisher
     authors: tuple[str, ...] = ()  #: person keys of its authors, in byline order
     editors: tuple[str, ...] = ()  #: person keys of its editors
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What the reduce needs of one article, kept beside its cached extraction: its entities
+    (before resolution) and a few counts, without its text."""
+
+    doc_id: str
+    digest: str
+    chars: int
+    entities: tuple[Entity, ...]
+    warnings: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, x: Extraction, digest: str) -> Summary:
+        return cls(x.article.doc_id, digest, len(x.article.text), x.entities, x.warnings)
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,7 +95,7 @@ def test_traditional_form_kept_as_alternative_label(seed_graph):
 
 
 def test_every_mention_points_into_its_sentence(seed_build):
-    for extraction in seed_build[0].corpus.extractions:
+    for extraction in seed_build[0].extractions():
         text = extraction.article.text
         for mention in extraction.mentions:
             assert text[mention.start : mention.end] == mention.text

@@ -66,6 +66,7 @@ class Virtuoso:
 
     base_url: str
     folder: Path
+    sql_port: int = 0
 
     @property
     def gsp_url(self) -> str:
@@ -108,10 +109,10 @@ def running_virtuoso(*, startup_timeout: float = 60.0) -> Iterator[Virtuoso]:
     if binary is None:
         raise FileNotFoundError(NOT_INSTALLED)
     folder = Path(tempfile.mkdtemp(prefix="kg-virtuoso-"))
-    http_port = free_port()
+    http_port, sql_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
-    ini.write_text(_INI.format(folder=folder, sql_port=free_port(), http_port=http_port), encoding="utf-8")
-    server = Virtuoso(f"http://127.0.0.1:{http_port}", folder)
+    ini.write_text(_INI.format(folder=folder, sql_port=sql_port, http_port=http_port), encoding="utf-8")
+    server = Virtuoso(f"http://127.0.0.1:{http_port}", folder, sql_port)
     with (folder / "stdout.log").open("wb") as log:
         process = subprocess.Popen([binary, "+foreground", "+configfile", str(ini)], cwd=folder,
                                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -163,3 +164,15 @@ def with_values(query: str, bindings: dict[str, URIRef | Literal]) -> str:
     head, brace, body = query.partition("WHERE {")
     assert brace, "with_values binds inside the first 'WHERE {'; the query has none"
     return f"{head}{brace}\n  {block}{body}"
+
+
+def virtuoso_sql(server: Virtuoso, statements: str) -> str:
+    """Run SQL statements through Virtuoso's ``isql`` client (``isql-vt`` on Debian); returns its output."""
+    client = shutil.which("isql-vt") or shutil.which("isql")
+    if client is None:
+        raise FileNotFoundError("isql-vt not found; it comes with virtuoso-opensource")
+    result = subprocess.run([client, f"127.0.0.1:{server.sql_port}", USER, PASSWORD, f"exec={statements}"],
+                            capture_output=True, text=True, timeout=300)
+    if result.returncode != 0 or "*** Error" in result.stdout:
+        raise AssertionError(f"isql failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout

@@ -1,18 +1,21 @@
-"""The whole dataset a build writes: one named graph per article, the ontology's, and their merge.
+"""A whole dataset in memory, from a merged :class:`~kg.model.Corpus`: for small corpora,
+tests and notebooks. (A build writes the same graphs article by article instead, without
+holding them: :mod:`kg.build`.)
 
-Each article's triples come from :func:`kg.rdf.graph.graph_for` (or a cache of them);
-this module only assembles them.
+It has the same named graphs a build puts in the store: one per article
+(:func:`kg.rdf.graph.article_graph`), the entity graphs (entity descriptions and the
+articles' facts about entities, by :func:`kg.rdf.graph.shard_of` their subject) and the
+ontology's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from rdflib import Graph
 
-from kg.model import Corpus, Extraction
-from kg.rdf.graph import graph_for, ntriples
+from kg.model import Corpus
+from kg.rdf.graph import article_graph, entity_lines, shard_of
 from kg.rdf.iris import Minter
 from kg.rdf.ntriples import merge_ntriples
 from kg.rdf.ontology import Vocabulary
@@ -22,33 +25,36 @@ __all__ = ["Dataset", "dataset"]
 
 @dataclass(frozen=True)
 class Dataset:
-    """What a build writes: the store's named graphs and the whole graph, made once."""
+    """Named graphs as canonical N-Triples, and the whole graph (without the ontology)."""
 
-    graphs: dict[str, bytes]  #: document IRI → the article's N-Triples; the ontology IRI → its own
+    graphs: dict[str, bytes]  #: graph IRI → sorted N-Triples
     ontology: str  #: the ontology graph's IRI
     triples: bytes  #: the whole graph without the ontology, as sorted N-Triples
     graph: Graph  #: the same whole graph, in rdflib
 
-    @property
-    def merged(self) -> bytes:
-        """The whole graph with the ontology: the store's default graph."""
-        return merge_ntriples([self.triples, self.graphs[self.ontology]])
+
+def _subject(line: str) -> str:
+    return line[: line.index(" ")]
 
 
-def dataset(
-    corpus: Corpus, vocab: Vocabulary, mint: Minter, article: Callable[[Extraction], bytes] | None = None
-) -> Dataset:
-    """One named graph per article, the ontology's graph, and their merge.
-
-    ``article`` gives one article's N-Triples (default: :func:`graph_for`, serialised);
-    a build passes a cached version of it.
-    """
-    article = article or (lambda x: ntriples(graph_for(x, corpus, vocab, mint)))
-    graphs = {str(mint.document(x.article.doc_id)): article(x) for x in corpus.extractions}
+def dataset(corpus: Corpus, vocab: Vocabulary, mint: Minter) -> Dataset:
+    """Every named graph of ``corpus`` and their union."""
+    graphs: dict[str, bytes] = {}
+    shards: dict[int, set[str]] = {}
+    for x in corpus.extractions:
+        made = article_graph(x, vocab, mint)
+        graphs[str(mint.document(x.article.doc_id))] = "".join(made.own).encode("utf-8")
+        for line in made.shared:
+            shards.setdefault(shard_of(_subject(line)), set()).add(line)
+    for entity in corpus.entities.values():
+        for line in entity_lines(entity, vocab, mint, entity.parent in corpus.entities):
+            shards.setdefault(shard_of(_subject(line)), set()).add(line)
+    for shard, lines in shards.items():
+        graphs[str(mint.shard(shard))] = "".join(sorted(lines)).encode("utf-8")
     triples = merge_ntriples(graphs.values())
+    graphs[str(vocab.iri)] = merge_ntriples([vocab.graph.serialize(format="nt", encoding="utf-8")])
     union = Graph()
     vocab.bind(union.namespace_manager)
     union.bind("kgr", mint.ns)
     union.parse(data=triples, format="nt")
-    graphs[str(vocab.iri)] = ntriples(vocab.graph)
     return Dataset(dict(sorted(graphs.items())), str(vocab.iri), triples, union)

@@ -1,165 +1,193 @@
-"""Turn a :class:`~kg.model.Corpus` into an rdflib graph: the only place triples are made.
+"""Turn extractions and entities into N-Triples lines: the only place triples are made.
 
 Every class and property comes from the ontology (:mod:`kg.rdf.ontology`); every IRI from
-:class:`~kg.iris.Minter`. Each extracted relation is written twice: as the plain
+:class:`~kg.rdf.iris.Minter`. Each extracted relation is written twice: as the plain
 triple (``林芝市 kg:carriesOut 双报到``) for easy querying, and as a ``kg:Statement``
 with ``rdf:subject/predicate/object``, the evidence sentence, the document and the
 rule, so the provenance of every statement is queryable in SPARQL.
+
+Every triple lives in exactly one named graph, so the union of the graphs counts each
+triple once:
+
+* an **article's graph** (:func:`article_graph`) holds what only that article says: the
+  document, its sentences and mentions, its statements, observations and evidence;
+* the **entity graphs** hold what is said of entities whatever the article: their
+  descriptions (:func:`entity_lines`) and the facts articles state about them (the plain
+  relation triples, positions, roles and measures), each in the graph
+  :func:`shard_of` its subject picks. Adding an article rewrites its own graph and only
+  the entity graphs whose content changed.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+import hashlib
+from dataclasses import dataclass
 
-from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, SKOS
 
-from kg.model import Corpus, Extraction
+from kg.model import Entity, Extraction
 from kg.rdf.iris import Minter
-from kg.rdf.ntriples import merge_ntriples
+from kg.rdf.ntriples import date, decimal, iri, literal, triple, typed, zh
 from kg.rdf.ontology import Vocabulary
 
-__all__ = ["graph_for", "ntriples"]
+__all__ = ["SHARDS", "ArticleGraph", "article_graph", "entity_lines", "shard_of"]
+
+#: How many entity graphs there are; a subject's graph is fixed by its IRI alone.
+SHARDS = 64
+_TYPE, _LABEL, _PREF, _ALT = iri(RDF.type), iri(RDFS.label), iri(SKOS.prefLabel), iri(SKOS.altLabel)
+_SUBJECT, _PREDICATE, _OBJECT = iri(RDF.subject), iri(RDF.predicate), iri(RDF.object)
 
 
-def _decimal(value: Decimal) -> Literal:
-    """An ``xsd:decimal`` in its canonical form (``650.0``, ``1.49``), as Turtle writes it back."""
-    text = format(value.normalize(), "f")
-    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
+def shard_of(subject: str) -> int:
+    """The entity graph a shared triple about ``subject`` (an IRI, bare or ``<…>``) belongs to."""
+    return int(hashlib.sha1(subject.strip("<>").encode("utf-8")).hexdigest()[:8], 16) % SHARDS
 
 
-def _zh(text: str) -> Literal:
-    return Literal(text, lang="zh")
+@dataclass(frozen=True, slots=True)
+class ArticleGraph:
+    """One article's triples as N-Triples lines: its own graph, and its facts about entities."""
+
+    own: tuple[str, ...]
+    shared: tuple[str, ...]
 
 
-def _entities(graph: Graph, x: Extraction, corpus: Corpus, vocab: Vocabulary, mint: Minter) -> None:
-    """The merged description of each entity the article names (class, labels, parent)."""
-    for key in sorted({e.key for e in x.entities}):
-        entity = corpus.entities[key]
-        node = mint.entity(entity.key)
-        graph.add((node, RDF.type, vocab[entity.cls]))
-        graph.add((node, RDFS.label, _zh(entity.name)))
-        graph.add((node, SKOS.prefLabel, _zh(entity.name)))
-        for alias in sorted(entity.aliases):
-            graph.add((node, SKOS.altLabel, _zh(alias)))
-        if entity.level:
-            graph.add((node, vocab.placeLevel, Literal(entity.level)))
-        if entity.parent and entity.parent in corpus.entities:
-            graph.add((node, vocab.locatedIn, mint.entity(entity.parent)))
+class _Writer:
+    def __init__(self, vocab: Vocabulary, mint: Minter) -> None:
+        self.v, self.mint = vocab, mint
+        self.own: list[str] = []
+        self.shared: list[str] = []
+
+    def term(self, name: str) -> str:
+        return iri(self.v[name])
+
+    def entity(self, key: str) -> str:
+        return iri(self.mint.entity(key))
+
+    def add(self, s: str, p: str, o: str, shared: bool = False) -> None:
+        (self.shared if shared else self.own).append(triple(s, p, o))
 
 
-def _document(graph: Graph, x: Extraction, vocab: Vocabulary, mint: Minter) -> URIRef:
+def entity_lines(entity: Entity, vocab: Vocabulary, mint: Minter, parent_known: bool) -> list[str]:
+    """The description of one (merged) entity: class, labels, aliases, level and parent."""
+    node = iri(mint.entity(entity.key))
+    lines = [triple(node, _TYPE, iri(vocab[entity.cls])), triple(node, _LABEL, zh(entity.name)),
+             triple(node, _PREF, zh(entity.name))]
+    lines += [triple(node, _ALT, zh(alias)) for alias in sorted(entity.aliases)]
+    if entity.level:
+        lines.append(triple(node, iri(vocab.placeLevel), literal(entity.level)))
+    if entity.parent and parent_known:
+        lines.append(triple(node, iri(vocab.locatedIn), iri(mint.entity(entity.parent))))
+    return lines
+
+
+def _document(w: _Writer, x: Extraction) -> str:
     article, meta = x.article, x.article.meta
-    doc = mint.document(article.doc_id)
-    graph.add((doc, RDF.type, vocab.Document))
-    graph.add((doc, vocab.sourceFile, Literal(article.source_file)))
-    graph.add((doc, vocab.contentHash, Literal(article.sha256)))
-    graph.add((doc, vocab.encoding, Literal(article.encoding)))
-    graph.add((doc, vocab.originalScript, Literal(article.script)))
+    doc = iri(w.mint.document(article.doc_id))
+    w.add(doc, _TYPE, w.term("Document"))
+    w.add(doc, w.term("sourceFile"), literal(article.source_file))
+    w.add(doc, w.term("contentHash"), literal(article.sha256))
+    w.add(doc, w.term("encoding"), literal(article.encoding))
+    w.add(doc, w.term("originalScript"), literal(article.script))
     if meta.title:
-        graph.add((doc, vocab.title, _zh(meta.title)))
-        graph.add((doc, RDFS.label, _zh(meta.title)))
+        w.add(doc, w.term("title"), zh(meta.title))
+        w.add(doc, _LABEL, zh(meta.title))
     if meta.date:
-        graph.add((doc, vocab.datePublished, Literal(meta.date, datatype=XSD.date)))
+        w.add(doc, w.term("datePublished"), date(meta.date))
     if x.publisher:
-        graph.add((doc, vocab.publishedBy, mint.entity(x.publisher)))
+        w.add(doc, w.term("publishedBy"), w.entity(x.publisher))
     for key in x.authors:
-        graph.add((doc, vocab.writtenBy, mint.entity(key)))
+        w.add(doc, w.term("writtenBy"), w.entity(key))
     for key in x.editors:
-        graph.add((doc, vocab.editedBy, mint.entity(key)))
+        w.add(doc, w.term("editedBy"), w.entity(key))
     return doc
 
 
-def _text(graph: Graph, x: Extraction, doc: URIRef, vocab: Vocabulary, mint: Minter) -> None:
-    doc_id = x.article.doc_id
+def _text(w: _Writer, x: Extraction, doc: str) -> None:
+    doc_id, mint = x.article.doc_id, w.mint
+    in_document, start, end = w.term("inDocument"), w.term("start"), w.term("end")
     for sentence in x.sentences:
-        node = mint.sentence(doc_id, sentence.index)
-        graph.add((node, RDF.type, vocab.Sentence))
-        graph.add((node, vocab.inDocument, doc))
-        graph.add((node, vocab.sentenceIndex, Literal(sentence.index)))
-        graph.add((node, vocab.text, _zh(sentence.text)))
-        graph.add((node, vocab.start, Literal(sentence.start)))
-        graph.add((node, vocab.end, Literal(sentence.end)))
-    title_end = len(x.article.meta.title or "") if x.article.text.startswith(x.article.meta.title or "\0") else 0
+        node = iri(mint.sentence(doc_id, sentence.index))
+        w.add(node, _TYPE, w.term("Sentence"))
+        w.add(node, in_document, doc)
+        w.add(node, w.term("sentenceIndex"), typed(sentence.index))
+        w.add(node, w.term("text"), zh(sentence.text))
+        w.add(node, start, typed(sentence.start))
+        w.add(node, end, typed(sentence.end))
+    title = x.article.meta.title or "\0"
+    title_end = len(title) if x.article.text.startswith(title) else 0
+    mentioned = {m.key for m in x.mentions} | {e.key for e in x.entities}
     for mention in x.mentions:
-        entity = mint.entity(mention.key)
-        node = mint.mention(doc_id, mention.start, mention.end)
-        graph.add((node, RDF.type, vocab.Mention))
-        graph.add((node, vocab.mentionOf, entity))
-        graph.add((node, vocab.inSentence, mint.sentence(doc_id, mention.sentence)))
-        graph.add((node, vocab.inDocument, doc))
-        graph.add((node, vocab.start, Literal(mention.start)))
-        graph.add((node, vocab.end, Literal(mention.end)))
-        graph.add((node, vocab.surface, _zh(mention.text)))
-        graph.add((node, vocab.rule, Literal(mention.rule)))
-        graph.add((doc, vocab.mentions, entity))
+        node = iri(mint.mention(doc_id, mention.start, mention.end))
+        w.add(node, _TYPE, w.term("Mention"))
+        w.add(node, w.term("mentionOf"), w.entity(mention.key))
+        w.add(node, w.term("inSentence"), iri(mint.sentence(doc_id, mention.sentence)))
+        w.add(node, in_document, doc)
+        w.add(node, start, typed(mention.start))
+        w.add(node, end, typed(mention.end))
+        w.add(node, w.term("surface"), zh(mention.text))
+        w.add(node, w.term("rule"), literal(mention.rule))
         if mention.end <= title_end:
-            graph.add((doc, vocab.about, entity))
-    for entity in x.entities:
-        graph.add((doc, vocab.mentions, mint.entity(entity.key)))
+            w.add(doc, w.term("about"), w.entity(mention.key))
+    for key in mentioned:
+        w.add(doc, w.term("mentions"), w.entity(key))
 
 
-def _evidence(graph: Graph, node: URIRef, x: Extraction, sentence: int | None, rule: str,
-              doc: URIRef, vocab: Vocabulary, mint: Minter) -> None:
-    graph.add((node, vocab.inDocument, doc))
-    graph.add((node, vocab.rule, Literal(rule)))
+def _evidence(w: _Writer, node: str, x: Extraction, sentence: int | None, rule: str, doc: str,
+              shared: bool = False) -> None:
+    w.add(node, w.term("inDocument"), doc)
+    w.add(node, w.term("rule"), literal(rule), shared)
     if sentence is not None:
-        graph.add((node, vocab.evidence, mint.sentence(x.article.doc_id, sentence)))
+        w.add(node, w.term("evidence"), iri(w.mint.sentence(x.article.doc_id, sentence)))
 
 
-def _statements(graph: Graph, x: Extraction, doc: URIRef, vocab: Vocabulary, mint: Minter) -> None:
-    doc_id = x.article.doc_id
+def _statements(w: _Writer, x: Extraction, doc: str) -> None:
+    doc_id, mint = x.article.doc_id, w.mint
     for r in x.relations:
-        s, p, o = mint.entity(r.subject), vocab[r.predicate], mint.entity(r.object)
-        graph.add((s, p, o))
-        node = mint.hashed("statement", r.subject, r.predicate, r.object, doc_id, r.sentence)
-        graph.add((node, RDF.type, vocab.Statement))
-        graph.add((node, RDF.subject, s))
-        graph.add((node, RDF.predicate, p))
-        graph.add((node, RDF.object, o))
-        _evidence(graph, node, x, r.sentence, r.rule, doc, vocab, mint)
+        s, p, o = w.entity(r.subject), w.term(r.predicate), w.entity(r.object)
+        w.add(s, p, o, shared=True)
+        node = iri(mint.hashed("statement", r.subject, r.predicate, r.object, doc_id, r.sentence))
+        w.add(node, _TYPE, w.term("Statement"))
+        w.add(node, _SUBJECT, s)
+        w.add(node, _PREDICATE, p)
+        w.add(node, _OBJECT, o)
+        _evidence(w, node, x, r.sentence, r.rule, doc)
     for position in x.positions:
-        person = mint.entity(position.person)
-        node = mint.hashed("position", position.person, position.role, position.organization)
-        role = mint.named("role", position.role)
-        graph.add((person, vocab.holdsPosition, node))
-        graph.add((node, RDF.type, vocab.Position))
-        graph.add((node, vocab.role, role))
-        graph.add((role, RDF.type, vocab.Role))
-        graph.add((role, RDFS.label, _zh(position.role)))
+        node = iri(mint.hashed("position", position.person, position.role, position.organization))
+        role = iri(mint.named("role", position.role))
+        w.add(w.entity(position.person), w.term("holdsPosition"), node, shared=True)
+        w.add(node, _TYPE, w.term("Position"), shared=True)
+        w.add(node, w.term("role"), role, shared=True)
+        w.add(role, _TYPE, w.term("Role"), shared=True)
+        w.add(role, _LABEL, zh(position.role), shared=True)
         if position.organization:
-            graph.add((node, vocab.organization, mint.entity(position.organization)))
-        _evidence(graph, node, x, position.sentence, position.rule, doc, vocab, mint)
+            w.add(node, w.term("organization"), w.entity(position.organization), shared=True)
+        _evidence(w, node, x, position.sentence, position.rule, doc, shared=True)
     for ob in x.observations:
-        node = mint.hashed("observation", ob.subject, ob.measure, ob.value, ob.unit, ob.period, doc_id, ob.sentence)
-        measure = mint.named("measure", ob.measure)
-        graph.add((node, RDF.type, vocab.Observation))
-        graph.add((node, vocab.observedEntity, mint.entity(ob.subject)))
-        graph.add((node, vocab.measure, measure))
-        graph.add((measure, RDF.type, vocab.Measure))
-        graph.add((measure, RDFS.label, _zh(ob.measure)))
-        graph.add((node, vocab.value, _decimal(ob.value)))
-        graph.add((node, vocab.unit, _zh(ob.unit)))
+        node = iri(mint.hashed("observation", ob.subject, ob.measure, ob.value, ob.unit, ob.period, doc_id,
+                               ob.sentence))
+        measure = iri(mint.named("measure", ob.measure))
+        w.add(node, _TYPE, w.term("Observation"))
+        w.add(node, w.term("observedEntity"), w.entity(ob.subject))
+        w.add(node, w.term("measure"), measure)
+        w.add(measure, _TYPE, w.term("Measure"), shared=True)
+        w.add(measure, _LABEL, zh(ob.measure), shared=True)
+        w.add(node, w.term("value"), decimal(ob.value))
+        w.add(node, w.term("unit"), zh(ob.unit))
         if ob.period:
-            graph.add((node, vocab.period, Literal(ob.period)))
-        graph.add((node, vocab.approximate, Literal(ob.approximate)))
-        _evidence(graph, node, x, ob.sentence, ob.rule, doc, vocab, mint)
+            w.add(node, w.term("period"), literal(ob.period))
+        w.add(node, w.term("approximate"), typed(ob.approximate))
+        _evidence(w, node, x, ob.sentence, ob.rule, doc)
 
 
-def graph_for(x: Extraction, corpus: Corpus, vocab: Vocabulary, mint: Minter) -> Graph:
-    """The triples one article contributes: its document, text, mentions and statements,
-    and the merged description of every entity it names.
+def article_graph(x: Extraction, vocab: Vocabulary, mint: Minter) -> ArticleGraph:
+    """The triples one (rekeyed) article contributes, each sorted and once.
 
-    This is the article's named graph in the store; the union of all of them is the
-    whole graph, so removing an article removes what only it said.
+    ``own`` is the article's named graph in the store: removing the article removes it.
+    ``shared`` are its facts about entities, which :mod:`kg.rdf.dataset` routes to the
+    entity graphs.
     """
-    graph = Graph()
-    _entities(graph, x, corpus, vocab, mint)
-    doc = _document(graph, x, vocab, mint)
-    _text(graph, x, doc, vocab, mint)
-    _statements(graph, x, doc, vocab, mint)
-    return graph
-
-
-def ntriples(graph: Graph) -> bytes:
-    """The graph as canonical (sorted, UTF-8) N-Triples."""
-    return merge_ntriples([graph.serialize(format="nt", encoding="utf-8")])
+    w = _Writer(vocab, mint)
+    doc = _document(w, x)
+    _text(w, x, doc)
+    _statements(w, x, doc)
+    return ArticleGraph(tuple(sorted(set(w.own))), tuple(sorted(set(w.shared))))

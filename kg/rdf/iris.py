@@ -57,6 +57,10 @@ class Minter:
     def mention(self, doc_id: str, start: int, end: int) -> URIRef:
         return self.ns[f"doc/{doc_id}/m{start}-{end}"]
 
+    def shard(self, index: int) -> URIRef:
+        """The named graph that holds entity descriptions number ``index`` (:mod:`kg.rdf.graph`)."""
+        return self.ns[f"graph/entities-{index:02d}"]
+
     def named(self, kind: str, name: str) -> URIRef:
         return self.ns[f"{kind}/{slug(name)}-{digest(kind, name, length=8)}"]
 

@@ -1,27 +1,31 @@
 """The embedded store: a persistent Oxigraph database in ``out/store``.
 
-The store holds one named graph per article (named by the article's document IRI) and
-one for the ontology (named by the ``owl:Ontology`` IRI). Its default graph holds the
-merge of all of them: every triple once, so counts in a query are right (Oxigraph's
-"union default graph" would repeat a triple once per article that states it). Use
-``GRAPH ?g { … }`` to ask which article said what.
+The store holds named graphs only: one per article (named by the article's document IRI),
+the entity graphs (descriptions of entities and what articles say of them), and one for
+the ontology (named by the ``owl:Ontology`` IRI). Every triple is in exactly one graph, so
+queries read the *union* of the graphs as their default graph (:data:`UNION`) and count
+each triple once; ``GRAPH ?g { … }`` asks which article said what.
 
-Writes never touch the live store. :func:`sync` checkpoints it into a sibling folder
-(hard links, so it is cheap), applies the changes there, and swaps the folders with two
-renames. A failed sync leaves the store exactly as it was, and a reader that opened the
-old store (``kg serve``) keeps a consistent snapshot until it opens the store again.
+Writes never touch the live store. :func:`sync` either bulk-loads every graph into a new
+store (the first build, or when most graphs changed), or checkpoints the live one into a
+sibling folder (hard links: its cost follows the number of files, not the data) and
+replaces only the graphs that changed there; then it swaps the folders with two renames.
+A failed sync leaves the store exactly as it was, and a reader that opened the old store
+(``kg serve``) keeps a consistent snapshot until :func:`store_generation` tells it to
+open the store again.
 
-A digest of each graph's canonical N-Triples is kept in ``.kg/store.json`` beside the store,
-so a build rewrites only the graphs whose triples changed.
+The digest of each graph is kept in ``.kg/store.json`` beside the store, so a build
+rewrites only the graphs whose triples changed.
 """
 
 from __future__ import annotations
 
-import hashlib
+import gzip
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+import traceback
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,10 +35,16 @@ from kg.errors import StoreError, first_line
 from kg.rdf.ntriples import merge_ntriples
 from kg.state import STATE_DIR, read_record, write_record
 
-__all__ = ["Changes", "STORE_DIR", "open_store", "read_graphs", "store_generation", "store_path", "sync"]
+__all__ = ["UNION", "Changes", "STORE_DIR", "graph_digests", "graph_ntriples", "open_store", "store_generation",
+           "store_path", "sync"]
 
 STORE_DIR = "store"
 _MANIFEST = Path(STATE_DIR) / "store.json"
+_GENERATION = Path(STATE_DIR) / "generation"
+#: Query options for kg's stores: the default graph is the union of the named graphs.
+UNION = {"use_default_graph_as_union": True}
+#: Above this share of changed graphs, a new store is bulk-loaded instead of patching the old one.
+_REBUILD_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -65,11 +75,11 @@ def store_generation(path: Path | str) -> str | None:
         folder = os.stat(path)
     except OSError:
         return None
-    return f"{folder.st_ino}-{folder.st_mtime_ns}-{info.st_ino}-{info.st_mtime_ns}"
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    try:
+        written = (Path(path).parent / _GENERATION).read_text(encoding="utf-8").strip()
+    except OSError:
+        written = ""
+    return f"{folder.st_ino}-{folder.st_mtime_ns}-{info.st_ino}-{info.st_mtime_ns}-{written}"
 
 
 def open_store(path: Path | str, *, read_only: bool = True) -> ox.Store:
@@ -87,60 +97,83 @@ def open_store(path: Path | str, *, read_only: bool = True) -> ox.Store:
         raise StoreError(f"{path}: the store cannot be opened ({reason}); rebuild it with `kg build`") from None
 
 
-def read_graphs(path: Path | str) -> list[tuple[str, bytes]]:
-    """Every named graph in the store as (IRI, sorted N-Triples), sorted by IRI."""
-    store = open_store(path)
-    graphs = sorted(store.named_graphs(), key=lambda g: g.value)
-    return [(g.value, merge_ntriples([store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g)])) for g in graphs]
+def graph_ntriples(store: ox.Store, iri: str) -> bytes:
+    """One named graph of the store as sorted N-Triples."""
+    return merge_ntriples([store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(iri))])
 
 
-def sync(path: Path | str, graphs: Mapping[str, bytes], merged: bytes) -> Changes:
-    """Make the store at ``path`` hold exactly ``graphs`` (IRI → canonical N-Triples),
-    and ``merged`` (their merge) as its default graph.
+def graph_digests(out_dir: Path | str) -> dict[str, str]:
+    """The digest of every named graph the last build put in the store at ``out_dir``, by IRI."""
+    return read_record(Path(out_dir) / _MANIFEST)
 
-    Graphs whose digest matches the last sync are left alone; graphs not in ``graphs``
-    are dropped. Atomic: on any error the store is left as it was.
+
+def _fresh(store: ox.Store, parts: Sequence[Path]) -> None:
+    for part in parts:
+        opener = gzip.open if part.suffix == ".gz" else open
+        with opener(part, "rb") as data:
+            store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+    store.optimize()
+
+
+def _patch(store: ox.Store, graphs: Mapping[str, tuple[str, Path]], changes: Changes) -> None:
+    for iri in changes.removed + changes.replaced:
+        store.remove_graph(ox.NamedNode(iri))
+    for iri in changes.added + changes.replaced:
+        store.load(path=str(graphs[iri][1]), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iri))
+
+
+def sync(path: Path | str, graphs: Mapping[str, tuple[str, Path]], parts: Sequence[Path]) -> Changes:
+    """Make the store at ``path`` hold exactly ``graphs``: IRI → (digest, sorted N-Triples file).
+
+    ``parts`` are N-Quads files (gzipped or not) that together hold every graph: a new
+    store is bulk-loaded from them. Graphs whose digest matches the last sync are left
+    alone; graphs not in ``graphs`` are dropped. Atomic: on any error the store is left as
+    it was.
     """
     path = Path(path)
     manifest_path = path.parent / _MANIFEST
     exists = (path / "CURRENT").is_file()
     known = read_record(manifest_path) if exists else {}
-    digests = {iri: _digest(data) for iri, data in graphs.items()}
-    if exists:
-        current = open_store(path, read_only=False)
-        present = {g.value for g in current.named_graphs()}
-    else:
-        current, present = None, set()
+    current = open_store(path, read_only=False) if exists else None
+    present = {g.value for g in current.named_graphs()} if current is not None else set()
     added = tuple(sorted(iri for iri in graphs if iri not in present))
-    replaced = tuple(sorted(iri for iri in graphs if iri in present and known.get(iri) != digests[iri]))
+    replaced = tuple(sorted(iri for iri in graphs if iri in present and known.get(iri) != graphs[iri][0]))
     removed = tuple(sorted(present - set(graphs)))
     changes = Changes(added, replaced, removed, len(graphs) - len(added) - len(replaced))
     if not changes and exists:
         return changes
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".kg-store-", dir=path.parent))
-    staging.rmdir()  # backup() wants to create the folder itself
+    staging.rmdir()  # the store wants to create the folder itself
+    fresh = current is None or len(added) + len(replaced) + len(removed) > _REBUILD_SHARE * max(len(graphs), 1)
     try:
-        if current is not None:
-            current.backup(str(staging))
-            del current
+        if not fresh:
+            current.backup(str(staging))  # hard links to the live store's files
+        current = None  # closes the live store
         store = ox.Store(str(staging))
-        for iri in removed + replaced:
-            store.remove_graph(ox.NamedNode(iri))
-        for iri in added + replaced:
-            store.load(graphs[iri], format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iri))
-        store.clear_graph(ox.DefaultGraph())
-        store.bulk_load(merged, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
-        store.flush()
-        del store
+        try:
+            _fresh(store, parts) if fresh else _patch(store, graphs, changes)
+            store.flush()
+        finally:
+            del store  # closed before its folder is moved or removed
         retired = path.with_name(f".{path.name}-old")
         shutil.rmtree(retired, ignore_errors=True)
         if exists:
             os.replace(path, retired)
         os.replace(staging, path)
         shutil.rmtree(retired, ignore_errors=True)
-    except BaseException:
+    except BaseException as error:
+        traceback.clear_frames(error.__traceback__)  # frames that still hold the staging store let it go (and close)
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    write_record(manifest_path, digests)
+    write_record(manifest_path, {iri: digest for iri, (digest, _) in graphs.items()})
+    generation = path.parent / _GENERATION
+    generation.write_text(str(int(read_generation(generation)) + 1) + "\n", encoding="utf-8")
     return changes
+
+
+def read_generation(path: Path) -> str:
+    try:
+        return str(int(path.read_text(encoding="utf-8").strip()))
+    except (OSError, ValueError):
+        return "0"

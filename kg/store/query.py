@@ -19,6 +19,7 @@ from rdflib import XSD, Graph, Literal, URIRef
 
 from kg.errors import QueryError, first_line, short_message
 from kg.rdf.ontology import load_vocabulary
+from kg.store.database import UNION
 
 __all__ = ["Answer", "format_rows", "run_query"]
 
@@ -55,7 +56,7 @@ def _ox_term(term: URIRef | Literal) -> ox.NamedNode | ox.Literal:
 
 def _query_store(store: ox.Store, text: str, bindings: Bindings) -> Answer:
     try:
-        result = store.query(text, prefixes=load_vocabulary().prefixes,
+        result = store.query(text, prefixes=load_vocabulary().prefixes, **UNION,
                              substitutions={ox.Variable(k): _ox_term(v) for k, v in bindings.items()})
     except (SyntaxError, ValueError, OSError) as error:
         raise QueryError(f"SPARQL query does not parse or run: {short_message(error)}") from None

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from kg.errors import StoreError
 from kg.rdf.ontology import load_vocabulary
-from kg.store.database import open_store
+from kg.store.database import UNION, open_store
 from kg.store.named_queries import list_named
 
 __all__ = ["RESULT_TYPES", "GRAPH_TYPES", "Endpoint", "make_server"]
@@ -90,7 +90,7 @@ def _run(store_path: str, query: str, accept: str | None, default_graphs: list[s
         store = open_store(store_path)
     except StoreError as error:
         return _error(HTTPStatus.SERVICE_UNAVAILABLE, str(error))
-    options = {}
+    options = {} if default_graphs else dict(UNION)
     if default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
     if named_graphs:

@@ -1,0 +1,262 @@
+"""Build a knowledge graph from files: map (extract) → reduce (resolve and merge) → write.
+
+Articles are split into :data:`PARTS` partitions by a hash of their id, and each step
+runs partition by partition on an executor (:mod:`kg.build.executors`: this process,
+``-j N`` worker processes, or a Dask cluster):
+
+1. **map** (:func:`~kg.build.tasks.extract_partition`): extract each article whose
+   extraction is not cached in ``out/.kg``;
+2. **resolve and graph** (:func:`~kg.build.tasks.graph_partition`): resolve each article's
+   bare place names, write its named graph and the partition's ``out/parts/part-NNNNN.nq.gz``,
+   and index its entities; the partial indexes are combined by key (:mod:`kg.merge`);
+3. **write** (here, in the driver): the entity graphs (:mod:`kg.build.shards`), the store
+   (:mod:`kg.store.database`, only changed graphs), the exports, the viewer and the report
+   (:mod:`kg.build.outputs`).
+
+The driver holds the entity index and the list of articles, never an article's text,
+mentions or graph. A build is incremental and idempotent: nothing is written when
+nothing changed, and a failed build leaves ``out/`` and the store as they were (files go
+to a staging folder and are moved into place at the end). A bad input file is reported
+and skipped. One build at a time may write to an ``out/`` folder (a lock file guards it).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import pickle
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from kg.build.executors import make_executor
+from kg.build.outputs import Outputs, finish_outputs
+from kg.build.progress import Progress
+from kg.build.shards import entity_graphs, ontology_graph
+from kg.build.tasks import Article, Job, extract_partition, graph_partition, part_name
+from kg.cache import ExtractionCache, GraphCache, digest_of, outputs_fingerprint
+from kg.errors import InputError, KGError
+from kg.merge import EntityIndex, candidates
+from kg.model import Extraction
+from kg.rdf.iris import DEFAULT_BASE, Minter
+from kg.rdf.ontology import DEFAULT_ONTOLOGY, load_vocabulary
+from kg.state import STATE_DIR, read_record, write_record
+from kg.store.database import Changes
+from kg.text.article import doc_id_for
+from kg.text.read import find_inputs
+
+__all__ = ["PARTS", "BuildResult", "build"]
+
+#: How many partitions articles are hashed into (fixed, so an article's partition never moves).
+PARTS = 256
+
+
+@dataclass
+class BuildResult:
+    """What a build made. ``graph`` is the whole graph, read from ``graph.nt`` on first use."""
+
+    report: dict
+    out: Path
+    errors: list[str] = field(default_factory=list)
+    changes: Changes = field(default_factory=Changes)
+    built: Graph | None = None
+
+    @property
+    def documents(self) -> list[str]:
+        return list(self.report["documents"])
+
+    @property
+    def graph(self) -> Graph:
+        if self.built is None:
+            self.built = Graph()
+            load_vocabulary().bind(self.built.namespace_manager)
+            self.built.parse(self.out / "graph.nt", format="nt")
+        return self.built
+
+    def extractions(self) -> Iterator[Extraction]:
+        """Each article's extraction as the map step gave it (before resolution), from the cache."""
+        cache = ExtractionCache(self.out / STATE_DIR / "extractions")
+        for doc_id, digest in sorted(self.report["digests"].items()):
+            extraction = cache.get(doc_id, digest)
+            if extraction is not None:
+                yield extraction
+
+
+def part_of(doc_id: str) -> int:
+    return int(hashlib.sha1(doc_id.encode("utf-8")).hexdigest()[:8], 16) % PARTS
+
+
+def _articles(inputs: Iterable[Path | str]) -> tuple[list[Article], list[str]]:
+    """Every readable input with its id and digest; one line per bad input or clashing id."""
+    articles: dict[str, Article] = {}
+    errors: list[str] = []
+    for item in find_inputs(inputs):
+        if isinstance(item, InputError):
+            errors.append(str(item))
+            continue
+        doc_id = doc_id_for(item)
+        if doc_id in articles:
+            errors.append(str(InputError(item, f"has the same article id ({doc_id}) as {articles[doc_id].path}",
+                                         "rename one of the two files")))
+            continue
+        try:
+            digest = hashlib.sha256(item.read_bytes()).hexdigest()
+        except OSError as error:
+            errors.append(str(InputError(item, f"cannot be read ({error.strerror})", "check its permissions")))
+            continue
+        articles[doc_id] = Article(doc_id, str(item), digest, item.name)
+    return sorted(articles.values(), key=lambda a: a.doc_id), errors
+
+
+def _salt(ontology: Path, base: str) -> str:
+    """What every output depends on besides the articles: kg itself, the ontology, the base IRI."""
+    h = hashlib.sha256(f"{outputs_fingerprint()}\0{base}\0".encode())
+    h.update(Path(ontology).read_bytes())
+    return h.hexdigest()
+
+
+def _build_key(articles: list[Article], salt: str, exports: tuple[str, ...]) -> str:
+    return digest_of("build", salt, exports, [(a.doc_id, a.name, a.digest) for a in articles])
+
+
+@contextmanager
+def _exclusive(out: Path) -> Iterator[None]:
+    """Hold ``out/.kg/lock`` for the whole build; a second build fails at once."""
+    if out.exists() and not out.is_dir():
+        raise KGError(f"{out}: is a file, not a folder; give -o a folder for the graph (it is created if missing)")
+    state = out / STATE_DIR
+    try:
+        state.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise KGError(f"{out}: cannot create the output folder ({error.strerror}); choose another -o") from None
+    with (state / "lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise KGError(f"{out}: another kg build is writing to this folder; wait for it to finish") from None
+        yield
+
+
+def _partitions(articles: list[Article]) -> dict[int, list[Article]]:
+    parts: dict[int, list[Article]] = {}
+    for article in articles:
+        parts.setdefault(part_of(article.doc_id), []).append(article)
+    return dict(sorted(parts.items()))
+
+
+def build(
+    inputs: Iterable[Path | str],
+    out_dir: Path | str = "out",
+    *,
+    base: str = DEFAULT_BASE,
+    ontology: Path = DEFAULT_ONTOLOGY,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    exports: str = "auto",
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build or update the store and the exports in ``out_dir`` from ``inputs``.
+
+    ``jobs`` worker processes run the map (1: this process); ``scheduler`` is a Dask
+    scheduler address, or ``local`` for a local Dask cluster of ``jobs`` workers.
+    ``exports`` is ``auto``, ``all`` or ``minimal`` (see :mod:`kg.build.outputs`).
+    """
+    vocab = load_vocabulary(Path(ontology))
+    mint = Minter(base)
+    out = Path(out_dir)
+    progress = progress or Progress(every=float("inf"))
+    with _exclusive(out):
+        articles, errors = _articles(inputs)
+        if not articles:
+            raise KGError(f"no article could be read from the inputs; {out} is left as it was")
+        salt = _salt(vocab.path, base)
+        outputs = Outputs.choose(exports, len(articles))
+        key = _build_key(articles, salt, outputs.which)
+        previous = outputs.up_to_date(out, key)
+        if previous is not None:  # nothing changed: leave every file and the store alone
+            graphs = previous["store"]["graphs"]
+            store = {"added": 0, "replaced": 0, "removed": 0, "unchanged": graphs, "graphs": graphs}
+            return BuildResult({**previous, "extracted": [], "store": store}, out, errors, Changes(unchanged=graphs))
+        staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out))
+        try:
+            job = Job(str(out), str(staging), base, str(vocab.path), salt)
+            result = _run(job, articles, errors, jobs, scheduler, progress)
+            index, graph_keys, counts, written, extracted, warnings = result
+            graphs = GraphCache(out / STATE_DIR / "graphs")
+            progress.stage("writing the entity graphs")
+            shared = [_shared_file(out, staging, part) for part in sorted({part_of(d) for d in graph_keys})]
+            shards = entity_graphs(index, shared, vocab, mint, graphs)
+            ontology_key = ontology_graph(vocab, graphs)
+            report, changes = finish_outputs(out, staging, outputs, job, vocab, mint, index, graph_keys, counts,
+                                             shards, ontology_key, extracted, errors, warnings, progress)
+            report["digests"] = {a.doc_id: a.digest for a in articles if a.doc_id in graph_keys}
+            (out / "report.json").write_text(_json(report), encoding="utf-8")
+            write_record(out / STATE_DIR / "build.json", {"key": key})
+            write_record(out / STATE_DIR / "parts.json", written)
+            ExtractionCache(out / STATE_DIR / "extractions").keep_only({a.doc_id for a in articles})
+            graphs.keep_only(set(graph_keys.values()) | set(shards.values()) | {ontology_key})
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+            progress.stop()
+    return BuildResult(report, out, errors, changes)
+
+
+def _json(report: dict) -> str:
+    import json
+
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+
+
+def _shared_file(out: Path, staging: Path, part: int) -> Path:
+    fresh = staging / "shared" / f"{part_name(part)}.nt"
+    return fresh if fresh.is_file() else out / STATE_DIR / "shared" / f"{part_name(part)}.nt"
+
+
+def _run(job: Job, articles: list[Article], errors: list[str], jobs: int, scheduler: str | None,
+         progress: Progress):
+    """Steps 1 and 2 on an executor; returns the entity index and what each article's graph is."""
+    parts = _partitions(articles)
+    cache = ExtractionCache(Path(job.out) / STATE_DIR / "extractions")
+    todo = sum(1 for a in articles if cache.summary(a.doc_id, a.digest) is None)
+    progress.start(todo)
+    extracted: list[str] = []
+    qualified: set[str] = set()
+    bare: set[str] = set()
+    failed: dict[str, str] = {}
+    with make_executor(jobs, scheduler) as executor:
+        tasks = [(job, members) for members in parts.values()]
+        for _, done in executor.map(extract_partition, tasks):
+            extracted += done.extracted
+            failed.update(done.errors)
+            qualified |= done.qualified
+            bare |= done.bare
+            progress.advance(len(done.extracted), done.chars)
+        errors.extend(message for _, message in sorted(failed.items()))
+        if len(failed) == len(articles):
+            raise KGError(f"no article could be read from the inputs; {job.out} is left as it was")
+        progress.stage("resolving entities and writing the article graphs")
+        with (Path(job.staging) / "candidates.pickle").open("wb") as handle:
+            pickle.dump(candidates(qualified, bare), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        before = read_record(Path(job.out) / STATE_DIR / "parts.json")
+        out_parts = Path(job.out) / "parts"
+        tasks = [(job, part, members,
+                  before.get(part_name(part)) if (out_parts / f"{part_name(part)}.nq.gz").is_file() else None)
+                 for part, members in parts.items()]
+        results, total = executor.map_combine(graph_partition, tasks, EntityIndex.combine, EntityIndex)
+        graph_keys: dict[str, str] = {}
+        counts: dict[str, dict] = {}
+        written: dict[str, str] = {}
+        warnings: list[str] = []
+        for i, result in sorted(results, key=lambda pair: pair[0]):
+            graph_keys.update(result.graphs)
+            counts.update(result.counts)
+            warnings += result.warnings
+            if result.graphs:
+                written[part_name(tasks[i][1])] = result.digest
+        index = total()
+    return index, graph_keys, counts, written, sorted(extracted), warnings

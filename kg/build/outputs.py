@@ -1,0 +1,146 @@
+"""The last step of a build, in the driver: store, exports, viewer and report, then into place.
+
+Everything is written into the build's staging folder first; the store is synced (it
+swaps itself atomically); then the staged files are moved into ``out/`` (exports, viewer,
+``ontology.ttl``, ``report.json``), ``out/parts/`` (each partition's N-Quads, the entity
+graphs' and the ontology's) and ``out/.kg/shared/``. A failure before the moves leaves
+``out/`` and the store as they were.
+
+Which whole-graph exports a build writes (``kg build --exports``): ``all``; ``minimal``
+(``graph.nt`` and ``graph.nq`` only: the store, ``out/parts`` and those two hold
+everything); ``auto`` (the default) is ``all`` up to :data:`AUTO_LIMIT` articles and
+``minimal`` above, where Turtle, TriG and JSON-LD of the whole graph would take long to
+write and are rarely read whole.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.build.progress import Progress
+from kg.build.tasks import Job, part_name, write_quads
+from kg.cache import GraphCache
+from kg.errors import KGError
+from kg.merge import EntityIndex
+from kg.rdf.exports import ALWAYS, EXPORTS, write_exports
+from kg.rdf.iris import Minter
+from kg.rdf.ontology import Vocabulary
+from kg.state import STATE_DIR, read_record
+from kg.store.database import Changes, store_path, sync
+from kg.viz.viewer import write_html
+
+__all__ = ["AUTO_LIMIT", "Outputs", "finish_outputs"]
+
+#: Up to this many articles, ``--exports auto`` writes every export.
+AUTO_LIMIT = 20_000
+_ALWAYS_FILES = ("graph.html", "ontology.ttl")
+
+
+@dataclass(frozen=True)
+class Outputs:
+    which: tuple[str, ...]
+
+    @classmethod
+    def choose(cls, exports: str, articles: int) -> Outputs:
+        if exports not in ("auto", "all", "minimal"):
+            raise KGError(f"--exports {exports!r}: use auto, all or minimal")
+        full = exports == "all" or (exports == "auto" and articles <= AUTO_LIMIT)
+        return cls(EXPORTS if full else ALWAYS)
+
+    def up_to_date(self, out: Path, key: str) -> dict | None:
+        """The last report, if the last build had the same key and its outputs are all there."""
+        report = read_record(out / "report.json")
+        if read_record(out / STATE_DIR / "build.json").get("key") != key or not report:
+            return None
+        present = all((out / name).is_file() for name in (*self.which, *_ALWAYS_FILES))
+        return report if present and (store_path(out) / "CURRENT").is_file() else None
+
+
+def _move(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(source, target)
+
+
+def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: Vocabulary, mint: Minter,
+                   index: EntityIndex, graph_keys: dict[str, str], counts: dict[str, dict],
+                   shards: dict[str, str], ontology_key: str, extracted: list[str], errors: list[str],
+                   warnings: list[str], progress: Progress) -> tuple[dict, Changes]:
+    """Sync the store, write the exports, viewer and report, and move everything into place."""
+    cache = GraphCache(out / STATE_DIR / "graphs")
+    named = {str(mint.document(doc_id)): key for doc_id, key in graph_keys.items()}
+    named.update(shards)
+    named[str(vocab.iri)] = ontology_key
+    files = {iri: (key, cache.path(key)) for iri, key in named.items()}
+    parts_dir, fresh_parts = out / "parts", staging / "parts"
+    write_quads(fresh_parts / "entities.nq.gz", sorted((iri, cache.path(key)) for iri, key in shards.items()))
+    write_quads(fresh_parts / "ontology.nq.gz", [(str(vocab.iri), cache.path(ontology_key))])
+    live = {p.name for p in parts_dir.glob("part-*.nq.gz")}
+    wanted = {f"{part_name(_part(d))}.nq.gz" for d in graph_keys} | {"entities.nq.gz", "ontology.nq.gz"}
+    parts = [fresh_parts / name if (fresh_parts / name).is_file() else parts_dir / name
+             for name in sorted(wanted)]
+    progress.stage("writing the exports")
+    write_exports(sorted((iri, path) for iri, (_, path) in files.items()), str(vocab.iri), vocab, mint, staging,
+                  which=outputs.which)
+    shutil.copyfile(vocab.path, staging / "ontology.ttl")
+    progress.stage("updating the store")
+    changes = sync(store_path(out), files, parts)
+    progress.stage("drawing the viewer")
+    _viewer(staging, vocab)
+    report = _report(graph_keys, index, counts, staging, extracted, errors, warnings, changes)
+    for name in (*outputs.which, *_ALWAYS_FILES):
+        _move(staging / name, out / name)
+    for stale in live - wanted:
+        (parts_dir / stale).unlink(missing_ok=True)
+        (out / STATE_DIR / "shared" / stale.replace(".nq.gz", ".nt")).unlink(missing_ok=True)
+    for name in set(EXPORTS) - set(outputs.which):  # no stale whole-graph file stays behind
+        (out / name).unlink(missing_ok=True)
+    for fresh in sorted(fresh_parts.glob("*.nq.gz")):
+        _move(fresh, parts_dir / fresh.name)
+    for fresh in sorted((staging / "shared").glob("*.nt")):
+        _move(fresh, out / STATE_DIR / "shared" / fresh.name)
+    return report, changes
+
+
+def _part(doc_id: str) -> int:
+    from kg.build import part_of
+
+    return part_of(doc_id)
+
+
+def _viewer(staging: Path, vocab: Vocabulary) -> None:
+    from rdflib import Graph
+
+    graph = Graph()
+    vocab.bind(graph.namespace_manager)
+    graph.parse(staging / "graph.nt", format="nt")
+    write_html(graph, staging / "graph.html", vocab)
+
+
+def _report(graph_keys: dict[str, str], index: EntityIndex, counts: dict[str, dict], staging: Path,
+            extracted: list[str], errors: list[str], warnings: list[str], changes: Changes) -> dict:
+    relations: Counter = Counter()
+    for c in counts.values():
+        relations.update(c.get("relations", {}))
+    relations["holdsPosition"] = sum(c.get("positions", 0) for c in counts.values())
+    classes = Counter(index.entity(key).cls for key in index.keys())
+    with (staging / "graph.nt").open("rb") as lines:
+        triples = sum(1 for _ in lines)
+    return {
+        "documents": sorted(graph_keys),
+        "extracted": extracted,
+        "skipped": errors,
+        "store": {"added": len(changes.added), "replaced": len(changes.replaced), "removed": len(changes.removed),
+                  "unchanged": changes.unchanged, "graphs": len(changes.added) + len(changes.replaced)
+                  + changes.unchanged},
+        "triples": triples,
+        "entities": dict(sorted(classes.items())),
+        "relations": dict(sorted(relations.items())),
+        "observations": sum(c.get("observations", 0) for c in counts.values()),
+        "mentions": sum(c.get("mentions", 0) for c in counts.values()),
+        "statements": sum(c.get("statements", 0) for c in counts.values()),
+        "warnings": warnings,
+    }

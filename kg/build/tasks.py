@@ -1,0 +1,192 @@
+"""The work a build hands out, one partition of articles at a time: pure functions of their inputs.
+
+A task reads its inputs and the caches in ``out/.kg`` and writes only new cache entries
+and files in the build's staging folder, so any number of them can run at once, on any
+machine that sees ``out/``, and a task that is run twice does the same thing twice.
+
+1. :func:`extract_partition` (the map): extract every article whose extraction is not
+   cached, and report the place names the articles leave bare or qualify.
+2. :func:`graph_partition` (resolution and the article graphs): resolve each article's
+   bare places, write its N-Triples (from the cache when nothing it depends on changed),
+   write the partition's N-Quads file and its facts about entities, and return the
+   partition's part of the entity index.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import pickle
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from kg.cache import ExtractionCache, GraphCache, digest_of, write_atomically
+from kg.errors import InputError
+from kg.merge import EntityIndex, place_names, rekey, rekey_entities, resolve
+from kg.model import Summary
+from kg.rdf.graph import article_graph, shard_of
+from kg.rdf.iris import Minter
+from kg.rdf.ontology import load_vocabulary
+from kg.state import STATE_DIR
+
+__all__ = ["Article", "GraphResult", "Job", "MapResult", "extract_partition", "graph_partition"]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One input article as the driver knows it: its id, where it is, and its digest."""
+
+    doc_id: str
+    path: str
+    digest: str
+    name: str  # the file name, as the graph records it
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every task of one build needs to know (small and picklable)."""
+
+    out: str
+    staging: str
+    base: str
+    ontology: str
+    salt: str
+
+    @property
+    def state(self) -> Path:
+        return Path(self.out) / STATE_DIR
+
+    def extractions(self) -> ExtractionCache:
+        return ExtractionCache(self.state / "extractions")
+
+    def graphs(self) -> GraphCache:
+        return GraphCache(self.state / "graphs")
+
+
+@dataclass
+class MapResult:
+    extracted: list[str] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (doc id, one-line message)
+    chars: int = 0  # characters extracted afresh
+    qualified: set[str] = field(default_factory=set)
+    bare: set[str] = field(default_factory=set)
+
+
+def extract_partition(task: tuple[Job, list[Article]]) -> MapResult:
+    """Extract the partition's articles that have no cached extraction; read the others' summaries."""
+    job, articles = task
+    cache = job.extractions()
+    result = MapResult()
+    for article in articles:
+        summary = cache.summary(article.doc_id, article.digest)
+        if summary is None:
+            from kg.extract.extraction import extract_file  # the NLP models load only where they are needed
+
+            try:
+                extraction = extract_file(Path(article.path))
+            except InputError as error:
+                result.errors.append((article.doc_id, str(error)))
+                continue
+            summary = cache.put(extraction, article.digest)
+            result.extracted.append(article.doc_id)
+            result.chars += summary.chars
+        qualified, bare = place_names(e.key for e in summary.entities)
+        result.qualified |= qualified
+        result.bare |= bare
+    return result
+
+
+@lru_cache(maxsize=2)
+def _known(path: str, mtime: int) -> dict[str, tuple[str, ...]]:
+    with open(path, "rb") as handle:
+        return pickle.load(handle)
+
+
+def _candidates(job: Job) -> dict[str, tuple[str, ...]]:
+    path = Path(job.staging) / "candidates.pickle"
+    return _known(str(path), os.stat(path).st_mtime_ns)
+
+
+@dataclass
+class GraphResult:
+    graphs: dict[str, str] = field(default_factory=dict)  # doc id → graph key
+    counts: dict[str, dict] = field(default_factory=dict)  # doc id → what its graph holds
+    warnings: list[str] = field(default_factory=list)
+    digest: str = ""  # of the partition's graphs
+    written: bool = False  # whether its files were written anew
+
+
+def _graph_key(job: Job, summary: Summary, mapping: dict[str, str]) -> str:
+    return digest_of("article", job.salt, summary.doc_id, summary.digest, sorted(mapping.items()))
+
+
+def _make_graph(job: Job, summary: Summary, mapping: dict[str, str], key: str) -> None:
+    extraction = job.extractions().get(summary.doc_id, summary.digest)
+    if extraction is None:  # the summary outlived its extraction: a damaged cache
+        raise InputError(summary.doc_id, "its cached extraction is missing", "build again")
+    extraction = rekey(extraction, mapping)
+    graph = article_graph(extraction, load_vocabulary(Path(job.ontology)), Minter(job.base))
+    relations: dict[str, int] = {}
+    for r in extraction.relations:
+        relations[r.predicate] = relations.get(r.predicate, 0) + 1
+    counts = {"relations": relations, "positions": len(extraction.positions),
+              "observations": len(extraction.observations), "mentions": len(extraction.mentions),
+              "statements": len(extraction.relations), "triples": len(graph.own)}
+    job.graphs().put(key, "".join(graph.own).encode("utf-8"), "".join(graph.shared).encode("utf-8"), counts)
+
+
+def part_name(part: int) -> str:
+    return f"part-{part:05d}"
+
+
+def graph_partition(task: tuple[Job, int, list[Article], str | None]) -> tuple[GraphResult, EntityIndex]:
+    """Resolve, graph and index one partition; write its files if its graphs changed since ``previous``."""
+    job, part, articles, previous = task
+    known, cache, graphs = _candidates(job), job.extractions(), job.graphs()
+    index, result = EntityIndex(), GraphResult()
+    for article in sorted(articles, key=lambda a: a.doc_id):
+        summary = cache.summary(article.doc_id, article.digest)
+        if summary is None:
+            continue  # it could not be read; the map step said so
+        mapping = resolve((e.key for e in summary.entities), known)
+        key = _graph_key(job, summary, mapping)
+        if not graphs.has(key):
+            _make_graph(job, summary, mapping, key)
+        index.add(summary.doc_id, rekey_entities(summary.entities, mapping))
+        result.graphs[summary.doc_id] = key
+        result.counts[summary.doc_id] = graphs.counts(key)
+        result.warnings.extend(summary.warnings)
+    result.digest = digest_of("part", sorted(result.graphs.items()))
+    if result.digest != previous:
+        _write_part(job, part, result.graphs)
+        result.written = True
+    return result, index
+
+
+def write_quads(target: Path, graphs: list[tuple[str, Path]]) -> None:
+    """Gzipped N-Quads of named graphs given as (IRI, N-Triples file), streamed, byte-identical
+    for the same input (no time or name in the gzip header)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    with partial.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
+                                                 compresslevel=1) as out:
+        for graph, path in graphs:
+            suffix = f" <{graph}> .\n".encode()
+            with path.open("rb") as lines:
+                for line in lines:
+                    out.write(line[:-3] + suffix)
+    partial.replace(target)
+
+
+def _write_part(job: Job, part: int, keys: dict[str, str]) -> None:
+    """The partition's N-Quads and its facts about entities, each line led by its entity graph."""
+    mint, graphs, staging = Minter(job.base), job.graphs(), Path(job.staging)
+    ordered = sorted((str(mint.document(doc_id)), graphs.path(key)) for doc_id, key in keys.items())
+    name = part_name(part)
+    write_quads(staging / "parts" / f"{name}.nq.gz", ordered)
+    shared: set[bytes] = set()
+    for key in keys.values():
+        for line in graphs.path(key, "shared.nt").read_bytes().splitlines():
+            shared.add(f"{shard_of(line[: line.index(b' ')].decode()):02d} ".encode() + line)
+    write_atomically(staging / "shared" / f"{name}.nt", b"".join(line + b"\n" for line in sorted(shared)))
