@@ -32,7 +32,7 @@ from rdflib import RDF, Graph
 
 from kg.cache import ExtractionCache, GraphCache, outputs_fingerprint
 from kg.errors import InputError, KGError
-from kg.extract.extraction import extract_file
+from kg.extract.extraction import extract
 from kg.merge import merge
 from kg.model import Corpus, Extraction
 from kg.rdf.dataset import dataset
@@ -42,8 +42,8 @@ from kg.rdf.iris import DEFAULT_BASE, Minter
 from kg.rdf.ontology import DEFAULT_ONTOLOGY, load_vocabulary
 from kg.state import STATE_DIR, read_record, write_record
 from kg.store.database import Changes, store_path, sync
-from kg.text.article import doc_id_for
-from kg.text.read import find_inputs
+from kg.text.article import read_article
+from kg.text.sources import SourceCounts, SourceOptions, find_sources
 from kg.viz.viewer import write_html
 
 __all__ = ["BuildResult", "build", "build_corpus"]
@@ -70,61 +70,75 @@ class BuildResult:
         return self.built
 
 
-def _sha256(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
 def build_corpus(
     inputs: Iterable[Path | str],
     progress: Callable[[Path], None] | None = None,
     cache: ExtractionCache | None = None,
+    *,
+    options: SourceOptions | None = None,
+    counts: SourceCounts | None = None,
 ) -> tuple[Corpus, list[str], list[str]]:
-    """Extract (or recall) every input file and merge.
+    """Extract (or recall) every article of the inputs and merge.
 
-    Returns the corpus, one line per bad input, and the ids of the articles that were
-    extracted afresh (``progress`` is called for exactly those).
+    Returns the corpus, one line per input skipped (bad, or the same article as an earlier
+    one), and the ids of the articles that were extracted afresh (``progress`` is called with
+    the file of exactly those). ``counts``, when given, is filled with what was read and
+    skipped per format.
     """
+    counts = counts if counts is not None else SourceCounts()
     extractions: dict[str, Extraction] = {}
-    sources: dict[str, Path] = {}
+    sources: dict[str, str] = {}
+    texts: dict[str, str] = {}
     errors: list[str] = []
     extracted: list[str] = []
-    for item in find_inputs(inputs):
+
+    def skip(error: InputError, format: str | None, tally: Counter = counts.skipped) -> None:
+        errors.append(str(error))
+        if format:
+            tally[format] += 1
+
+    for item in find_sources(inputs, options):
         if isinstance(item, InputError):
-            errors.append(str(item))
+            skip(item, item.format)
             continue
-        doc_id = doc_id_for(item)
+        doc_id = item.doc_id
+        try:
+            extraction = cache.get(doc_id, item.digest) if cache else None
+            article = extraction.article if extraction else read_article(item)
+        except InputError as error:
+            skip(error, item.format)
+            continue
+        text_key = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
+        if text_key in texts:
+            skip(InputError(item.path, f"the same article as {texts[text_key]} (same cleaned text)", "built once",
+                            record=item.record), item.format, counts.duplicates)
+            continue
         if doc_id in sources:
-            errors.append(str(InputError(item, f"has the same article id ({doc_id}) as {sources[doc_id]}",
-                                         "rename one of the two files")))
+            fix = "give the records distinct ids (--id-field)" if item.record else "rename one of the two files"
+            skip(InputError(item.path, f"has the same article id ({doc_id}) as {sources[doc_id]}", fix,
+                            record=item.record), item.format)
             continue
-        sources[doc_id] = item
-        digest = _sha256(item) if cache else None
-        extraction = cache.get(doc_id, digest) if cache and digest else None
+        sources[doc_id], texts[text_key] = item.name, item.name
         if extraction is None:
             if progress:
-                progress(item)
-            try:
-                extraction = extract_file(item)
-            except InputError as error:
-                errors.append(str(error))
-                continue
+                progress(item.path)
+            extraction = extract(article)
             extracted.append(doc_id)
             if cache:
                 cache.put(extraction)
         extractions[doc_id] = extraction
+        counts.read[item.format] += 1
     return merge(extractions.values(), warnings=errors), errors, extracted
 
 
-def _report(corpus: Corpus, graph: Graph, vocab, extracted: list[str], changes: Changes) -> dict:
+def _report(corpus: Corpus, graph: Graph, vocab, extracted: list[str], changes: Changes, counts: SourceCounts) -> dict:
     classes = Counter(e.cls for e in corpus.entities.values())
     relations = Counter(r.predicate for x in corpus.extractions for r in x.relations)
     relations["holdsPosition"] = sum(len(x.positions) for x in corpus.extractions)
     return {
         "documents": [x.article.doc_id for x in corpus.extractions],
         "extracted": extracted,
+        "formats": counts.as_dict(),
         "store": {"added": len(changes.added), "replaced": len(changes.replaced),
                   "removed": len(changes.removed), "unchanged": changes.unchanged},
         "triples": len(graph),
@@ -183,14 +197,17 @@ def build(
     base: str = DEFAULT_BASE,
     ontology: Path = DEFAULT_ONTOLOGY,
     progress: Callable[[Path], None] | None = None,
+    options: SourceOptions | None = None,
 ) -> BuildResult:
-    """Build or update the store and the exports in ``out_dir`` from ``inputs``."""
+    """Build or update the store and the exports in ``out_dir`` from ``inputs``; ``options``
+    name the fields of CSV and JSON Lines records."""
     vocab = load_vocabulary(Path(ontology))
     mint = Minter(base)
     out = Path(out_dir)
     with _exclusive(out):
         cache = ExtractionCache(out / STATE_DIR / "extractions")
-        corpus, errors, extracted = build_corpus(inputs, progress, cache)
+        counts = SourceCounts()
+        corpus, errors, extracted = build_corpus(inputs, progress, cache, options=options, counts=counts)
         if not corpus.extractions:
             raise KGError(f"no article could be read from the inputs; {out} is left as it was")
         salt = _salt(vocab.path, base)
@@ -198,7 +215,7 @@ def build(
         previous = _up_to_date(out, key)
         if previous is not None:  # nothing changed: leave every file and the store alone
             documents = len(previous["documents"])
-            report = {**previous, "extracted": extracted,
+            report = {**previous, "extracted": extracted, "formats": counts.as_dict(),
                       "store": {"added": 0, "replaced": 0, "removed": 0, "unchanged": documents + 1}}
             return BuildResult(corpus, report, out, errors, Changes(unchanged=documents + 1))
         graph_cache = GraphCache(out / STATE_DIR / "graphs", salt)
@@ -210,7 +227,7 @@ def build(
             write_html(data.graph, staging / "graph.html", vocab)
             shutil.copyfile(vocab.path, staging / "ontology.ttl")
             changes = sync(store_path(out), data.graphs, data.merged)
-            report = _report(corpus, data.graph, vocab, extracted, changes)
+            report = _report(corpus, data.graph, vocab, extracted, changes, counts)
             (staging / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n",
                                                  encoding="utf-8")
             for produced in sorted(staging.iterdir()):

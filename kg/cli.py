@@ -31,19 +31,30 @@ def cli() -> None:
               help="Folder for the store, graph.ttl and the other exports, graph.html and report.json.")
 @click.option("--base", default=None, help="Base IRI for entities and documents.")
 @click.option("--ontology", type=click.Path(path_type=Path), default=None, help="Ontology file (Turtle).")
-def build(inputs: tuple[Path, ...], out_dir: Path, base: str | None, ontology: Path | None) -> None:
-    """Build the graph from .txt files or folders (default: seeds/).
+@click.option("--text-field", default=None, help="CSV/JSONL field holding the text [text|content|body].")
+@click.option("--title-field", default=None, help="CSV/JSONL field holding the title [title].")
+@click.option("--date-field", default=None, help="CSV/JSONL field holding the date [date|published|pubdate].")
+@click.option("--url-field", default=None, help="CSV/JSONL field holding the URL [url|link].")
+@click.option("--id-field", default=None, help="CSV/JSONL field holding the record's id [id].")
+def build(inputs: tuple[Path, ...], out_dir: Path, base: str | None, ontology: Path | None, **fields: str | None) -> None:
+    """Build the graph from articles: files or folders of .txt, .md, .html, .pdf, .docx,
+    .csv, .jsonl, .warc(.gz) (default: seeds/).
 
     Example:
 
     \b
         kg build seeds/ -o out/
+        kg build exports/news.jsonl --text-field 正文 --id-field 编号
     """
+    import dataclasses
+
     from kg.build import build as run_build
     from kg.rdf.iris import DEFAULT_BASE
     from kg.rdf.ontology import DEFAULT_ONTOLOGY
+    from kg.text.sources import SourceOptions, formats_summary
 
     paths = list(inputs) or [Path("seeds")]
+    options = dataclasses.replace(SourceOptions(), **{k: (v,) for k, v in fields.items() if v})
 
     def progress(path: Path) -> None:  # only on a terminal: logs and pipes get the summary alone
         if sys.stderr.isatty():
@@ -51,7 +62,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, base: str | None, ontology: P
 
     try:
         result = run_build(paths, out_dir, base=base or DEFAULT_BASE, ontology=ontology or DEFAULT_ONTOLOGY,
-                           progress=progress)
+                           progress=progress, options=options)
     except (KGError, ValueError) as error:
         _fail(error if isinstance(error, KGError) else KGError(str(error)))
     finally:
@@ -65,6 +76,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, base: str | None, ontology: P
                f"{len(report['documents']) - len(report['extracted'])} reused), "
                f"{report['triples']} triples → {out_dir}/ (store: {store['added']} graphs added, "
                f"{store['replaced']} replaced, {store['removed']} removed)")
+    click.echo("read: " + formats_summary(report.get("formats", {})))
     click.echo("entities: " + ", ".join(f"{k} {v}" for k, v in report["entities"].items()))
     click.echo("relations: " + ", ".join(f"{k} {v}" for k, v in report["relations"].items())
                + f", observations {report['observations']}")

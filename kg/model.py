@@ -85,6 +85,8 @@ class Meta:
     date: str | None = None  # ISO 8601 date
     authors: tuple[str, ...] = ()
     editors: tuple[str, ...] = ()
+    url: str | None = None  # the page's canonical URL, or the URL it was archived from
+    site: str | None = None  # the web site or outlet the input names (``og:site_name``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +95,10 @@ class Article:
 
     ``original`` is the cleaned text in the input's own script when it differs from
     ``text`` and has the same length, so ``original[a:b]`` is the original form of
-    ``text[a:b]``; otherwise ``None``.
+    ``text[a:b]``; otherwise ``None``. ``source_file`` is the input file's name; ``record``
+    the record within it when it is a container (CSV, JSON Lines, WARC); ``format`` the
+    input file's media type (``text/html``, ``application/pdf`` …). ``sha256`` is the digest of the
+    bytes the article was made from: the file's, or the record's.
     """
 
     doc_id: str
@@ -104,6 +109,8 @@ class Article:
     encoding: str
     script: str  # "simplified" or "traditional"
     original: str | None = None
+    record: str | None = None
+    format: str = "text/plain"
 
 
 @dataclass(frozen=True, slots=True)

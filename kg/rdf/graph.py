@@ -55,6 +55,13 @@ def _document(graph: Graph, x: Extraction, vocab: Vocabulary, mint: Minter) -> U
     graph.add((doc, vocab.contentHash, Literal(article.sha256)))
     graph.add((doc, vocab.encoding, Literal(article.encoding)))
     graph.add((doc, vocab.originalScript, Literal(article.script)))
+    graph.add((doc, vocab.sourceFormat, Literal(article.format)))
+    if article.record is not None:
+        graph.add((doc, vocab.sourceRecord, Literal(article.record)))
+    if meta.url:
+        graph.add((doc, vocab.sourceUrl, Literal(meta.url, datatype=XSD.anyURI)))
+    if meta.site:
+        graph.add((doc, vocab.siteName, _zh(meta.site)))
     if meta.title:
         graph.add((doc, vocab.title, _zh(meta.title)))
         graph.add((doc, RDFS.label, _zh(meta.title)))
