@@ -35,20 +35,25 @@ PARAGRAPHS = (
 )
 
 
+def variant(township: str) -> dict:
+    """The article told of another township (``里龙`` → 里龙乡, 里龙村), as ``title`` and ``paragraphs``."""
+    return {"title": TITLE.replace("羌纳", township), "paragraphs": tuple(p.replace("羌纳", township) for p in PARAGRAPHS)}
+
+
 def article_text(title: str = TITLE, paragraphs: tuple[str, ...] = PARAGRAPHS) -> str:
     return "\n".join((title, SOURCE_LINE, *paragraphs)) + "\n"
 
 
-def write_txt(path: Path) -> Path:
-    path.write_text(article_text(), encoding="utf-8")
+def write_txt(path: Path, title: str = TITLE, paragraphs: tuple[str, ...] = PARAGRAPHS) -> Path:
+    path.write_text(article_text(title, paragraphs), encoding="utf-8")
     return path
 
 
-def write_md(path: Path) -> Path:
-    first, second, *rest = PARAGRAPHS
-    body = "\n\n".join([f"# {TITLE}", SOURCE_LINE, first.replace("网格化管理", "**网格化管理**", 1),
+def write_md(path: Path, title: str = TITLE, paragraphs: tuple[str, ...] = PARAGRAPHS) -> Path:
+    first, second, *rest = paragraphs
+    body = "\n\n".join([f"# {title}", SOURCE_LINE, first.replace("网格化管理", "**网格化管理**", 1),
                         second[:30] + "\n" + second[30:], *rest, "![现场照片](photo.jpg)"])
-    path.write_text(f"---\ntitle: {TITLE}\ndate: {DATE}\n---\n\n{body}\n", encoding="utf-8")
+    path.write_text(f"---\ntitle: {title}\ndate: {DATE}\n---\n\n{body}\n", encoding="utf-8")
     return path
 
 
@@ -86,26 +91,30 @@ def write_html(path: Path, **page) -> Path:
     return path
 
 
-def write_docx(path: Path) -> Path:
+def write_docx(path: Path, title: str = TITLE, paragraphs: tuple[str, ...] = PARAGRAPHS) -> Path:
     import docx
 
     document = docx.Document()
-    document.add_heading(TITLE, level=1)
+    document.add_heading(title, level=1)
     document.add_paragraph(SOURCE_LINE)
-    for paragraph in PARAGRAPHS:
+    for paragraph in paragraphs:
         document.add_paragraph(paragraph)
     document.save(path)
     return path
 
 
+def row(ident: str, title: str = TITLE, paragraphs: tuple[str, ...] = PARAGRAPHS, url: str = URL) -> dict[str, str]:
+    """One export row, with the field names scrapers commonly use."""
+    return {"id": ident, "title": title, "content": "\n".join((SOURCE_LINE, *paragraphs)), "published": DATE,
+            "link": url, "source": SITE}
+
+
 def records(count: int = 1) -> list[dict[str, str]]:
-    """Export rows: the article as record ``mz-001``, with other rows around it."""
-    rows = [{"id": "mz-001", "title": TITLE, "content": "\n".join((SOURCE_LINE, *PARAGRAPHS)),
-             "published": DATE, "link": URL, "source": SITE}]
+    """Export rows: the article as record ``mz-001``, with short notices after it."""
+    rows = [row("mz-001")]
     for i in range(1, count):
-        rows.append({"id": f"mz-{i + 1:03d}", "title": f"羌纳乡召开第{i}次网格员例会",
-                     "content": f"会上，{i}名网格员汇报了各自网格的矛盾纠纷排查情况。", "published": DATE,
-                     "link": f"{URL}?p={i}", "source": SITE})
+        rows.append(row(f"mz-{i + 1:03d}", f"羌纳乡召开第{i}次网格员例会", (f"会上，{i}名网格员汇报了各自网格的矛盾纠纷排查情况。",),
+                        f"{URL}?p={i}"))
     return rows
 
 
@@ -145,14 +154,19 @@ def write_warc(path: Path, pages: list[tuple[str, str]] | None = None) -> Path:
     return path
 
 
+def pdf_page(title: str = TITLE, paragraphs: tuple[str, ...] = PARAGRAPHS) -> str:
+    """The page :func:`print_pdf` prints: the article alone, in Noto Serif CJK."""
+    return ("<html><head><meta charset='utf-8'><style>body{font-family:'Noto Serif CJK SC';font-size:15px}"
+            "</style></head><body>" + f"<h1>{html.escape(title)}</h1><p>{SOURCE_LINE}</p>"
+            + "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs) + "</body></html>")
+
+
 def print_pdf(path: Path, page: str | None = None) -> Path:
-    """The article printed to PDF by Chromium (Playwright), in Noto Serif CJK on a narrow page,
-    so lines break in mid-sentence as in a real policy PDF."""
+    """A page (default: :func:`pdf_page`) printed to PDF by Chromium (Playwright) on a narrow
+    sheet, so lines break in mid-sentence as in a real policy PDF."""
     from playwright.sync_api import sync_playwright
 
-    page = page or ("<html><head><meta charset='utf-8'><style>body{font-family:'Noto Serif CJK SC';font-size:15px}"
-                    "</style></head><body>" + f"<h1>{html.escape(TITLE)}</h1><p>{SOURCE_LINE}</p>"
-                    + "".join(f"<p>{html.escape(p)}</p>" for p in PARAGRAPHS) + "</body></html>")
+    page = page or pdf_page()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--headless"])
         try:

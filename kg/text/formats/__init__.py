@@ -123,7 +123,8 @@ def format_of(path: Path, head: bytes) -> str:
     """The format of a file, from its first bytes where they are telling, else from its name.
 
     PDF, Word (zip), WARC and gzip signatures always win; a file named ``.html`` without
-    markup is read as plain text, and a ``.txt`` that starts as an HTML page as HTML.
+    markup is read as plain text, and a ``.txt`` (or a ``.pdf`` …) that starts as an HTML
+    page as HTML.
 
     >>> format_of(Path("notice.html"), b"%PDF-1.7 ..."), format_of(Path("a.html"), "林芝".encode())
     ('pdf', 'txt')
@@ -137,6 +138,6 @@ def format_of(path: Path, head: bytes) -> str:
         return "warc"
     if named == "html" and not _MARKUP.search(head):
         return "txt"
-    if named in (None, "txt", "md") and _HTML_START.match(head):
+    if named in (None, "txt", "md", "pdf", "docx") and _HTML_START.match(head):  # an error page saved by mistake
         return "html"
     return named or "txt"
