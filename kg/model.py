@@ -106,7 +106,7 @@ class Article:
     text: str
     meta: Meta
     sha256: str
-    encoding: str
+    encoding: str  # of the input's text; "" for formats without one (PDF, Word)
     script: str  # "simplified" or "traditional"
     original: str | None = None
     record: str | None = None

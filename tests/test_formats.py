@@ -122,7 +122,8 @@ def test_field_options_name_the_columns(tmp_path):
 
 def test_csv_from_excel_in_gb18030(tmp_path):
     sources, errors = _sources(samples.write_csv(tmp_path / "excel.csv", samples.records(2), encoding="gb18030"))
-    assert errors == [] and read_article(sources[0]).meta.title == TITLE
+    article = read_article(sources[0])
+    assert errors == [] and (article.meta.title, article.encoding) == (TITLE, "gb18030")
 
 
 def test_warc_html_responses_only(tmp_path):

@@ -53,7 +53,8 @@ def _document(graph: Graph, x: Extraction, vocab: Vocabulary, mint: Minter) -> U
     graph.add((doc, RDF.type, vocab.Document))
     graph.add((doc, vocab.sourceFile, Literal(article.source_file)))
     graph.add((doc, vocab.contentHash, Literal(article.sha256)))
-    graph.add((doc, vocab.encoding, Literal(article.encoding)))
+    if article.encoding:
+        graph.add((doc, vocab.encoding, Literal(article.encoding)))
     graph.add((doc, vocab.originalScript, Literal(article.script)))
     graph.add((doc, vocab.sourceFormat, Literal(article.format)))
     if article.record is not None:

@@ -20,7 +20,7 @@ _DATELINE_OUTLET = re.compile(r"^\d{4}(?:年\d{1,2}月\d{1,2}日|-\d{1,2}-\d{1,2
 _SOURCE = re.compile(r"来源[:：]\s*([\u4e00-\u9fff]{2,12})")
 _CREDIT = re.compile(rf"[(（]([\u4e00-\u9fff]{{2,12}}?)\s+文\s*/\s*({_NAME})[)）]")
 _COPYRIGHT_HOLDER = re.compile(r"^([\u4e00-\u9fff]{2,20}?)版权所有")
-_NOT_A_PERSON = re.compile(r"^(?:本|综合)|综合|(?:报|社|网|台|站|部|局|委|办|厅|处|中心|编辑部)$")
+_NOT_A_PERSON = re.compile(r"^本|综合|(?:报|社|网|台|站|部|局|委|办|厅|处|中心|编辑部)$")
 _TITLE_MAX = 60
 _HEAD_LINES = 12
 

@@ -53,7 +53,7 @@ class Page:
     """What a reader takes out of one input: the text to clean and the input's own metadata."""
 
     text: str
-    encoding: str = "utf-8"
+    encoding: str = ""  # the text's character encoding; none for PDF and Word
     title: str | None = None
     date: str | None = None  # ISO 8601
     url: str | None = None

@@ -48,7 +48,8 @@ def records(path: Path, options: SourceOptions) -> Iterator[Record | Unreadable]
                                  "name the column that holds the text with --text-field")
                 return
             for number, row in enumerate(rows, 1):
-                yield make_record({k: v for k, v in row.items() if k is not None}, options, f"row {number}")
+                yield make_record({k: v for k, v in row.items() if k is not None}, options, f"row {number}",
+                                  (("encoding", encoding.removesuffix("-sig")),))
     except (csv.Error, UnicodeDecodeError) as error:
         yield Unreadable(f"cannot be read after row {number} ({type(error).__name__})",
                          f"check that it is CSV in {encoding}", f"row {number + 1}")

@@ -46,8 +46,10 @@ def _digest(kind: str, value: str) -> str:
     return f"{kind}-{hashlib.sha256(value.encode('utf-8')).hexdigest()[:12]}"
 
 
-def make_record(row: Mapping[str, object], options: SourceOptions, where: str) -> Record | Unreadable:
-    """One article from a row, or what is wrong with the row (``where`` names it: ``line 7``)."""
+def make_record(row: Mapping[str, object], options: SourceOptions, where: str,
+                extra: tuple[tuple[str, str], ...] = ()) -> Record | Unreadable:
+    """One article from a row, or what is wrong with the row (``where`` names it: ``line 7``);
+    ``extra`` fields (the file's encoding) are added to the row's."""
     text = pick(row, options.text_field)
     if text is None:
         return Unreadable(f"no text in field {' / '.join(options.text_field)}",
@@ -56,10 +58,11 @@ def make_record(row: Mapping[str, object], options: SourceOptions, where: str) -
     record = ident or (_digest("url", url) if url else _digest("text", text))
     fields = (("title", pick(row, options.title_field)), ("date", pick(row, options.date_field)), ("url", url),
               ("site", pick(row, options.site_field)), ("author", pick(row, options.author_field)))
-    return Record(record, text.encode("utf-8"), tuple((k, v) for k, v in fields if v))
+    return Record(record, text.encode("utf-8"), tuple((k, v) for k, v in fields if v) + extra)
 
 
 def read(data: bytes, fields: dict[str, str]) -> Page:
     """A record's article: its text (the payload) and its fields."""
-    return Page(data.decode("utf-8"), "utf-8", title=fields.get("title"), date=iso_date(fields.get("date")),
-                url=fields.get("url"), site=fields.get("site"), authors=person_names(fields.get("author")))
+    return Page(data.decode("utf-8"), fields.get("encoding", "utf-8"), title=fields.get("title"),
+                date=iso_date(fields.get("date")), url=fields.get("url"), site=fields.get("site"),
+                authors=person_names(fields.get("author")))
