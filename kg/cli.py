@@ -40,7 +40,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, base: str | None, ontology: P
     """Build the graph from articles: files or folders of .txt, .md, .html, .pdf, .docx,
     .csv, .jsonl, .warc(.gz) (default: seeds/).
 
-    Example:
+    Examples:
 
     \b
         kg build seeds/ -o out/
