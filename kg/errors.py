@@ -69,9 +69,21 @@ class KGError(Exception):
 class InputError(KGError):
     """An input file cannot be used; the rest of the corpus is still built."""
 
-    def __init__(self, path: Path | str, problem: str, fix: str) -> None:
+    def __init__(self, path: Path | str, problem: str, fix: str, *, record: str | None = None,
+                 format: str | None = None) -> None:
+        """``record`` names the record within a container (``FILE#record`` in the message);
+        ``format`` is the input's format (``html``, ``pdf`` …), so skipped inputs can be counted by it."""
         self.path = Path(path)
-        super().__init__(f"{path}: {problem}; {fix}")
+        self.problem, self.fix, self.record, self.format = problem, fix, record, format
+        where = f"{path}#{record}" if record else f"{path}"
+        super().__init__(f"{where}: {problem}; {fix}")
+
+    def __reduce__(self):  # picklable, so that workers of a parallel build can send it back
+        return _input_error, (self.path, self.problem, self.fix, self.record, self.format)
+
+
+def _input_error(path: Path, problem: str, fix: str, record: str | None, format: str | None) -> InputError:
+    return InputError(path, problem, fix, record=record, format=format)
 
 
 class OntologyError(KGError):

@@ -8,6 +8,7 @@ Entity keys are content keys (``"Place:西藏自治区/林芝市"``), never coun
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -87,6 +88,8 @@ class Meta:
     date: str | None = None  # ISO 8601 date
     authors: tuple[str, ...] = ()
     editors: tuple[str, ...] = ()
+    url: str | None = None  # the page's canonical URL, or the URL it was archived from
+    site: str | None = None  # the web site or outlet the input names (``og:site_name``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +98,10 @@ class Article:
 
     ``original`` is the cleaned text in the input's own script when it differs from
     ``text`` and has the same length, so ``original[a:b]`` is the original form of
-    ``text[a:b]``; otherwise ``None``.
+    ``text[a:b]``; otherwise ``None``. ``source_file`` is the input file's name; ``record``
+    the record within it when it is a container (CSV, JSON Lines, WARC); ``format`` the
+    input file's media type (``text/html``, ``application/pdf`` …). ``sha256`` is the digest of the
+    bytes the article was made from: the file's, or the record's.
     """
 
     doc_id: str
@@ -103,9 +109,11 @@ class Article:
     text: str
     meta: Meta
     sha256: str
-    encoding: str
+    encoding: str  # of the input's text; "" for formats without one (PDF, Word)
     script: str  # "simplified" or "traditional"
     original: str | None = None
+    record: str | None = None
+    format: str = "text/plain"
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,10 +209,12 @@ class Summary:
     chars: int
     entities: tuple[Entity, ...]
     warnings: tuple[str, ...] = ()
+    text_digest: str = ""  #: of the cleaned text: two inputs with the same text are one article
 
     @classmethod
     def of(cls, x: Extraction, digest: str) -> Summary:
-        return cls(x.article.doc_id, digest, len(x.article.text), x.entities, x.warnings)
+        text_digest = hashlib.sha256(x.article.text.encode("utf-8")).hexdigest()
+        return cls(x.article.doc_id, digest, len(x.article.text), x.entities, x.warnings, text_digest)
 
 
 @dataclass(frozen=True, slots=True)

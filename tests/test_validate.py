@@ -322,6 +322,32 @@ def document_hash_not_sha256(g, v):
     return node
 
 
+def document_format_not_a_media_type(g, v):
+    node = _one(g, v, "Document")
+    _replace(g, node, v.sourceFormat, Literal("HTML page"))
+    return node
+
+
+def document_in_two_records(g, v):
+    node = _one(g, v, "Document")
+    g.add((node, v.sourceRecord, Literal("r1")))
+    g.add((node, v.sourceRecord, Literal("r2")))
+    return node
+
+
+def document_url_not_a_uri(g, v):
+    node = _one(g, v, "Document")
+    g.add((node, v.sourceUrl, Literal("www.example.gov.cn/a.html")))
+    return node
+
+
+def document_on_two_sites(g, v):
+    node = _one(g, v, "Document")
+    g.add((node, v.siteName, Literal("米林市人民政府网", lang="zh")))
+    g.add((node, v.siteName, Literal("林芝市人民政府网", lang="zh")))
+    return node
+
+
 def role_without_label(g, v):
     node = _one(g, v, "Role")
     g.remove((node, RDFS.label, None))
@@ -366,6 +392,10 @@ CASES = [
     (sentence_without_document,           "SentenceDocument",       "kg:inDocument",     "Violation"),
     (document_without_source_file,        "DocumentSourceFile",     "kg:sourceFile",     "Violation"),
     (document_hash_not_sha256,            "DocumentContentHash",    "kg:contentHash",    "Violation"),
+    (document_format_not_a_media_type,    "DocumentSourceFormat",   "kg:sourceFormat",   "Violation"),
+    (document_in_two_records,             "DocumentSourceRecord",   "kg:sourceRecord",   "Violation"),
+    (document_url_not_a_uri,              "DocumentSourceUrl",      "kg:sourceUrl",      "Violation"),
+    (document_on_two_sites,               "DocumentSiteName",       "kg:siteName",       "Violation"),
     (role_without_label,                  "TermLabel",              "rdfs:label",        "Violation"),
 ]
 # fmt: on

@@ -29,12 +29,13 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import Graph
 
 from kg.build.executors import make_executor
+from kg.build.inputs import duplicates, find_articles
 from kg.build.outputs import Outputs, finish_outputs
 from kg.build.progress import Progress
 from kg.build.shards import entity_graphs, ontology_graph
@@ -47,8 +48,7 @@ from kg.rdf.iris import DEFAULT_BASE, Minter
 from kg.rdf.ontology import DEFAULT_ONTOLOGY, load_vocabulary
 from kg.state import STATE_DIR, read_record, write_record
 from kg.store.database import Changes
-from kg.text.article import doc_id_for
-from kg.text.read import find_inputs
+from kg.text.sources import SourceCounts, SourceOptions, find_sources
 
 __all__ = ["PARTS", "BuildResult", "build"]
 
@@ -89,28 +89,6 @@ class BuildResult:
 
 def part_of(doc_id: str) -> int:
     return int(hashlib.sha1(doc_id.encode("utf-8")).hexdigest()[:8], 16) % PARTS
-
-
-def _articles(inputs: Iterable[Path | str]) -> tuple[list[Article], list[str]]:
-    """Every readable input with its id and digest; one line per bad input or clashing id."""
-    articles: dict[str, Article] = {}
-    errors: list[str] = []
-    for item in find_inputs(inputs):
-        if isinstance(item, InputError):
-            errors.append(str(item))
-            continue
-        doc_id = doc_id_for(item)
-        if doc_id in articles:
-            errors.append(str(InputError(item, f"has the same article id ({doc_id}) as {articles[doc_id].path}",
-                                         "rename one of the two files")))
-            continue
-        try:
-            digest = hashlib.sha256(item.read_bytes()).hexdigest()
-        except OSError as error:
-            errors.append(str(InputError(item, f"cannot be read ({error.strerror})", "check its permissions")))
-            continue
-        articles[doc_id] = Article(doc_id, str(item), digest, item.name)
-    return sorted(articles.values(), key=lambda a: a.doc_id), errors
 
 
 def _salt(ontology: Path, base: str) -> str:
@@ -158,47 +136,54 @@ def build(
     jobs: int = 1,
     scheduler: str | None = None,
     exports: str = "auto",
+    options: SourceOptions | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
     """Build or update the store and the exports in ``out_dir`` from ``inputs``.
 
     ``jobs`` worker processes run the map (1: this process); ``scheduler`` is a Dask
     scheduler address, or ``local`` for a local Dask cluster of ``jobs`` workers.
-    ``exports`` is ``auto``, ``all`` or ``minimal`` (see :mod:`kg.build.outputs`).
+    ``exports`` is ``auto``, ``all`` or ``minimal`` (see :mod:`kg.build.outputs`);
+    ``options`` name the fields of CSV and JSON Lines records.
     """
     vocab = load_vocabulary(Path(ontology))
     mint = Minter(base)
     out = Path(out_dir)
     progress = progress or Progress(every=float("inf"))
     with _exclusive(out):
-        articles, errors = _articles(inputs)
-        if not articles:
-            raise KGError(f"no article could be read from the inputs; {out} is left as it was")
-        salt = _salt(vocab.path, base)
-        outputs = Outputs.choose(exports, len(articles))
-        key = _build_key(articles, salt, outputs.which)
-        previous = outputs.up_to_date(out, key)
-        if previous is not None:  # nothing changed: leave every file and the store alone
-            graphs = previous["store"]["graphs"]
-            store = {"added": 0, "replaced": 0, "removed": 0, "unchanged": graphs, "graphs": graphs}
-            return BuildResult({**previous, "extracted": [], "store": store}, out, errors, Changes(unchanged=graphs))
         staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out))
         try:
+            counts = SourceCounts()
+            cache = ExtractionCache(out / STATE_DIR / "extractions")
+            articles, errors = find_articles(inputs, options, counts, cache, staging / "payloads")
+            if not articles:
+                raise KGError(f"no article could be read from the inputs; {out} is left as it was")
+            salt = _salt(vocab.path, base)
+            outputs = Outputs.choose(exports, len(articles))
+            key = _build_key(articles, salt, outputs.which)
+            previous = outputs.up_to_date(out, key)
+            if previous is not None:  # nothing changed: leave every file and the store alone
+                graphs = previous["store"]["graphs"]
+                store = {"added": 0, "replaced": 0, "removed": 0, "unchanged": graphs, "graphs": graphs}
+                return BuildResult({**previous, "extracted": [], "store": store}, out, previous["skipped"],
+                                   Changes(unchanged=graphs))
             job = Job(str(out), str(staging), base, str(vocab.path), salt)
-            result = _run(job, articles, errors, jobs, scheduler, progress)
-            index, graph_keys, counts, written, extracted, warnings = result
+            index, graph_keys, counts_by_doc, written, extracted, warnings = _run(
+                job, articles, errors, counts, jobs, scheduler, progress)
             graphs = GraphCache(out / STATE_DIR / "graphs")
             progress.stage("writing the entity graphs")
             shared = [_shared_file(out, staging, part) for part in sorted({part_of(d) for d in graph_keys})]
             shards = entity_graphs(index, shared, vocab, mint, graphs)
             ontology_key = ontology_graph(vocab, graphs)
-            report, changes = finish_outputs(out, staging, outputs, job, vocab, mint, index, graph_keys, counts,
-                                             shards, ontology_key, extracted, errors, warnings, progress)
+            report, changes = finish_outputs(out, staging, outputs, job, vocab, mint, index, graph_keys,
+                                             counts_by_doc, shards, ontology_key, extracted, errors, warnings,
+                                             progress)
+            report["formats"] = counts.as_dict()
             report["digests"] = {a.doc_id: a.digest for a in articles if a.doc_id in graph_keys}
             (out / "report.json").write_text(_json(report), encoding="utf-8")
             write_record(out / STATE_DIR / "build.json", {"key": key})
             write_record(out / STATE_DIR / "parts.json", written)
-            ExtractionCache(out / STATE_DIR / "extractions").keep_only({a.doc_id for a in articles})
+            cache.keep_only({a.doc_id for a in articles})
             graphs.keep_only(set(graph_keys.values()) | set(shards.values()) | {ontology_key})
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -217,46 +202,51 @@ def _shared_file(out: Path, staging: Path, part: int) -> Path:
     return fresh if fresh.is_file() else out / STATE_DIR / "shared" / f"{part_name(part)}.nt"
 
 
-def _run(job: Job, articles: list[Article], errors: list[str], jobs: int, scheduler: str | None,
-         progress: Progress):
+def _run(job: Job, articles: list[Article], errors: list[str], counts: SourceCounts, jobs: int,
+         scheduler: str | None, progress: Progress):
     """Steps 1 and 2 on an executor; returns the entity index and what each article's graph is."""
-    parts = _partitions(articles)
     cache = ExtractionCache(Path(job.out) / STATE_DIR / "extractions")
-    todo = sum(1 for a in articles if cache.summary(a.doc_id, a.digest) is None)
-    progress.start(todo)
+    progress.start(sum(1 for a in articles if cache.summary(a.doc_id, a.digest) is None))
     extracted: list[str] = []
     qualified: set[str] = set()
     bare: set[str] = set()
     failed: dict[str, str] = {}
+    texts: dict[str, str] = {}
     with make_executor(jobs, scheduler) as executor:
-        tasks = [(job, members) for members in parts.values()]
-        for _, done in executor.map(extract_partition, tasks):
+        for _, done in executor.map(extract_partition, [(job, members) for members in _partitions(articles).values()]):
             extracted += done.extracted
             failed.update(done.errors)
             qualified |= done.qualified
             bare |= done.bare
+            texts.update(done.texts)
             progress.advance(len(done.extracted), done.chars)
+        for article in articles:
+            if article.doc_id in failed:
+                counts.skipped[article.source.format] += 1
         errors.extend(message for _, message in sorted(failed.items()))
         if len(failed) == len(articles):
             raise KGError(f"no article could be read from the inputs; {job.out} is left as it was")
+        dropped, repeated = duplicates(articles, texts, counts)
+        errors.extend(repeated)
         progress.stage("resolving entities and writing the article graphs")
         with (Path(job.staging) / "candidates.pickle").open("wb") as handle:
             pickle.dump(candidates(qualified, bare), handle, protocol=pickle.HIGHEST_PROTOCOL)
         before = read_record(Path(job.out) / STATE_DIR / "parts.json")
         out_parts = Path(job.out) / "parts"
+        kept = [a for a in articles if a.doc_id not in dropped and a.doc_id not in failed]
         tasks = [(job, part, members,
                   before.get(part_name(part)) if (out_parts / f"{part_name(part)}.nq.gz").is_file() else None)
-                 for part, members in parts.items()]
+                 for part, members in _partitions(kept).items()]
         results, total = executor.map_combine(graph_partition, tasks, EntityIndex.combine, EntityIndex)
         graph_keys: dict[str, str] = {}
-        counts: dict[str, dict] = {}
+        by_doc: dict[str, dict] = {}
         written: dict[str, str] = {}
         warnings: list[str] = []
         for i, result in sorted(results, key=lambda pair: pair[0]):
             graph_keys.update(result.graphs)
-            counts.update(result.counts)
+            by_doc.update(result.counts)
             warnings += result.warnings
             if result.graphs:
                 written[part_name(tasks[i][1])] = result.digest
         index = total()
-    return index, graph_keys, counts, written, sorted(extracted), warnings
+    return index, graph_keys, by_doc, written, sorted(extracted), warnings

@@ -132,7 +132,7 @@ def _report(graph_keys: dict[str, str], index: EntityIndex, counts: dict[str, di
     return {
         "documents": sorted(graph_keys),
         "extracted": extracted,
-        "skipped": errors,
+        "skipped": list(errors),
         "store": {"added": len(changes.added), "replaced": len(changes.replaced), "removed": len(changes.removed),
                   "unchanged": changes.unchanged, "graphs": len(changes.added) + len(changes.replaced)
                   + changes.unchanged},

@@ -17,7 +17,7 @@ from __future__ import annotations
 import gzip
 import os
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,18 +29,34 @@ from kg.rdf.graph import article_graph, shard_of
 from kg.rdf.iris import Minter
 from kg.rdf.ontology import load_vocabulary
 from kg.state import STATE_DIR
+from kg.text.article import read_article
+from kg.text.sources import Source
 
 __all__ = ["Article", "GraphResult", "Job", "MapResult", "extract_partition", "graph_partition"]
 
 
 @dataclass(frozen=True, slots=True)
 class Article:
-    """One input article as the driver knows it: its id, where it is, and its digest."""
+    """One input article as the driver knows it: its id, its source and its digest.
+
+    A record that came out of a container carries no bytes here: the driver streamed them
+    to ``payload`` (a file in the build's staging folder), so no process holds them all.
+    """
 
     doc_id: str
-    path: str
     digest: str
-    name: str  # the file name, as the graph records it
+    source: Source
+    payload: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+    def load(self) -> Source:
+        """The source, with its record's bytes back in place."""
+        if self.payload is None:
+            return self.source
+        return replace(self.source, payload=Path(self.payload).read_bytes())
 
 
 @dataclass(frozen=True)
@@ -71,6 +87,7 @@ class MapResult:
     chars: int = 0  # characters extracted afresh
     qualified: set[str] = field(default_factory=set)
     bare: set[str] = field(default_factory=set)
+    texts: dict[str, str] = field(default_factory=dict)  # doc id → digest of its cleaned text
 
 
 def extract_partition(task: tuple[Job, list[Article]]) -> MapResult:
@@ -81,10 +98,10 @@ def extract_partition(task: tuple[Job, list[Article]]) -> MapResult:
     for article in articles:
         summary = cache.summary(article.doc_id, article.digest)
         if summary is None:
-            from kg.extract.extraction import extract_file  # the NLP models load only where they are needed
+            from kg.extract.extraction import extract  # the NLP models load only where they are needed
 
             try:
-                extraction = extract_file(Path(article.path))
+                extraction = extract(read_article(article.load()))
             except InputError as error:
                 result.errors.append((article.doc_id, str(error)))
                 continue
@@ -94,6 +111,7 @@ def extract_partition(task: tuple[Job, list[Article]]) -> MapResult:
         qualified, bare = place_names(e.key for e in summary.entities)
         result.qualified |= qualified
         result.bare |= bare
+        result.texts[article.doc_id] = summary.text_digest
     return result
 
 

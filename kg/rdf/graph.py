@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from rdflib import RDF, RDFS, SKOS
+from rdflib import RDF, RDFS, SKOS, XSD
 
 from kg.model import Entity, Extraction
 from kg.rdf.iris import Minter
@@ -86,8 +86,16 @@ def _document(w: _Writer, x: Extraction) -> str:
     w.add(doc, _TYPE, w.term("Document"))
     w.add(doc, w.term("sourceFile"), literal(article.source_file))
     w.add(doc, w.term("contentHash"), literal(article.sha256))
-    w.add(doc, w.term("encoding"), literal(article.encoding))
+    if article.encoding:
+        w.add(doc, w.term("encoding"), literal(article.encoding))
     w.add(doc, w.term("originalScript"), literal(article.script))
+    w.add(doc, w.term("sourceFormat"), literal(article.format))
+    if article.record is not None:
+        w.add(doc, w.term("sourceRecord"), literal(article.record))
+    if meta.url:
+        w.add(doc, w.term("sourceUrl"), literal(meta.url, datatype=str(XSD.anyURI)))
+    if meta.site:
+        w.add(doc, w.term("siteName"), zh(meta.site))
     if meta.title:
         w.add(doc, w.term("title"), zh(meta.title))
         w.add(doc, _LABEL, zh(meta.title))

@@ -41,8 +41,8 @@ PROPERTIES = (
     "encoding", "end", "evidence", "holdsPosition", "inDocument", "inSentence",
     "locatedIn", "measure", "mentionOf", "mentions", "observedEntity", "organization",
     "originalScript", "partOf", "period", "placeLevel", "publishedBy", "role", "rule",
-    "sentenceIndex", "sourceFile", "start", "surface", "text", "title", "unit",
-    "value", "writtenBy",
+    "sentenceIndex", "siteName", "sourceFile", "sourceFormat", "sourceRecord", "sourceUrl",
+    "start", "surface", "text", "title", "unit", "value", "writtenBy",
 )
 _VANN_URI = URIRef("http://purl.org/vocab/vann/preferredNamespaceUri")
 _VANN_PREFIX = URIRef("http://purl.org/vocab/vann/preferredNamespacePrefix")

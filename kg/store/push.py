@@ -40,6 +40,7 @@ _RECORD = Path(STATE_DIR) / "pushed.json"
 _NTRIPLES = "application/n-triples"
 _ACCEPTED = {200, 201, 204}
 _MAX_DETAIL = 300
+_RETRIES = 5
 
 
 @dataclass(frozen=True)
@@ -234,13 +235,22 @@ def push(
     return PushResult(totals["graphs"], totals["triples"], totals["bytes"], time.perf_counter() - started, deleted)
 
 
+def _busy(response: httpx.Response) -> bool:
+    """Does the store ask us to try again (busy, or a write that lost a deadlock to another)?"""
+    return response.status_code in (429, 503) or (response.status_code == 500 and "deadlock" in response.text.lower())
+
+
 def _send(client: httpx.Client, method: str, endpoint: httpx.URL, graph_param: str, iri: str, data: Any,
           url: str, timeout: float, auth: httpx.Auth | None) -> httpx.Response:
     try:
         # a file goes out with its length, not chunked: some stores (Virtuoso) refuse chunked uploads
         length = {"Content-Length": str(data.path.stat().st_size)} if isinstance(data, _Body) else None
-        response = client.request(method, endpoint.copy_merge_params({graph_param: iri}), content=data,
-                                  headers=length)
+        for attempt in range(_RETRIES + 1):
+            response = client.request(method, endpoint.copy_merge_params({graph_param: iri}), content=data,
+                                      headers=length)
+            if not _busy(response) or attempt == _RETRIES:
+                break
+            time.sleep(0.2 * 2**attempt)  # concurrent writes to one store can deadlock; one of them retries
     except httpx.TimeoutException:
         raise PushError(f"cannot reach {url} (no answer within {timeout:g} s); is the server running? "
                         "(a slow server may need a longer --timeout)") from None

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from importlib.resources import files
 
 from opencc import OpenCC
 
@@ -51,6 +52,11 @@ _BOILERPLATE = re.compile(
     r"|[\w.+-]+@[\w-]+\.[\w.]+|(?:^|\D)0\d{2,3}-\d{7,8}(?:\D|$)"
     r"|法律声明|隐私保护|广告服务|注册登录"
 )
+# Page controls inside a line (``来源:… 【字体:大 中 小】 打印本页``), removed where they stand.
+_INLINE_FURNITURE = re.compile(
+    r"\s*(?:【\s*字[体号]\s*[:：]?\s*[大中小](?:\s*[大中小]){1,2}\s*】|字[体号]\s*[:：]\s*[大中小](?:\s*[大中小]){1,2}"
+    r"|[【\[](?:打印|关闭|收藏|打印本页|关闭窗口|返回顶部)[】\]]|打印本页|关闭窗口)"
+)
 _BYLINE_ONLY = re.compile(r"^[(（]?(?:本报)?(?:记者|通讯员|特约记者|实习生)[\s\u4e00-\u9fff]{2,30}?(?:摄)?[)）]?$")
 _DATELINE = re.compile(r"^\d{4}(?:年\d{1,2}月\d{1,2}日|-\d{1,2}-\d{1,2})\s+(?:\d{1,2}:\d{2}(?::\d{2})?)?")
 _RELATED_HEADER = re.compile(r"^(?:相关阅读|相关新闻|相关热词搜索|延伸阅读|推荐阅读|热点推荐|相关链接)")
@@ -64,19 +70,45 @@ _LONG_LINE = 25
 _TRADITIONAL_SHARE = 0.02
 
 
+def _radical_table() -> dict[int, str]:
+    """CJK radicals → the unified ideograph each stands for (``⻘`` → ``青``), from the Unicode
+    Character Database's ``EquivalentUnifiedIdeograph.txt`` (shipped beside this module).
+
+    PDF text layers often give radicals for ordinary characters. NFKC maps the Kangxi
+    radicals (U+2F00–U+2FDF) back, but not the CJK Radicals Supplement (U+2E80–U+2EFF);
+    this table covers both blocks (not the CJK strokes the file also lists).
+    """
+    table = {}
+    for line in (files("kg.text") / "EquivalentUnifiedIdeograph.txt").read_text(encoding="utf-8").splitlines():
+        data = line.split("#", 1)[0].strip()
+        if data:
+            codes, target = (part.strip() for part in data.split(";"))
+            first, _, last = codes.partition("..")
+            for code in range(int(first, 16), int(last or first, 16) + 1):
+                if 0x2E80 <= code <= 0x2FDF:
+                    table[code] = chr(int(target, 16))
+    return table
+
+
+_RADICALS = _radical_table()
+
+
 def simplified(text: str) -> str:
     """Convert to simplified Chinese with OpenCC (``t2s``)."""
     return _T2S.convert(text)
 
 
 def normalize_unicode(text: str) -> str:
-    """NFKC (full-width ASCII and spaces become half-width), LF line ends, no zero-width characters.
+    """NFKC (full-width ASCII and spaces become half-width), LF line ends, no zero-width characters,
+    CJK radicals as the characters they stand for.
 
     >>> normalize_unicode("２０２３年\\u3000「双报到」\\r\\n")
     '2023年 “双报到”\\n'
+    >>> normalize_unicode("⻘⼭绿⽔ 第3⻚")
+    '青山绿水 第3页'
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _ZERO_WIDTH.sub("", text)
+    text = _ZERO_WIDTH.sub("", text).translate(_RADICALS)
     return unicodedata.normalize("NFKC", text).translate(_BRACKETS)
 
 
@@ -104,11 +136,15 @@ def drop_boilerplate_lines(text: str) -> str:
     """Drop navigation, notices, registration numbers, contacts, bylines and link lists.
 
     A teaser paragraph that ends in ``[详细]`` is kept without the marker; bare headline
-    items (``- 标题``) and everything listed under a "related reading" header are dropped.
+    items (``- 标题``) and everything listed under a "related reading" header are dropped;
+    page controls inside a line (``【字体:大 中 小】``, ``打印本页``) are removed.
+
+    >>> drop_boilerplate_lines("来源:林芝日报 2024年3月18日 【字体:大 中 小】 打印本页\\n打印机一台")
+    '来源:林芝日报 2024年3月18日\\n打印机一台'
     """
     kept: list[str] = []
     in_related = False
-    for line in text.split("\n"):
+    for line in (_INLINE_FURNITURE.sub("", line) for line in text.split("\n")):
         stripped = line.strip()
         simple = simplified(stripped)
         if _RELATED_HEADER.match(simple):

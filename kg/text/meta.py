@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from kg.model import Meta
 from kg.text.clean import drop_boilerplate_lines, drop_mojibake, normalize_unicode, simplified, strip_pinyin_glosses
 
-__all__ = ["Credit", "extract_meta", "find_credits"]
+__all__ = ["Credit", "extract_meta", "find_credits", "iso_date", "person_names"]
 
 _NAME = r"[\u4e00-\u9fff·]{2,6}"
 _DATE = re.compile(r"(\d{4})(?:年|-|/)(\d{1,2})(?:月|-|/)(\d{1,2})日?")
@@ -20,6 +20,7 @@ _DATELINE_OUTLET = re.compile(r"^\d{4}(?:年\d{1,2}月\d{1,2}日|-\d{1,2}-\d{1,2
 _SOURCE = re.compile(r"来源[:：]\s*([\u4e00-\u9fff]{2,12})")
 _CREDIT = re.compile(rf"[(（]([\u4e00-\u9fff]{{2,12}}?)\s+文\s*/\s*({_NAME})[)）]")
 _COPYRIGHT_HOLDER = re.compile(r"^([\u4e00-\u9fff]{2,20}?)版权所有")
+_NOT_A_PERSON = re.compile(r"^本|综合|(?:报|社|网|台|站|部|局|委|办|厅|处|中心|编辑部)$")
 _TITLE_MAX = 60
 _HEAD_LINES = 12
 
@@ -63,6 +64,29 @@ def find_credits(text: str) -> list[Credit]:
     return sorted(credits, key=lambda c: (c.start, c.end))
 
 
+def iso_date(text: str | None) -> str | None:
+    """The first calendar date in ``text`` as ISO 8601, or ``None``.
+
+    >>> iso_date("2023年5月2日 10:30"), iso_date("2023-05-12T08:00:00+08:00"), iso_date("2023/13/01")
+    ('2023-05-02', '2023-05-12', None)
+    """
+    match = _DATE.search(text or "")
+    if not match:
+        return None
+    year, month, day = (int(g) for g in match.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
+
+
+def person_names(text: str | None) -> tuple[str, ...]:
+    """The names in an author field (``"记者 索朗琼珠; 次仁"``) that look like a person's, as bylines do.
+
+    >>> person_names("记者 索朗琼珠; 次仁"), person_names("本网综合"), person_names("林芝日报")
+    (('索朗琼珠', '次仁'), (), ())
+    """
+    words = re.split(r"[\s;；,，、/]+", re.sub(r"(?:本报|特约)?(?:记者|通讯员|作者|文)[:：]?", " ", text or ""))
+    return tuple(dict.fromkeys(w for w in words if re.fullmatch(_NAME, w) and not _NOT_A_PERSON.search(w)))
+
+
 def _lines(raw: str) -> list[str]:
     text = drop_mojibake(strip_pinyin_glosses(normalize_unicode(raw)))
     return [simplified(line.strip()) for line in text.split("\n") if line.strip()]
@@ -80,11 +104,9 @@ def _title(lines: list[str]) -> str | None:
 
 def _date(lines: list[str]) -> str | None:
     for line in lines[:_HEAD_LINES] + lines[-_HEAD_LINES:]:
-        match = _DATE.search(line)
-        if match and (_DATELINE_OUTLET.match(line) or "来源" in line or len(line) <= 40):
-            year, month, day = (int(g) for g in match.groups())
-            if 1 <= month <= 12 and 1 <= day <= 31:
-                return f"{year:04d}-{month:02d}-{day:02d}"
+        if _DATE.search(line) and (_DATELINE_OUTLET.match(line) or "来源" in line or len(line) <= 40):
+            if date := iso_date(line):
+                return date
     return None
 
 

@@ -134,9 +134,12 @@ def _sentences(graph: Graph, vocab: Vocabulary, sentences, limit: int | None = N
     for sentence in sorted(set(sentences), key=order)[:limit]:
         doc = graph.value(sentence, vocab.inDocument)
         source = graph.value(doc, vocab.sourceFile)
-        title = graph.value(doc, vocab.title)
+        if (record := graph.value(doc, vocab.sourceRecord)) is not None:
+            source = f"{source}#{record}"
+        title, url = graph.value(doc, vocab.title), graph.value(doc, vocab.sourceUrl)
         out.append({"text": str(graph.value(sentence, vocab.text)),
-                    "source": f"{title}（{source}）" if title else str(source)})
+                    "source": f"{title}（{source}）" if title else str(source),
+                    **({"url": str(url)} if url is not None else {})})
     return out
 
 

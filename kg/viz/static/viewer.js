@@ -95,8 +95,15 @@
   function evidence(list, items) {
     if (!items.length) { list.appendChild(el("dd", "（没有记录证据句）", "kg-none")); return; }
     items.forEach(function (item) {
-      var quote = el("blockquote", item.text);
-      quote.appendChild(el("cite", "—— " + item.source));
+      var quote = el("blockquote", item.text), cite = el("cite", "—— " + item.source);
+      if (item.url && /^https?:\/\//i.test(item.url)) {  // only web links, never script: URLs from a page
+        var link = el("a", item.url, "kg-url");
+        link.href = item.url;
+        link.target = "_blank";
+        link.rel = "noopener noreferrer";
+        cite.append(" ", link);
+      }
+      quote.appendChild(cite);
       list.appendChild(el("dd")).appendChild(quote);
     });
   }
