@@ -162,14 +162,33 @@ def evaluate(graph: Path, gold: Path, as_json: bool) -> None:
     click.echo(json.dumps(scores, ensure_ascii=False, indent=2) if as_json else format_scores(scores))
 
 
-@cli.command()
+class _OneLineUsage(click.Command):
+    """A command whose bad options get one ``kg: error:`` line and exit 1, like every other error it reports."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            _fail(KGError(f"{error.format_message()} (see kg {self.name} --help)"))
+            raise
+
+
+@cli.command(cls=_OneLineUsage)
 @click.option("-o", "--out", "out_dir", default=DEFAULT_OUT, type=click.Path(path_type=Path), show_default=True,
               help="Folder kg built; its store is served.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
-@click.option("--port", default=7878, show_default=True, help="Port to listen on (0: any free port).")
-@click.option("--timeout", default=30.0, show_default=True, help="Seconds a query may run before it is stopped.")
-def serve(out_dir: Path, host: str, port: int, timeout: float) -> None:
-    """Serve the store as a read-only SPARQL 1.1 endpoint, with a query page at /.
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port).")
+@click.option("--timeout", default=30.0, show_default=True, help="Seconds a query may run before it is stopped (503).")
+@click.option("--workers", default=None, type=int, help="Worker processes that answer queries [default: one per core].")
+@click.option("--queue", default=512, show_default=True,
+              help="Queries that may wait for a worker; past that, 503 with Retry-After.")
+@click.option("--max-rows", default=100_000, show_default=True,
+              help="Rows (triples for CONSTRUCT) an answer may have; a larger one is refused.")
+@click.option("--quiet", is_flag=True, help="No access log (one line per query on stderr).")
+def serve(out_dir: Path, host: str, port: int, timeout: float, workers: int | None, queue: int, max_rows: int,
+          quiet: bool) -> None:
+    """Serve the store as a read-only SPARQL 1.1 endpoint, with a query page at / and GET /health.
 
     Example:
 
@@ -178,24 +197,17 @@ def serve(out_dir: Path, host: str, port: int, timeout: float) -> None:
         curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 3' localhost:7878/sparql
     """
     from kg.store.database import store_path
-    from kg.store.serve import make_server
+    from kg.store.serve.server import Settings, cores
+    from kg.store.serve.server import serve as run_server
 
+    settings = Settings(host=host, port=port, timeout=timeout, workers=cores() if workers is None else workers,
+                        queue=queue, max_rows=max_rows, access_log=not quiet)
     try:
-        server = make_server(store_path(out_dir), host, port, timeout=timeout)
+        run_server(str(store_path(out_dir)), settings, lambda url: click.echo(
+            f"serving {store_path(out_dir)} at {url}/sparql (query page {url}/, health {url}/health; "
+            f"{settings.workers} workers); Ctrl-C stops"))
     except KGError as error:
         _fail(error)
-    except OSError as error:
-        _fail(KGError(f"cannot listen on {host}:{port} ({error.strerror}); choose another --port"))
-    bound_host, bound_port = server.server_address[:2]
-    click.echo(f"serving {store_path(out_dir)} at http://{bound_host}:{bound_port}/sparql "
-               f"(query page http://{bound_host}:{bound_port}/); Ctrl-C stops", err=False)
-    sys.stdout.flush()
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
 
 
 @cli.command(name="validate")
