@@ -169,7 +169,7 @@ class _OneLineUsage(click.Command):
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as error:
-            _fail(KGError(f"{error.format_message()} (see kg {self.name} --help)"))
+            _fail(KGError(f"{error.format_message().rstrip('.')}; see kg {self.name} --help"))
             raise
 
 

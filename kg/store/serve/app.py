@@ -90,7 +90,8 @@ class App:
         try:
             worker = await self.pool.acquire()
         except (QueueFull, TimeoutError) as busy:
-            waited = "the queue is full" if isinstance(busy, QueueFull) else f"no worker was free within {timeout:g} s"
+            waited = "the queue is full" if isinstance(busy, QueueFull) else \
+                f"no worker was free within {self.pool.max_wait:g} s"
             await _reply(send, error(HTTPStatus.SERVICE_UNAVAILABLE, f"busy: {waited}; retry in a moment",
                                      [("Retry-After", "1")]))
             return HTTPStatus.SERVICE_UNAVAILABLE, None, waited

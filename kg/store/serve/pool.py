@@ -3,8 +3,8 @@
 :class:`Pool` starts ``workers`` processes (:mod:`kg.store.serve.worker`) and lends one to
 each query. A query that finds every worker busy waits in a queue of at most ``queue``
 places; when the queue is full :meth:`Pool.acquire` raises :class:`QueueFull` at once (the
-server answers 503 with ``Retry-After``), and a query that waits longer than the timeout
-gets :class:`TimeoutError`. :meth:`WorkerProcess.run` yields the worker's frames until the
+server answers 503 with ``Retry-After``), and a query that waits longer than :data:`MAX_WAIT`
+seconds (or the timeout, if longer) gets :class:`TimeoutError`. :meth:`WorkerProcess.run` yields the worker's frames until the
 answer ends, and raises :class:`TimeoutError` past the query's deadline: the server then
 gives the worker back as unhealthy, and the pool kills it and starts another in its place.
 """
@@ -23,10 +23,12 @@ from kg.store.database import store_generation
 from kg.store.serve.protocol import Job
 from kg.store.serve.worker import ABORT, END, FRAME, READY
 
-__all__ = ["Pool", "QueueFull", "WorkerDied", "WorkerProcess"]
+__all__ = ["MAX_WAIT", "Pool", "QueueFull", "WorkerDied", "WorkerProcess"]
 
 _KG_HOME = str(Path(__file__).resolve().parents[3])  # the folder that holds the kg package
 _START_TIMEOUT = 60.0
+#: Seconds a query may wait in the queue (at least; the query timeout when that is longer).
+MAX_WAIT = 30.0
 
 
 class QueueFull(Exception):
@@ -82,6 +84,7 @@ class Pool:
     def __init__(self, store_path: str, *, workers: int, queue: int, timeout: float, max_rows: int,
                  prefixes: dict[str, str]) -> None:
         self.store_path, self.size, self.queue_limit, self.timeout = store_path, workers, queue, timeout
+        self.max_wait = max(MAX_WAIT, timeout)
         self._settings = json.dumps({"prefixes": prefixes, "max_rows": max_rows})
         self._idle: list[WorkerProcess] = []
         self._busy: set[WorkerProcess] = set()
@@ -147,7 +150,7 @@ class Pool:
         waiter: asyncio.Future[WorkerProcess] = asyncio.get_running_loop().create_future()
         self._waiting.append(waiter)
         try:
-            async with asyncio.timeout(self.timeout):
+            async with asyncio.timeout(self.max_wait):
                 return await waiter
         except BaseException:
             if waiter.done() and not waiter.cancelled():

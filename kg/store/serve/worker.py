@@ -89,7 +89,7 @@ class Output:
     def flush(self) -> None:  # Oxigraph's serialisers call it; the buffer is sent by write() and finish()
         return
 
-    def finish(self, rows: int) -> None:
+    def finish(self, rows: int | None) -> None:
         head = b"" if self.started else self._head(len(self.buffer))
         self._send(head + (frame(DATA, bytes(self.buffer)) if self.buffer else b"")
                    + frame(END, json.dumps({"rows": rows}).encode()))
@@ -102,7 +102,7 @@ class Output:
         self.buffer.clear()
         self.begin(int(status), "text/plain")
         self.write((message + "\n").encode("utf-8"))
-        self.finish(0)
+        self.finish(None)
 
 
 class Worker:
