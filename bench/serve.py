@@ -96,14 +96,12 @@ def _client(server: Server, queries: list[str], next_index, deadline: float, tal
         started = time.perf_counter()
         try:
             status = _ask(connection, server.target(queries[index % len(queries)]))
-        except _RESETS:
+        except (OSError, http.client.HTTPException) as failure:  # reset, closed mid-answer; timed out, refused
             with tally.lock:
-                tally.resets += 1
-            connection.close()
-            continue
-        except OSError:  # timed out, refused
-            with tally.lock:
-                tally.errors += 1
+                if isinstance(failure, _RESETS):
+                    tally.resets += 1
+                else:
+                    tally.errors += 1
             connection.close()
             continue
         with tally.lock:

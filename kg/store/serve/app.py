@@ -97,26 +97,27 @@ class App:
             return HTTPStatus.SERVICE_UNAVAILABLE, None, waited
         status, rows, note, held, released = None, None, "", None, False
         try:
-            async for kind, payload in worker.run(job, asyncio.get_running_loop().time() + timeout):
-                if kind == HEAD:
-                    head = json.loads(payload)
-                    status = head["status"]
-                    headers = [(b"content-type", head["type"].encode()), (b"vary", b"Accept")]
-                    if head["length"] is not None:  # the whole answer is in the next frame
-                        headers.append((b"content-length", str(head["length"]).encode()))
-                        held = b""
-                    await send({"type": "http.response.start", "status": status, "headers": headers})
-                elif kind == DATA and held is not None:
-                    held = payload
-                elif kind == DATA:
-                    await send({"type": "http.response.body", "body": payload, "more_body": True})
-                else:
-                    self.pool.release(worker)
-                    released = True
-                    if kind != END:  # the answer broke off after its head went out: cut the response
-                        return status, None, f"cut: {payload.decode('utf-8', errors='replace')}"
-                    rows = json.loads(payload)["rows"]
-                    await send({"type": "http.response.body", "body": held or b"", "more_body": False})
+            async with asyncio.timeout_at(asyncio.get_running_loop().time() + timeout):
+                async for kind, payload in worker.run(job):
+                    if kind == HEAD:
+                        head = json.loads(payload)
+                        status = head["status"]
+                        headers = [(b"content-type", head["type"].encode()), (b"vary", b"Accept")]
+                        if head["length"] is not None:  # the whole answer is in the next frame
+                            headers.append((b"content-length", str(head["length"]).encode()))
+                            held = b""
+                        await send({"type": "http.response.start", "status": status, "headers": headers})
+                    elif kind == DATA and held is not None:
+                        held = payload
+                    elif kind == DATA:
+                        await send({"type": "http.response.body", "body": payload, "more_body": True})
+                    else:
+                        self.pool.release(worker)
+                        released = True
+                        if kind != END:  # the answer broke off after its head went out: cut the response
+                            return status, None, f"cut: {payload.decode('utf-8', errors='replace')}"
+                        rows = json.loads(payload)["rows"]
+                        await send({"type": "http.response.body", "body": held or b"", "more_body": False})
         except TimeoutError:
             note = f"stopped after {timeout:g} s"
             if status is not None:

@@ -5,8 +5,8 @@ each query. A query that finds every worker busy waits in a queue of at most ``q
 places; when the queue is full :meth:`Pool.acquire` raises :class:`QueueFull` at once (the
 server answers 503 with ``Retry-After``), and a query that waits longer than :data:`MAX_WAIT`
 seconds (or the timeout, if longer) gets :class:`TimeoutError`. :meth:`WorkerProcess.run` yields the worker's frames until the
-answer ends, and raises :class:`TimeoutError` past the query's deadline: the server then
-gives the worker back as unhealthy, and the pool kills it and starts another in its place.
+answer ends; when the server stops an answer early (past the query's deadline), it gives
+the worker back as unhealthy, and the pool kills it and starts another in its place.
 """
 
 from __future__ import annotations
@@ -49,26 +49,29 @@ class WorkerProcess:
     def alive(self) -> bool:
         return self.process.returncode is None
 
-    async def _frame(self) -> tuple[bytes, bytes]:
+    async def read_frame(self) -> tuple[bytes, bytes]:
+        """The next frame the worker wrote: (kind, payload)."""
         try:
             kind, length = FRAME.unpack(await self.process.stdout.readexactly(FRAME.size))
             return kind, (await self.process.stdout.readexactly(length) if length else b"")
         except asyncio.IncompleteReadError:
             raise WorkerDied from None
 
-    async def run(self, job: Job, deadline: float) -> AsyncIterator[tuple[bytes, bytes]]:
-        """Send ``job``; yield the answer's frames (kind, payload) up to its end, by the loop-time ``deadline``."""
+    async def run(self, job: Job) -> AsyncIterator[tuple[bytes, bytes]]:
+        """Send ``job``; yield the answer's frames (kind, payload) up to its end.
+
+        The caller holds the deadline (``asyncio.timeout_at`` around its loop), so a slow
+        client that holds up the answer counts against the query's time as well.
+        """
         line = json.dumps({"query": job.query, "accept": job.accept, "default_graphs": job.default_graphs,
                            "named_graphs": job.named_graphs}) + "\n"
         try:
-            async with asyncio.timeout_at(deadline):
-                self.process.stdin.write(line.encode("utf-8"))
-                await self.process.stdin.drain()
+            self.process.stdin.write(line.encode("utf-8"))
+            await self.process.stdin.drain()
         except (BrokenPipeError, ConnectionResetError):
             raise WorkerDied from None
         while True:
-            async with asyncio.timeout_at(deadline):
-                kind, payload = await self._frame()
+            kind, payload = await self.read_frame()
             yield kind, payload
             if kind in (END, ABORT):
                 return
@@ -105,21 +108,21 @@ class Pool:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-P", "-m", "kg.store.serve.worker", self.store_path, self._settings,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=env, start_new_session=True)
-        worker = WorkerProcess(process)
+        worker, ready = WorkerProcess(process), False
         try:
             async with asyncio.timeout(_START_TIMEOUT):
-                kind, _ = await worker._frame()
-            if kind != READY:
-                raise WorkerDied
+                kind, _ = await worker.read_frame()
+            ready = kind == READY and not self._closing
         except (TimeoutError, WorkerDied):
-            worker.kill()
+            pass
+        finally:
+            if not ready:  # also when the server stops while the worker starts
+                worker.kill()
+        if ready:
+            self._hand_out(worker)
+        elif not self._closing:
             await process.wait()
             self._spawn(delay=1.0)
-            return
-        if self._closing:
-            worker.kill()
-            return
-        self._hand_out(worker)
 
     def _spawn(self, delay: float = 0.0) -> None:
         task = asyncio.get_running_loop().create_task(self._start_one(delay))

@@ -135,13 +135,13 @@ class Worker:
         except StoreError as error:
             out.fail(HTTPStatus.SERVICE_UNAVAILABLE, str(error))
             return
-        options = {}
-        if job.get("default_graphs"):
-            options["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]]
-        if job.get("named_graphs"):
-            options["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
         counted = [0]
         try:
+            options = {}
+            if job.get("default_graphs"):
+                options["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]]
+            if job.get("named_graphs"):
+                options["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
             result = store.query(job["query"], prefixes=self.prefixes, **options)
             self._write(result, job.get("accept"), out, counted)
         except SyntaxError as error:
@@ -157,17 +157,15 @@ class Worker:
             out.finish(counted[0])
 
     def _write(self, result, accept: str | None, out: Output, counted: list[int]) -> None:
-        if isinstance(result, ox.QueryTriples):
-            media = accepted(accept, GRAPH_TYPES)
-            if media is None:
-                raise _NotAcceptable("CONSTRUCT/DESCRIBE answers as " + ", ".join(GRAPH_TYPES))
-            out.begin(HTTPStatus.OK, media)
+        graph = isinstance(result, ox.QueryTriples)
+        offered = GRAPH_TYPES if graph else RESULT_TYPES
+        media = accepted(accept, offered)
+        if media is None:
+            raise _NotAcceptable(f"{'CONSTRUCT/DESCRIBE' if graph else 'SELECT/ASK'} answers as " + ", ".join(offered))
+        out.begin(HTTPStatus.OK, media)
+        if graph:
             ox.serialize(self._count(result, counted), out, format=_GRAPH[media], prefixes=self.prefixes)
             return
-        media = accepted(accept, RESULT_TYPES)
-        if media is None:
-            raise _NotAcceptable("SELECT/ASK answers as " + ", ".join(RESULT_TYPES))
-        out.begin(HTTPStatus.OK, media)
         if isinstance(result, ox.QueryBoolean):
             out.write(result.serialize(format=_ASK[media]))
             counted[0] = 1
