@@ -279,22 +279,34 @@ def tight(seed_build):
 
 
 def test_full_queue_is_503_with_retry_after_at_once(tight):
+    """One worker, one place in the queue: two runaways (the first moved to the background after a
+    second, with a worker in its place), one query waiting, and the next one is refused at once."""
     tight.idle()
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        runaway = pool.submit(httpx.get, f"{tight.url}/sparql", params={"query": RUNAWAY}, timeout=120)
-        tight.wait_for(lambda h: h["workers_busy"] == 1, "its worker busy")
-        queued = pool.submit(httpx.get, f"{tight.url}/sparql", params={"query": "ASK {}"}, timeout=120)
+    ask = lambda query: httpx.get(f"{tight.url}/sparql", params={"query": query}, timeout=120)  # noqa: E731
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        first = pool.submit(ask, RUNAWAY)
+        tight.wait_for(lambda h: h["workers_background"] == 1 and h["workers_alive"] == 2, "a runaway in the background")
+        second = pool.submit(ask, RUNAWAY)
+        tight.wait_for(lambda h: h["workers_busy"] == 2, "both workers busy")
+        queued = pool.submit(ask, "ASK {}")
         tight.wait_for(lambda h: h["queue_depth"] == 1, "a query waiting")
         refused = tight.client.get("/sparql", params={"query": "ASK {}"})
         assert refused.status_code == 503 and refused.headers["retry-after"] == "1" and "busy" in refused.text
-        assert tight.health()["queue_depth"] == 1, "refused at once, while the runaway still runs"
-        assert runaway.result().status_code == 503
+        assert tight.health()["queue_depth"] == 1, "refused at once, while the runaways still run"
+        assert first.result().status_code == second.result().status_code == 503
         assert queued.result().status_code == 200 and queued.result().json()["boolean"] is True
+    assert tight.idle()["workers_alive"] == 1
 
 
 def test_worker_is_replaced_after_a_timeout(tight):
     before = tight.idle()["workers_replaced"]
-    stopped = tight.client.get("/sparql", params={"query": RUNAWAY})
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        runaway = pool.submit(tight.client.get, "/sparql", params={"query": RUNAWAY})
+        health = tight.wait_for(lambda h: h["workers_background"] == 1 and h["workers_alive"] == 2,
+                                "the runaway in the background and a worker in its place")
+        assert health["workers_replaced"] == before + 1
+        assert tight.client.get("/sparql", params={"query": "ASK {}"}).json()["boolean"] is True, "answered meanwhile"
+        stopped = runaway.result()
     assert stopped.status_code == 503 and "stopped after 8 s" in stopped.text
     answer = tight.client.get("/sparql", params={"query": "ASK {}"})
     assert answer.status_code == 200 and answer.json()["boolean"] is True

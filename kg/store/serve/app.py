@@ -20,7 +20,7 @@ from http import HTTPStatus
 from typing import TextIO
 
 from kg.store.serve.page import page
-from kg.store.serve.pool import Pool, QueueFull, WorkerDied
+from kg.store.serve.pool import SLOW, Pool, QueueFull, WorkerDied
 from kg.store.serve.protocol import MAX_BODY, Job, Reply, error, parse_request
 from kg.store.serve.worker import DATA, END, HEAD
 
@@ -96,8 +96,10 @@ class App:
                                      [("Retry-After", "1")]))
             return HTTPStatus.SERVICE_UNAVAILABLE, None, waited
         status, rows, note, held, released = None, None, "", None, False
+        loop = asyncio.get_running_loop()
+        slow = loop.call_later(SLOW, self.pool.demote, worker)
         try:
-            async with asyncio.timeout_at(asyncio.get_running_loop().time() + timeout):
+            async with asyncio.timeout_at(loop.time() + timeout):
                 async for kind, payload in worker.run(job):
                     if kind == HEAD:
                         head = json.loads(payload)
@@ -112,6 +114,7 @@ class App:
                     elif kind == DATA:
                         await send({"type": "http.response.body", "body": payload, "more_body": True})
                     else:
+                        slow.cancel()
                         self.pool.release(worker)
                         released = True
                         if kind != END:  # the answer broke off after its head went out: cut the response
@@ -132,6 +135,7 @@ class App:
             await _reply(send, error(HTTPStatus.INTERNAL_SERVER_ERROR, note))
             status = HTTPStatus.INTERNAL_SERVER_ERROR
         finally:
+            slow.cancel()
             if not released:
                 self.pool.release(worker, healthy=False)
         return int(status), rows, note

@@ -6,7 +6,9 @@ places; when the queue is full :meth:`Pool.acquire` raises :class:`QueueFull` at
 server answers 503 with ``Retry-After``), and a query that waits longer than :data:`MAX_WAIT`
 seconds (or the timeout, if longer) gets :class:`TimeoutError`. :meth:`WorkerProcess.run` yields the worker's frames until the
 answer ends; when the server stops an answer early (past the query's deadline), it gives
-the worker back as unhealthy, and the pool kills it and starts another in its place.
+the worker back as unhealthy, and the pool kills it and starts another in its place. A query
+still running after :data:`SLOW` seconds is demoted (:meth:`Pool.demote`): lowest CPU priority,
+and a fresh worker in its place, so one runaway query does not slow the short ones.
 """
 
 from __future__ import annotations
@@ -23,12 +25,14 @@ from kg.store.database import store_generation
 from kg.store.serve.protocol import Job
 from kg.store.serve.worker import ABORT, END, FRAME, READY
 
-__all__ = ["MAX_WAIT", "Pool", "QueueFull", "WorkerDied", "WorkerProcess"]
+__all__ = ["MAX_WAIT", "SLOW", "Pool", "QueueFull", "WorkerDied", "WorkerProcess"]
 
 _KG_HOME = str(Path(__file__).resolve().parents[3])  # the folder that holds the kg package
 _START_TIMEOUT = 60.0
 #: Seconds a query may wait in the queue (at least; the query timeout when that is longer).
 MAX_WAIT = 30.0
+#: Seconds after which a running query is moved to the background (:meth:`Pool.demote`).
+SLOW = 1.0
 
 
 class QueueFull(Exception):
@@ -44,6 +48,8 @@ class WorkerProcess:
 
     def __init__(self, process: asyncio.subprocess.Process) -> None:
         self.process = process
+        self.demoted = False  # running a long query in the background
+        self.spared = False  # and another worker took its place in the pool
 
     @property
     def alive(self) -> bool:
@@ -94,7 +100,8 @@ class Pool:
         self._waiting: deque[asyncio.Future[WorkerProcess]] = deque()
         self._tasks: set[asyncio.Task] = set()
         self._closing = False
-        self.replaced = 0
+        self.replaced = 0  # workers started in place of one that died, was stopped or was demoted
+        self.background = 0  # demoted workers that have a replacement
 
     async def start(self) -> None:
         """Start the workers; return when each is ready (or has failed to start and is being retried)."""
@@ -164,14 +171,36 @@ class Pool:
                     self._waiting.remove(waiter)
             raise
 
+    def demote(self, worker: WorkerProcess) -> None:
+        """Move a query that has run :data:`SLOW` seconds to the background: its worker gets the lowest
+        CPU priority and, while fewer than ``workers`` are in the background, a fresh worker takes its
+        place, so short queries keep ``workers`` processes and the cores to themselves."""
+        if worker.demoted or not worker.alive or self._closing:
+            return
+        worker.demoted = True
+        try:
+            os.setpriority(os.PRIO_PROCESS, worker.process.pid, 19)
+        except (OSError, AttributeError):  # not permitted, or not POSIX
+            pass
+        if self.background < self.size:
+            worker.spared = True
+            self.background += 1
+            self.replaced += 1
+            self._spawn()
+
     def release(self, worker: WorkerProcess, *, healthy: bool = True) -> None:
-        """Give a worker back; an unhealthy one (stopped mid-query, died) is killed and replaced."""
-        if healthy and worker.alive and not self._closing:
+        """Give a worker back; an unhealthy one (stopped mid-query, died) is killed and replaced.
+
+        A demoted worker leaves the pool after its query (its priority cannot be raised again).
+        """
+        if healthy and worker.alive and not worker.demoted and not self._closing:
             self._hand_out(worker)
             return
         self._busy.discard(worker)
         worker.kill()
-        if not self._closing:
+        if worker.spared:
+            self.background -= 1
+        elif not self._closing:
             self.replaced += 1
             self._spawn()
 
@@ -192,4 +221,4 @@ class Pool:
         return {"ok": alive > 0 and generation is not None, "store": self.store_path, "generation": generation,
                 "workers": self.size, "workers_alive": alive, "workers_busy": len(self._busy),
                 "queue_depth": sum(not w.done() for w in self._waiting), "queue_limit": self.queue_limit,
-                "workers_replaced": self.replaced}
+                "workers_background": sum(w.demoted for w in self._busy), "workers_replaced": self.replaced}
