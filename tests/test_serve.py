@@ -279,8 +279,8 @@ def tight(seed_build):
 
 
 def test_full_queue_is_503_with_retry_after_at_once(tight):
-    """One worker, one place in the queue: two runaways (the first moved to the background after a
-    second, with a worker in its place), one query waiting, and the next one is refused at once."""
+    """One worker, one place in the queue: two runaways (the first soon moved to the background, with
+    a worker in its place), one query waiting, and the next one is refused at once."""
     tight.idle()
     ask = lambda query: httpx.get(f"{tight.url}/sparql", params={"query": query}, timeout=120)  # noqa: E731
     with ThreadPoolExecutor(max_workers=3) as pool:

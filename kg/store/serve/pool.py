@@ -7,7 +7,7 @@ server answers 503 with ``Retry-After``), and a query that waits longer than :da
 seconds (or the timeout, if longer) gets :class:`TimeoutError`. :meth:`WorkerProcess.run` yields the worker's frames until the
 answer ends; when the server stops an answer early (past the query's deadline), it gives
 the worker back as unhealthy, and the pool kills it and starts another in its place. A query
-still running after :data:`SLOW` seconds is demoted (:meth:`Pool.demote`): lowest CPU priority,
+still running after :data:`SLOW` seconds is demoted (:meth:`Pool.demote`): a low CPU priority,
 and a fresh worker in its place, so one runaway query does not slow the short ones.
 """
 
@@ -32,7 +32,7 @@ _START_TIMEOUT = 60.0
 #: Seconds a query may wait in the queue (at least; the query timeout when that is longer).
 MAX_WAIT = 30.0
 #: Seconds after which a running query is moved to the background (:meth:`Pool.demote`).
-SLOW = 1.0
+SLOW = 0.5
 
 
 class QueueFull(Exception):
@@ -172,14 +172,14 @@ class Pool:
             raise
 
     def demote(self, worker: WorkerProcess) -> None:
-        """Move a query that has run :data:`SLOW` seconds to the background: its worker gets the lowest
+        """Move a query that has run :data:`SLOW` seconds to the background: its worker gets a low (nice 10)
         CPU priority and, while fewer than ``workers`` are in the background, a fresh worker takes its
         place, so short queries keep ``workers`` processes and the cores to themselves."""
         if worker.demoted or not worker.alive or self._closing:
             return
         worker.demoted = True
         try:
-            os.setpriority(os.PRIO_PROCESS, worker.process.pid, 19)
+            os.setpriority(os.PRIO_PROCESS, worker.process.pid, 10)
         except (OSError, AttributeError):  # not permitted, or not POSIX
             pass
         if self.background < self.size:
