@@ -3,9 +3,10 @@
 One server process speaks HTTP/1.1 (uvicorn, keep-alive, streamed answers) and hands each
 query to one of ``--workers`` warm worker processes, each of which opened the store
 read-only once. A query waits for a free worker in a bounded queue; when the queue is full
-the answer is 503 with ``Retry-After`` at once. A query that runs past ``--timeout`` gets 503,
-and its worker is killed and replaced. A worker opens the store again when a build has
-changed it (:func:`kg.store.database.store_generation`), so the next query sees the new build.
+the answer is 503 with ``Retry-After`` at once. A query still running after half a second
+steps aside (a lower CPU priority, a fresh worker in its place); one that runs past
+``--timeout`` gets 503, and its worker is killed. A worker opens the store again when a build
+has changed it (:func:`kg.store.database.store_generation`), so the next query sees the new build.
 
 Modules, from the wire inwards:
 

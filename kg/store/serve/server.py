@@ -15,6 +15,7 @@ import os
 import signal
 import socket
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -119,11 +120,13 @@ def serve(store_path: str, settings: Settings, ready: Callable[[str], None]) -> 
     pool = Pool(str(store_path), workers=settings.workers, queue=settings.queue, timeout=settings.timeout,
                 max_rows=settings.max_rows, prefixes=load_vocabulary().prefixes)
     _quiet_uvicorn()
-    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM stops it as Ctrl-C does
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler) if main else None  # SIGTERM: as Ctrl-C
     try:
         asyncio.run(_run(pool, sock, settings, ready))
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if main:
+            signal.signal(signal.SIGTERM, previous)
         sock.close()
