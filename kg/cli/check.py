@@ -1,0 +1,76 @@
+"""``kg validate`` and ``kg viz``: check a graph against the shapes, and look at it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from kg.cli import DEFAULT_OUT, cli
+from kg.cli import fail as _fail
+from kg.errors import KGError
+
+
+@cli.command(name="validate")
+@click.argument("graph", type=click.Path(path_type=Path), default=DEFAULT_OUT / "graph.ttl")
+@click.option("--shapes", type=click.Path(path_type=Path), default=None,
+              help="SHACL shapes file (Turtle); default: the shapes shipped with kg (kg/rdf/shapes.ttl).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def validate_graph(graph: Path, shapes: Path | None, fmt: str) -> None:
+    """Check a graph against the SHACL shapes; exit 1 when it has violations.
+
+    Example:
+
+    \b
+        kg validate out/graph.ttl
+    """
+    from kg.rdf.validate import DEFAULT_SHAPES, format_report, load_data, validate
+
+    try:
+        report = validate(load_data(graph), shapes or DEFAULT_SHAPES)
+    except KGError as error:
+        _fail(error)
+    click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if fmt == "json" else format_report(report))
+    if not report.conforms:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("graph", type=click.Path(path_type=Path), default=DEFAULT_OUT / "graph.ttl")
+@click.option("-o", "--out", "out_file", type=click.Path(path_type=Path), default=None,
+              help="HTML file to write [default: graph.html beside GRAPH, view.html for a filtered view].")
+@click.option("--focus", default=None, help="Show this entity (name or alias) and its neighbourhood.")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(min=0), help="Hops around --focus.")
+@click.option("--classes", default=None, help="Only these classes, comma-separated (Place,Programme or 地点,项目与政策).")
+@click.option("--document", default=None, help="Only the entities of one article (source file name or title).")
+@click.option("--max-nodes", default=None, type=click.IntRange(min=1),
+              help="Keep the most connected nodes beyond this many [default: 2000].")
+def viz(graph: Path, out_file: Path | None, focus: str | None, depth: int, classes: str | None,
+        document: str | None, max_nodes: int | None) -> None:
+    """Write an interactive HTML view that works offline: whole graph, a neighbourhood, classes or one article.
+
+    Example:
+
+    \b
+        kg viz out/graph.ttl --focus 林芝市 --depth 2 -o out/linzhi.html
+    """
+    from kg.errors import ViewError
+    from kg.rdf.load import load_graph
+    from kg.rdf.ontology import load_vocabulary
+    from kg.viz.viewer import write_html
+
+    filters = {"focus": focus, "depth": depth, "document": document,
+               "classes": [c.strip() for c in classes.split(",") if c.strip()] if classes else None}
+    if max_nodes:
+        filters["max_nodes"] = max_nodes
+    out = out_file or graph.parent / ("view.html" if focus or classes or document else "graph.html")
+    try:
+        view = write_html(load_graph(graph), out, load_vocabulary(), **filters)
+    except ViewError as error:
+        _fail(ViewError(f"{graph}: {error}"))
+    except KGError as error:
+        _fail(error)
+    trimmed = f" (the most connected of {view.total})" if view.total > view.network.number_of_nodes() else ""
+    click.echo(f"{view.network.number_of_nodes()} entities{trimmed}, {view.network.number_of_edges()} relations → {out}")
