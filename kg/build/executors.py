@@ -100,7 +100,7 @@ class Dask(Executor):
         try:
             if address == "local":
                 self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                             dashboard_address=None, env={THREADS_ENV: "1"})
+                                             dashboard_address=":0", env={THREADS_ENV: "1"})
                 self._client = Client(self._cluster)
             else:
                 self._client = Client(address, timeout="20s")

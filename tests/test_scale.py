@@ -1,0 +1,113 @@
+"""The same out/ bytes whatever runs the build: one process, worker processes, or a Dask cluster
+started the way it runs on real machines (``dask scheduler`` and ``dask worker`` processes)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.store.database import open_store, store_path
+from tests.conftest import SEEDS
+
+#: Every file a build writes that must not depend on who ran it.
+COMPARED = ("graph.nt", "graph.nq", "graph.ttl", "graph.trig", "graph.jsonld", "context.jsonld", "graph.html",
+            "ontology.ttl", "report.json")
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    files = {name: (out / name).read_bytes() for name in COMPARED}
+    files.update({f"parts/{p.name}": p.read_bytes() for p in sorted((out / "parts").glob("*"))})
+    return files
+
+
+def _quads(out: Path) -> set[str]:
+    return {str(q) for q in open_store(store_path(out))}
+
+
+@pytest.fixture(scope="module")
+def serial(tmp_path_factory):
+    out = tmp_path_factory.mktemp("serial") / "out"
+    build([SEEDS], out, jobs=1)
+    return out
+
+
+def test_worker_processes_give_the_same_bytes_as_one_process(serial, tmp_path):
+    out = tmp_path / "out"
+    build([SEEDS], out, jobs=2)
+    assert _outputs(out) == _outputs(serial)
+    assert _quads(out) == _quads(serial)
+
+
+def _dask(*args: str) -> list[str]:
+    return [sys.executable, "-m", "distributed.cli.dask_" + args[0], *args[1:]]
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """A scheduler and two single-threaded workers, each its own process, on loopback."""
+    folder = tmp_path_factory.mktemp("dask")
+    address_file = folder / "scheduler.json"
+    env = {**os.environ, "KG_THREADS": "1", "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    logs = [(folder / f"{name}.log").open("wb") for name in ("scheduler", "worker-1", "worker-2")]
+    processes = [subprocess.Popen(_dask("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                                        "--scheduler-file", str(address_file)),
+                                  stdout=logs[0], stderr=subprocess.STDOUT, env=env, cwd=folder)]
+    try:
+        deadline = time.monotonic() + 60
+        while not address_file.is_file():
+            assert time.monotonic() < deadline and processes[0].poll() is None, "the scheduler did not start"
+            time.sleep(0.2)
+        for log in logs[1:]:
+            processes.append(subprocess.Popen(
+                _dask("worker", "--scheduler-file", str(address_file), "--nworkers", "1", "--nthreads", "1",
+                      "--no-dashboard", "--host", "127.0.0.1"),
+                stdout=log, stderr=subprocess.STDOUT, env=env, cwd=folder))
+        address = json.loads(address_file.read_text())["address"]
+        from distributed import Client
+
+        with Client(address, timeout="30s") as client:
+            client.wait_for_workers(2, timeout=120)
+        yield address
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        for log in logs:
+            log.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_dask_cluster_gives_the_same_bytes_as_one_process(serial, cluster, tmp_path):
+    out = tmp_path / "out"
+    build([SEEDS], out, scheduler=cluster)
+    assert _outputs(out) == _outputs(serial)
+    assert _quads(out) == _quads(serial)
+
+
+def test_a_local_dask_cluster_gives_the_same_bytes(serial, tmp_path):
+    out = tmp_path / "out"
+    build([SEEDS], out, jobs=2, scheduler="local")
+    assert _outputs(out) == _outputs(serial)
+
+
+def test_an_unreachable_scheduler_is_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    result = CliRunner().invoke(cli, ["build", str(SEEDS), "-o", str(tmp_path / "out"),
+                                      "--scheduler", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 1 and result.stderr.startswith("kg: error: cannot reach the Dask scheduler")
+    assert result.stderr.count("\n") == 1 and not (tmp_path / "out" / "graph.nt").exists()
