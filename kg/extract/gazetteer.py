@@ -65,6 +65,13 @@ class Gazetteer:
             if provinces:
                 self.short[name] = provinces
         self.max_len = max(map(len, self.full))
+        # name lengths by their first two characters, longest first: a text position is
+        # tried only against the names that can start there
+        lengths: dict[str, set[int]] = {}
+        for name in self.full:
+            lengths.setdefault(name[:2], set()).add(len(name))
+        self.lengths = {start: tuple(sorted(found, reverse=True)) for start, found in lengths.items()}
+        self.short_starts = {name[:2] for name in self.short}
 
     @staticmethod
     def _short_form(division: Division) -> str | None:
@@ -75,6 +82,10 @@ class Gazetteer:
         else:
             return None
         return short if len(short) >= _MIN_SHORT and short != division.name else None
+
+    def lengths_at(self, text: str, pos: int) -> tuple[int, ...]:
+        """Lengths of the division names that may start at ``text[pos]``, longest first."""
+        return self.lengths.get(text[pos : pos + 2], ())
 
     def lookup(self, name: str) -> list[Division]:
         return self.full.get(name, [])

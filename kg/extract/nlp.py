@@ -19,7 +19,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-__all__ = ["LacTokenizer", "make_nlp"]
+__all__ = ["TOKENS", "LacTokenizer", "make_nlp"]
+
+#: ``doc.user_data`` key of the tokens as (start, end, tag) character offsets.
+TOKENS = "kg_tokens"
 
 _CHUNK = re.compile(r"[^\n。！？!?；;]*[。！？!?；;]?[”’)]*|\n")
 _MAX_CHUNK = 256
@@ -63,7 +66,13 @@ class LacTokenizer:
                     tags.append("_SP" if part.isspace() else tag)
         if "".join(words) != text:  # LAC normalised something: fall back to characters
             words, tags = list(text), ["x"] * len(text)
-        return Doc(self.vocab, words=words, spaces=[False] * len(words), tags=tags)
+        doc = Doc(self.vocab, words=words, spaces=[False] * len(words), tags=tags)
+        spans, at = [], 0
+        for word, tag in zip(words, tags):  # the rules read these: cheaper than spaCy's tokens
+            spans.append((at, at + len(word), tag))
+            at += len(word)
+        doc.user_data[TOKENS] = spans
+        return doc
 
 
 @spacy.registry.tokenizers("kg.lac_tokenizer.v1")

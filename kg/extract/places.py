@@ -62,7 +62,7 @@ class _ChainReader:
 
     def _division(self, pos: int, parent: Found | None) -> Found | None:
         text = self.view.text
-        for length in range(min(self.gaz.max_len, len(text) - pos), 1, -1):
+        for length in self.gaz.lengths_at(text, pos):
             candidates = self.gaz.lookup(text[pos : pos + length])
             if not candidates:
                 continue
@@ -79,6 +79,8 @@ class _ChainReader:
         return None
 
     def _short_form(self, pos: int) -> Found | None:
+        if self.view.text[pos : pos + 2] not in self.gaz.short_starts:
+            return None
         token = self.view.token_at(pos)
         if token is None or token[0] != pos:
             return None

@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 from kg.extract.aliases import find_aliases
 from kg.extract.gazetteer import load_gazetteer
 from kg.extract.lexicon import load_lexicon
+from kg.extract.nlp import TOKENS
 from kg.extract.organizations import find_organizations
 from kg.extract.people import find_people
 from kg.extract.places import find_places
@@ -27,6 +28,7 @@ __all__ = ["Recognizer", "recognize", "view_of"]
 if not Doc.has_extension("kg_found"):
     Doc.set_extension("kg_found", default=None)
 
+_VIEW = "kg_view"
 _PRIORITY = {"Organization": 0, "Place": 1, "Programme": 2, "Person": 3}
 _NESTABLE = {("Organization", "Place"), ("Organization", "Organization")}
 _MIN_REPEAT = 2
@@ -100,9 +102,13 @@ class Recognizer:
 
 
 def view_of(doc: Doc) -> TextView:
-    tokens = [(t.idx, t.idx + len(t.text), t.tag_) for t in doc]
-    sentence_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
-    return TextView(doc.text, tokens, sentence_starts)
+    """The rules' view of a processed text (made once per document)."""
+    view = doc.user_data.get(_VIEW)
+    if view is None:
+        tokens = doc.user_data.get(TOKENS) or [(t.idx, t.idx + len(t.text), t.tag_) for t in doc]
+        sentence_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+        view = doc.user_data[_VIEW] = TextView(doc.text, tokens, sentence_starts)
+    return view
 
 
 @Language.factory("kg_recognizer", assigns=["doc._.kg_found"])
