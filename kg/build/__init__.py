@@ -29,7 +29,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
@@ -41,14 +41,14 @@ from kg.build.progress import Progress
 from kg.build.shards import entity_graphs, ontology_graph
 from kg.build.tasks import Article, Job, extract_partition, graph_partition, part_name
 from kg.cache import ExtractionCache, GraphCache, digest_of, outputs_fingerprint
-from kg.errors import InputError, KGError
+from kg.errors import KGError
 from kg.merge import EntityIndex, candidates
 from kg.model import Extraction
 from kg.rdf.iris import DEFAULT_BASE, Minter
 from kg.rdf.ontology import DEFAULT_ONTOLOGY, load_vocabulary
 from kg.state import STATE_DIR, read_record, write_record
 from kg.store.database import Changes
-from kg.text.sources import SourceCounts, SourceOptions, find_sources
+from kg.text.sources import SourceCounts, SourceOptions
 
 __all__ = ["PARTS", "BuildResult", "build"]
 

@@ -4,8 +4,8 @@ Chinese reports name a place once and then say 村, 该县 or 全市, and drop t
 that their sentences share. These are the rules every recogniser uses for that:
 
 * :data:`LEVEL_WORDS`: the level word a name ends in (村, 社区, 镇, 县, 市…) → its level;
-* :func:`nearest_earlier`: the nearest place of a level earlier in the same paragraph
-  (村党支部 → that village's; 该县 → that county);
+* :meth:`Places.nearest_earlier`: the nearest place of a level earlier in the same
+  paragraph (村党支部 → that village's; 该县 → that county);
 * :func:`subject_before`: the nearest candidate before a position in its sentence, else
   earlier in its paragraph (the doer of a programme, the subject of a figure).
 """
@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kg.extract.spans import Found, TextView
+from kg.extract.spans import Found, SpanIndex, TextView
 
-__all__ = ["LEVEL_WORDS", "nearest_earlier", "subject_before"]
+__all__ = ["LEVEL_WORDS", "Places", "subject_before"]
 
 #: A level word (the end of a name, or a bare reference) → the place level it names.
 LEVEL_WORDS = {
@@ -25,14 +25,23 @@ LEVEL_WORDS = {
 }
 
 
-def nearest_earlier(view: TextView, places: Iterable[Found], level: str, pos: int) -> Found | None:
-    """The last place of ``level`` that starts before ``pos`` in the same paragraph."""
-    para_start, _ = view.paragraph_span(pos)
-    earlier = [p for p in places if para_start <= p.start < pos and p.level == level]
-    return max(earlier, key=lambda p: p.start) if earlier else None
+class Places:
+    """Places of an article by level, for :meth:`nearest_earlier`."""
+
+    def __init__(self, places: Iterable[Found]) -> None:
+        by_level: dict[str, list[Found]] = {}
+        for place in places:
+            if place.level:
+                by_level.setdefault(place.level, []).append(place)
+        self._levels = {level: SpanIndex(found) for level, found in by_level.items()}
+
+    def nearest_earlier(self, view: TextView, level: str, pos: int) -> Found | None:
+        """The last place of ``level`` that starts before ``pos`` in the same paragraph."""
+        index = self._levels.get(level)
+        return index.last_starting_before(pos, view.paragraph_span(pos)[0]) if index else None
 
 
-def subject_before(view: TextView, candidates: Iterable[Found], pos: int, *,
+def subject_before(view: TextView, candidates: SpanIndex, pos: int, *,
                    sentence_end: int | None = None) -> tuple[Found | None, str]:
     """The candidate nearest before ``pos`` (ending at or before ``sentence_end`` when given)
     in its sentence, else in the paragraph before the sentence; and where it was found
@@ -40,9 +49,8 @@ def subject_before(view: TextView, candidates: Iterable[Found], pos: int, *,
     sentence_start, _ = view.sentence_span(pos)
     paragraph_start, _ = view.paragraph_span(pos)
     limit = pos if sentence_end is None else sentence_end
-    candidates = list(candidates)
     for where, start, end in (("sentence", sentence_start, limit), ("paragraph", paragraph_start, sentence_start)):
-        before = [c for c in candidates if start <= c.start and c.end <= end]
-        if before:
-            return max(before, key=lambda c: (c.end, -c.start)), where
+        found = candidates.last_ending_by(end, start)
+        if found is not None:
+            return found, where
     return None, ""

@@ -19,10 +19,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-__all__ = ["TOKENS", "LacTokenizer", "make_nlp"]
+from kg.extract.spans import TOKENS
 
-#: ``doc.user_data`` key of the tokens as (start, end, tag) character offsets.
-TOKENS = "kg_tokens"
+__all__ = ["LacTokenizer", "make_nlp"]
 
 _CHUNK = re.compile(r"[^\n。！？!?；;]*[。！？!?；;]?[”’)]*|\n")
 _MAX_CHUNK = 256

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from kg.extract.context import subject_before
 from kg.extract.places import home_province
-from kg.extract.spans import Found, TextView
+from kg.extract.spans import Found, SpanIndex, TextView
 from kg.model import Observation, place_key
 
 __all__ = ["find_observations", "parse_quantity"]
@@ -79,20 +79,21 @@ def _noun_after(view: TextView, end: int) -> str:
     return view.text[end:phrase_end]
 
 
-def _measure(view: TextView, start: int, end: int, names: set[tuple[int, int]]) -> str:
+def _measure(view: TextView, start: int, end: int, names: SpanIndex) -> str:
     """What the quantity at ``text[start:end]`` counts.
 
     The phrase before the number, unless it only modifies what follows (ends in 的 or an
     aspect particle: ``冲锋在前的2万余名党员``, ``解决了10200余名``), is one character, or
     is itself a place or organisation name (``那曲23名``): then the noun after the unit.
     A verb right before the number joins the noun after it (``排查整顿240个软弱涣散基层党组织``).
-    ``names`` are the (start, end) spans of the places and organisations found.
+    ``names`` are the places and organisations found.
     """
     text = view.text
     head = text[max(0, start - 24) : start]
     raw = _PHRASE_BREAK.split(head)[-1]
-    is_name = any(e == start and s <= start - len(raw) for s, e in names)
-    inside = [e for s, e in names if start - len(raw) <= s and e < start]
+    near = names.overlapping(start - len(raw) - 1, start)
+    is_name = any(n.end == start and n.start <= start - len(raw) for n in near)
+    inside = [n.end for n in names.starting_in(start - len(raw), start) if n.end < start]
     if inside:  # 西藏自治区新发展党员1.49万名: the name is the subject, what follows it the measure
         raw = text[max(inside) : start]
     before = _RELATIVE_START.sub("", _STRIP_BEFORE.sub("", raw)).lstrip("的")
@@ -110,7 +111,7 @@ def _measure(view: TextView, start: int, end: int, names: set[tuple[int, int]]) 
 
 def find_observations(view: TextView, founds: list[Found], published: str | None) -> list[Observation]:
     subjects = [f for f in founds if f.key.startswith(("Place:", "Organization:"))]
-    names = {(f.start, f.end) for f in subjects}
+    names = subject_index = SpanIndex(subjects)
     home = home_province(founds)
     observations: list[Observation] = []
     for match in _QUANTITY.finditer(view.text):
@@ -118,7 +119,7 @@ def find_observations(view: TextView, founds: list[Found], published: str | None
         measure = _measure(view, match.start(), match.end(), names)
         if not measure or len(measure) > _MAX_MEASURE:
             continue
-        found, _ = subject_before(view, subjects, match.start())
+        found, _ = subject_before(view, subject_index, match.start())
         if found is not None:
             subject = found.key
         elif home:  # the article's own region

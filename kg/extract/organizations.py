@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.context import LEVEL_WORDS, nearest_earlier
+from kg.extract.context import LEVEL_WORDS, Places
 from kg.extract.lexicon import Lexicon
-from kg.extract.spans import Found, TextView, is_han
+from kg.extract.spans import Found, SpanIndex, TextView, is_han
 from kg.model import org_key
 
 __all__ = ["SUFFIXES", "find_organizations", "org_class", "suffix_class"]
@@ -79,6 +79,8 @@ class _OrgReader:
         self.view, self.lex = view, lexicon
         self.place_ending = {p.end: p for p in places}
         self.places = places
+        self.by_level = Places(places)
+        self.named = SpanIndex([p for p in places if not p.referring])
         self.orgs: list[Found] = []
 
     def _org_ending(self, pos: int) -> Found | None:
@@ -110,7 +112,7 @@ class _OrgReader:
     def _anaphor(self, level_word: str, start: int) -> Found | None:
         """``村`` in ``村党支部`` at ``start`` → the nearest village earlier in the paragraph."""
         level = LEVEL_WORDS.get(level_word)
-        return nearest_earlier(self.view, self.places, level, start) if level else None
+        return self.by_level.nearest_earlier(self.view, level, start) if level else None
 
     def _add(self, start: int, end: int, name: str, cls: str, rule: str, *, place: Found | None = None,
              part_of: Found | None = None, aliases: tuple[str, ...] = ()) -> None:
@@ -189,7 +191,7 @@ class _OrgReader:
         return start
 
     def _place_inside(self, start: int, end: int) -> Found | None:
-        inside = [p for p in self.places if start <= p.start and p.end <= end and not p.referring]
+        inside = [p for p in self.named.starting_in(start, end) if p.end <= end]
         return max(inside, key=lambda p: p.end) if inside else None
 
     def _lexicon_matches(self) -> None:

@@ -11,7 +11,7 @@ the text around it says it is a person: an office or person word right before it
 from __future__ import annotations
 
 from kg.extract.lexicon import Lexicon
-from kg.extract.spans import Found, TextView, is_han
+from kg.extract.spans import Found, SpanIndex, TextView, is_han
 from kg.model import person_key
 from kg.text.meta import find_credits
 
@@ -29,10 +29,10 @@ def find_people(view: TextView, lexicon: Lexicon, taken: list[Found]) -> list[Fo
     text = view.text
     before_words = lexicon.offices + lexicon.person_words
     found: list[Found] = []
-    occupied = [(f.start, f.end) for f in taken if f.cls != "Person"]
+    occupied = SpanIndex([f for f in taken if f.cls != "Person"])
     for start, end, tag in view.tokens:
         name = text[start:end]
-        if tag not in _NAME_LIKE or not _valid(name) or any(a < end and start < b for a, b in occupied):
+        if tag not in _NAME_LIKE or not _valid(name) or occupied.overlaps(start, end):
             continue
         before = text[max(0, start - 6) : start].rstrip()
         after = text[end : end + 3]

@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from kg.extract.context import LEVEL_WORDS, nearest_earlier
+from kg.extract.context import LEVEL_WORDS, Places
 from kg.extract.gazetteer import LEVELS, Division, Gazetteer
 from kg.extract.lexicon import Lexicon
-from kg.extract.spans import HAN, Found, TextView
+from kg.extract.spans import HAN, Found, SpanIndex, TextView
 from kg.model import most_frequent, place_key
 
 __all__ = ["find_places", "home_province"]
@@ -145,18 +145,18 @@ def home_province(founds: Iterable[Found]) -> str | None:
     return most_frequent(f.key.removeprefix("Place:").split("/")[0] for f in founds if f.rule.startswith("gazetteer"))
 
 
-def _sites(view: TextView, taken: list[tuple[int, int]]) -> list[Found]:
+def _sites(view: TextView, taken: SpanIndex) -> list[Found]:
     found: list[Found] = []
     for match in _ROAD.finditer(view.text):
         name = match.group(1) + match.group(2)
         found.append(Found(match.start(), match.end(), "Place", place_key([name]), name, "road", level="site"))
     tokens = list(view.tokens)
     for i, (start, end, tag) in enumerate(tokens):
-        if tag != "LOC" or any(s <= start < e for s, e in taken):
+        if tag != "LOC" or taken.overlaps(start, start + 1):
             continue
         first = start
-        if i > 0 and tokens[i - 1][2] == "LOC" and tokens[i - 1][1] == start and not any(
-            s <= tokens[i - 1][0] < e for s, e in taken
+        if i > 0 and tokens[i - 1][2] == "LOC" and tokens[i - 1][1] == start and not taken.overlaps(
+            tokens[i - 1][0], tokens[i - 1][0] + 1
         ):
             first = tokens[i - 1][0]
         name = view.text[first:end]
@@ -170,9 +170,10 @@ def _sites(view: TextView, taken: list[tuple[int, int]]) -> list[Found]:
 
 def _relative(view: TextView, places: list[Found], home: Division | None) -> list[Found]:
     found: list[Found] = []
+    named, by_level = SpanIndex(places), Places(places)
     for match in _RELATIVE.finditer(view.text):
         start = match.start()
-        if any(p.start <= start < p.end for p in places) or (start > 0 and view.text[start - 1] in "自"):
+        if named.overlaps(start, start + 1) or (start > 0 and view.text[start - 1] in "自"):
             continue
         word = match.group(1)
         if word.startswith(("我区", "全区", "自治区", "区")):
@@ -182,7 +183,7 @@ def _relative(view: TextView, places: list[Found], home: Division | None) -> lis
             found.append(Found(start, end, "Place", place_key(home.path), home.name, "relative", level="province"))
             continue
         level = LEVEL_WORDS[word[-1]]
-        target = nearest_earlier(view, places, level, start)
+        target = by_level.nearest_earlier(view, level, start)
         if target is not None:
             found.append(Found(start, match.end(), "Place", target.key, target.name, "relative", level=level,
                                parent=target.parent))
@@ -194,8 +195,8 @@ def find_places(view: TextView, gazetteer: Gazetteer, lexicon: Lexicon) -> list[
     first_pass = _read_chains(view, gazetteer, lexicon, None)
     home_name = home_province(first_pass)
     places = _read_chains(view, gazetteer, lexicon, home_name) if home_name else first_pass
-    taken = [(p.start, p.end) for p in places]
-    places += [s for s in _sites(view, taken) if not any(a < s.end and s.start < b for a, b in taken)]
+    taken = SpanIndex(places)
+    places += [s for s in _sites(view, taken) if not taken.overlaps(s.start, s.end)]
     home = gazetteer.by_path.get((home_name,)) if home_name else None
     places += _relative(view, places, home)
     return sorted(places, key=lambda f: (f.start, -f.end))

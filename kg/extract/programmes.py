@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.lexicon import Lexicon
-from kg.extract.spans import Found, TextView
+from kg.extract.spans import Found, SpanIndex, TextView
 from kg.model import programme_key
 
 __all__ = ["find_programmes", "is_programme"]
@@ -69,9 +69,9 @@ def find_programmes(view: TextView, lexicon: Lexicon) -> list[Found]:
         if rule:
             name = lexicon.programmes.get(phrase, phrase)
             found.append(Found(match.start(1), match.end(1), "Programme", programme_key(name), name, rule))
-    quoted = [(f.start, f.end) for f in found]
+    quoted = SpanIndex(found)
     for start, end, surface in view.find_entries(lexicon.programmes):
-        if not any(a <= start < b for a, b in quoted):
+        if not quoted.overlaps(start, start + 1):
             name = lexicon.programmes[surface]
             found.append(Found(start, end, "Programme", programme_key(name), name, "lexicon"))
     return found

@@ -16,12 +16,11 @@ from spacy.tokens import Doc
 from kg.extract.aliases import find_aliases
 from kg.extract.gazetteer import load_gazetteer
 from kg.extract.lexicon import load_lexicon
-from kg.extract.nlp import TOKENS
 from kg.extract.organizations import find_organizations
 from kg.extract.people import find_people
 from kg.extract.places import find_places
 from kg.extract.programmes import find_programmes
-from kg.extract.spans import Found, TextView
+from kg.extract.spans import TOKENS, Found, TextView
 
 __all__ = ["Recognizer", "recognize", "view_of"]
 
@@ -38,22 +37,24 @@ def _family(found: Found) -> str:
     return found.key.split(":", 1)[0]
 
 
+def _clash(found: Found, other: Found) -> bool:
+    """Can ``found`` not be kept beside ``other``, which it overlaps?"""
+    inside = other.start <= found.start and found.end <= other.end
+    same = (other.start, other.end) == (found.start, found.end)
+    return same or not (inside and (_family(other), _family(found)) in _NESTABLE)
+
+
 def _resolve_overlaps(founds: list[Found]) -> list[Found]:
     """Longest first; a place or organisation may sit inside an organisation's name."""
     ordered = sorted(founds, key=lambda f: (-(f.end - f.start), _PRIORITY[_family(f)], f.start, f.key))
     kept: list[Found] = []
+    covering: dict[int, list[Found]] = {}  # character → the kept mentions over it (linear, however long the text)
     for found in ordered:
-        clash = False
-        for other in kept:
-            if found.start < other.end and other.start < found.end:
-                inside = other.start <= found.start and found.end <= other.end
-                if not (inside and (_family(other), _family(found)) in _NESTABLE) or (
-                    (other.start, other.end) == (found.start, found.end)
-                ):
-                    clash = True
-                    break
-        if not clash:
+        near = {id(o): o for c in range(found.start, found.end) for o in covering.get(c, ())}
+        if not any(_clash(found, other) for other in near.values()):
             kept.append(found)
+            for c in range(found.start, found.end):
+                covering.setdefault(c, []).append(found)
     return sorted(kept, key=lambda f: (f.start, -f.end, f.key))
 
 

@@ -20,7 +20,7 @@ import re
 
 from kg.extract.context import subject_before
 from kg.extract.lexicon import Lexicon
-from kg.extract.spans import Found, TextView
+from kg.extract.spans import Found, SpanIndex, TextView
 from kg.model import Position, Relation, most_frequent
 
 __all__ = ["find_carries_out", "find_positions", "find_subsidiaries"]
@@ -87,6 +87,7 @@ def find_carries_out(view: TextView, founds: list[Found]) -> list[Relation]:
     text = view.text
     doers = [f for f in founds if f.key.startswith(("Place:", "Organization:"))]
     topic = _topic(view, doers)
+    doer_index = SpanIndex(doers)
     relations: list[Relation] = []
     for programme in (f for f in founds if f.cls == "Programme"):
         sentence_start, _ = view.sentence_span(programme.start)
@@ -96,7 +97,7 @@ def find_carries_out(view: TextView, founds: list[Found]) -> list[Relation]:
         if not triggers:
             continue
         trigger_at = sentence_start + triggers[-1].start()
-        doer, where = subject_before(view, doers, programme.start, sentence_end=trigger_at)
+        doer, where = subject_before(view, doer_index, programme.start, sentence_end=trigger_at)
         rule = f"doer-in-{where}"
         if doer is None:
             doer, rule = topic, "doer-of-article"

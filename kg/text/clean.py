@@ -67,6 +67,7 @@ _SENTENCE_END = "。！？!?；;…”’」』)）"
 _INNER_PUNCT = re.compile(r"[,，、：:]")
 _BOUND_START = set("旁后里的地得了着过")
 _LONG_LINE = 25
+_FURNITURE_MAX = 200
 _TRADITIONAL_SHARE = 0.02
 
 
@@ -123,7 +124,11 @@ def drop_mojibake(text: str) -> str:
 
 
 def _is_boilerplate(line: str) -> bool:
+    """A line of web furniture; a long line is text, whatever it mentions (an article
+    scraped onto one line names its copyright holder too)."""
     simple = simplified(line.strip())
+    if len(simple) > _FURNITURE_MAX:
+        return False
     return bool(
         _BOILERPLATE.search(simple)
         or _BYLINE_ONLY.match(simple)
