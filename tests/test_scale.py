@@ -39,9 +39,11 @@ def serial(tmp_path_factory):
     return out
 
 
-def test_worker_processes_give_the_same_bytes_as_one_process(serial, tmp_path):
+def test_worker_processes_give_the_same_bytes_as_one_process(serial, tmp_path, monkeypatch):
+    monkeypatch.setattr("kg.build.SERIAL_BELOW", 0)  # five articles: worth workers here, to test them
     out = tmp_path / "out"
-    build([SEEDS], out, jobs=2)
+    result = build([SEEDS], out, jobs=2)
+    assert len(result.memory) >= 2, "the work ran in worker processes"
     assert _outputs(out) == _outputs(serial)
     assert _quads(out) == _quads(serial)
 

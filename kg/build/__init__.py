@@ -39,7 +39,7 @@ from kg.build.inputs import duplicates, find_articles
 from kg.build.outputs import Outputs, finish_outputs
 from kg.build.progress import Progress
 from kg.build.shards import entity_graphs, ontology_graph
-from kg.build.tasks import Article, Job, extract_partition, graph_partition, part_name
+from kg.build.tasks import Article, Job, extract_partition, graph_partition, part_name, peak_memory
 from kg.cache import ExtractionCache, GraphCache, digest_of, outputs_fingerprint
 from kg.errors import KGError
 from kg.merge import EntityIndex, candidates
@@ -54,6 +54,8 @@ __all__ = ["PARTS", "BuildResult", "build"]
 
 #: How many partitions articles are hashed into (fixed, so an article's partition never moves).
 PARTS = 256
+#: With fewer articles than this per worker to extract, worker processes are not worth starting.
+SERIAL_BELOW = 4
 
 
 @dataclass
@@ -65,6 +67,7 @@ class BuildResult:
     errors: list[str] = field(default_factory=list)
     changes: Changes = field(default_factory=Changes)
     built: Graph | None = None
+    memory: dict[int, int] = field(default_factory=dict)  #: peak MB of each process that did the work, by id
 
     @property
     def documents(self) -> list[str]:
@@ -168,8 +171,9 @@ def build(
                 return BuildResult({**previous, "extracted": [], "store": store}, out, previous["skipped"],
                                    Changes(unchanged=graphs))
             job = Job(str(out), str(staging), base, str(vocab.path), salt)
+            memory: dict[int, int] = {}
             index, graph_keys, counts_by_doc, written, extracted, warnings = _run(
-                job, articles, errors, counts, jobs, scheduler, progress)
+                job, articles, errors, counts, jobs, scheduler, progress, memory)
             graphs = GraphCache(out / STATE_DIR / "graphs")
             progress.stage("writing the entity graphs")
             shared = [_shared_file(out, staging, part) for part in sorted({part_of(d) for d in graph_keys})]
@@ -188,7 +192,9 @@ def build(
         finally:
             shutil.rmtree(staging, ignore_errors=True)
             progress.stop()
-    return BuildResult(report, out, errors, changes)
+    pid, peak = peak_memory()
+    memory[pid] = max(memory.get(pid, 0), peak)
+    return BuildResult(report, out, errors, changes, memory=memory)
 
 
 def _json(report: dict) -> str:
@@ -203,10 +209,13 @@ def _shared_file(out: Path, staging: Path, part: int) -> Path:
 
 
 def _run(job: Job, articles: list[Article], errors: list[str], counts: SourceCounts, jobs: int,
-         scheduler: str | None, progress: Progress):
+         scheduler: str | None, progress: Progress, memory: dict[int, int]):
     """Steps 1 and 2 on an executor; returns the entity index and what each article's graph is."""
     cache = ExtractionCache(Path(job.out) / STATE_DIR / "extractions")
-    progress.start(sum(1 for a in articles if cache.summary(a.doc_id, a.digest) is None))
+    todo = sum(1 for a in articles if cache.summary(a.doc_id, a.digest) is None)
+    progress.start(todo)
+    if not scheduler and todo < SERIAL_BELOW * jobs:  # a few new articles: quicker here than in new processes
+        jobs = 1
     extracted: list[str] = []
     qualified: set[str] = set()
     bare: set[str] = set()
@@ -219,6 +228,7 @@ def _run(job: Job, articles: list[Article], errors: list[str], counts: SourceCou
             qualified |= done.qualified
             bare |= done.bare
             texts.update(done.texts)
+            memory[done.memory[0]] = max(memory.get(done.memory[0], 0), done.memory[1])
             progress.advance(len(done.extracted), done.chars)
         for article in articles:
             if article.doc_id in failed:
@@ -246,6 +256,7 @@ def _run(job: Job, articles: list[Article], errors: list[str], counts: SourceCou
             graph_keys.update(result.graphs)
             by_doc.update(result.counts)
             warnings += result.warnings
+            memory[result.memory[0]] = max(memory.get(result.memory[0], 0), result.memory[1])
             if result.graphs:
                 written[part_name(tasks[i][1])] = result.digest
         index = total()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import os
 import pickle
+import resource
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -88,6 +89,7 @@ class MapResult:
     qualified: set[str] = field(default_factory=set)
     bare: set[str] = field(default_factory=set)
     texts: dict[str, str] = field(default_factory=dict)  # doc id → digest of its cleaned text
+    memory: tuple[int, int] = (0, 0)  # (process id, its peak resident memory in MB so far)
 
 
 def extract_partition(task: tuple[Job, list[Article]]) -> MapResult:
@@ -112,6 +114,7 @@ def extract_partition(task: tuple[Job, list[Article]]) -> MapResult:
         result.qualified |= qualified
         result.bare |= bare
         result.texts[article.doc_id] = summary.text_digest
+    result.memory = peak_memory()
     return result
 
 
@@ -133,6 +136,7 @@ class GraphResult:
     warnings: list[str] = field(default_factory=list)
     digest: str = ""  # of the partition's graphs
     written: bool = False  # whether its files were written anew
+    memory: tuple[int, int] = (0, 0)  # (process id, its peak resident memory in MB so far)
 
 
 def _graph_key(job: Job, summary: Summary, mapping: dict[str, str]) -> str:
@@ -152,6 +156,11 @@ def _make_graph(job: Job, summary: Summary, mapping: dict[str, str], key: str) -
               "observations": len(extraction.observations), "mentions": len(extraction.mentions),
               "statements": len(extraction.relations), "triples": len(graph.own)}
     job.graphs().put(key, "".join(graph.own).encode("utf-8"), "".join(graph.shared).encode("utf-8"), counts)
+
+
+def peak_memory() -> tuple[int, int]:
+    """This process's id and its peak resident memory so far, in MB."""
+    return os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
 def part_name(part: int) -> str:
@@ -175,6 +184,7 @@ def graph_partition(task: tuple[Job, int, list[Article], str | None]) -> tuple[G
         result.graphs[summary.doc_id] = key
         result.counts[summary.doc_id] = graphs.counts(key)
         result.warnings.extend(summary.warnings)
+    result.memory = peak_memory()
     result.digest = digest_of("part", sorted(result.graphs.items()))
     if result.digest != previous:
         _write_part(job, part, result.graphs)

@@ -1,0 +1,116 @@
+"""How kg build scales: corpora of 1×, 10×, 100×, 1000× the seeds, one process, two, and Dask.
+
+    python bench/scale.py --scales 1 10 100 1000
+
+For each scale it writes a corpus (each copy of a seed with its own village and community
+names, as bench/throughput.py does), then builds it in a fresh process with ``-j 1``,
+``-j 2`` and a local two-worker Dask cluster (``--scheduler local -j 2``). Each build is
+followed by a build with one article added and a build with nothing changed. It prints,
+per build: seconds, characters per second, the speed-up over ``-j 1``, the peak memory of
+the driver and of the busiest worker, the time to add one article and to rebuild with
+nothing changed, the time to bulk-load ``out/parts`` into a new Oxigraph store, and the
+store's size on disk. Figures are measured, not asserted: run it on an idle machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+MODES = {"j1": ["--jobs", "1"], "j2": ["--jobs", "2"], "dask": ["--jobs", "2", "--scheduler", "local"]}
+
+
+def _size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def _child(mode: str, corpus: Path, out: Path) -> dict:
+    """One build, then +1 article and nothing changed; run in a fresh process."""
+    sys.path.insert(0, str(BENCH))
+    from throughput import SEEDS, _variant
+
+    import pyoxigraph as ox
+
+    from kg.build import build
+
+    options = {"jobs": int(MODES[mode][1])}
+    if "--scheduler" in MODES[mode]:
+        options["scheduler"] = "local"
+    chars = sum(len(p.read_text(encoding="utf-8")) for p in corpus.glob("*.txt"))
+    started = time.perf_counter()
+    result = build([corpus], out, exports="all", **options)
+    seconds = time.perf_counter() - started
+    memory = dict(result.memory)
+    driver = memory.pop(os.getpid(), 0)
+    seed = sorted(SEEDS.glob("*.txt"))[0]
+    added = corpus / "added.txt"
+    added.write_text(_variant(seed.read_text(encoding="utf-8"), 99_999), encoding="utf-8")
+    started = time.perf_counter()
+    build([corpus], out, exports="all", **options)
+    plus_one = time.perf_counter() - started
+    started = time.perf_counter()
+    build([corpus], out, exports="all", **options)
+    again = time.perf_counter() - started
+    added.unlink()
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        store = ox.Store(tmp)
+        for part in sorted((out / "parts").glob("*.nq.gz")):
+            import gzip
+
+            with gzip.open(part, "rb") as data:
+                store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        load = time.perf_counter() - started
+    return {"mode": mode, "docs": len(result.documents), "chars": chars, "seconds": seconds,
+            "triples": result.report["triples"], "driver_mb": driver, "worker_mb": max(memory.values(), default=0),
+            "plus_one": plus_one, "again": again, "load": load, "store_mb": _size(out / "store") / 2**20,
+            "parts_mb": _size(out / "parts") / 2**20}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10])
+    parser.add_argument("--modes", nargs="+", default=list(MODES), choices=list(MODES))
+    parser.add_argument("--child", nargs=3, metavar=("MODE", "CORPUS", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        mode, corpus, out = args.child
+        print(json.dumps(_child(mode, Path(corpus), Path(out))))
+        return
+    sys.path.insert(0, str(BENCH))
+    from throughput import make_corpus
+
+    print("| scale | docs | chars | build | seconds | chars/s | speed-up | driver MB | worker MB | +1 article s | "
+          "again s | parts→store s | store MB |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for scale in args.scales:
+        with tempfile.TemporaryDirectory() as tmp:
+            corpus = Path(tmp, "corpus")
+            corpus.mkdir()
+            make_corpus(corpus, scale)
+            baseline = None
+            for mode in args.modes:
+                out = Path(tmp, f"out-{mode}")
+                run = subprocess.run([sys.executable, __file__, "--child", mode, str(corpus), str(out)],
+                                     capture_output=True, text=True, check=True)
+                row = json.loads(run.stdout.strip().splitlines()[-1])
+                baseline = baseline or (row["seconds"] if mode == "j1" else None)
+                speedup = f"{baseline / row['seconds']:.2f}×" if baseline else "–"
+                print(f"| {scale}× | {row['docs']} | {row['chars']:,} | {mode} | {row['seconds']:.1f} | "
+                      f"{row['chars'] / row['seconds']:,.0f} | {speedup} | {row['driver_mb']} | {row['worker_mb']} | "
+                      f"{row['plus_one']:.1f} | {row['again']:.2f} | {row['load']:.1f} | {row['store_mb']:.0f} |",
+                      flush=True)
+                shutil.rmtree(out, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
