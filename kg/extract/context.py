@@ -3,7 +3,6 @@
 Chinese reports name a place once and then say 村, 该县 or 全市, and drop the subject
 that their sentences share. These are the rules every recogniser uses for that:
 
-* :data:`LEVEL_WORDS`: the level word a name ends in (村, 社区, 镇, 县, 市…) → its level;
 * :meth:`Places.nearest_earlier`: the nearest place of a level earlier in the same
   paragraph (村党支部 → that village's; 该县 → that county);
 * :func:`subject_before`: the nearest candidate before a position in its sentence, else
@@ -16,14 +15,7 @@ from collections.abc import Iterable
 
 from kg.extract.spans import Found, SpanIndex, TextView
 
-__all__ = ["LEVEL_WORDS", "Places", "subject_before"]
-
-#: A level word (the end of a name, or a bare reference) → the place level it names.
-LEVEL_WORDS = {
-    "村": "village", "社区": "village", "街道": "township", "乡": "township", "镇": "township",
-    "县": "county", "区": "county", "市": "prefecture", "州": "prefecture",
-}
-
+__all__ = ["Places", "subject_before"]
 
 class Places:
     """Places of an article by level, for :meth:`nearest_earlier`."""

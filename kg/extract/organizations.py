@@ -23,50 +23,20 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.context import LEVEL_WORDS, Places
+from kg.extract.context import Places
 from kg.extract.lexicon import Lexicon
+from kg.extract.names import FUNCTION_TAGS, LEVEL_WORDS, NAME_TAGS, ORG_SUFFIXES, suffix_class
 from kg.extract.spans import Found, SpanIndex, TextView, is_han
 from kg.model import org_key
 
-__all__ = ["SUFFIXES", "find_organizations", "org_class", "suffix_class"]
+__all__ = ["find_organizations", "org_class"]
 
-# fmt: off
-#: Suffix → ontology class, longest suffixes first when matching.
-SUFFIXES: dict[str, str] = {
-    "党工委": "PartyOrganization", "党总支": "PartyOrganization", "党支部": "PartyOrganization",
-    "党小组": "PartyOrganization", "党委": "PartyOrganization", "党组": "PartyOrganization",
-    "纪委": "PartyOrganization", "组织部": "PartyOrganization", "宣传部": "PartyOrganization",
-    "统战部": "PartyOrganization", "政法委": "PartyOrganization", "领导小组": "PartyOrganization",
-    "指导组": "PartyOrganization", "教研部": "PartyOrganization", "政治局": "PartyOrganization",
-    "人民政府": "GovernmentBody", "政府": "GovernmentBody", "人民法院": "GovernmentBody",
-    "人民检察院": "GovernmentBody", "派出所": "GovernmentBody", "司法所": "GovernmentBody",
-    "公安局": "GovernmentBody", "村委会": "GovernmentBody", "居委会": "GovernmentBody",
-    "委员会": "GovernmentBody", "管委会": "GovernmentBody", "办事处": "GovernmentBody",
-    "有限责任公司": "Enterprise", "有限公司": "Enterprise", "公司": "Enterprise", "集团": "Enterprise",
-    "协会": "SocialOrganization", "学会": "SocialOrganization", "研究会": "SocialOrganization",
-    "基金会": "SocialOrganization", "联合会": "SocialOrganization", "促进会": "SocialOrganization",
-    "商会": "SocialOrganization",
-    "大学": "School", "学院": "School", "中学": "School", "小学": "School", "党校": "School",
-    "分校": "School", "幼儿园": "School",
-    "新闻网": "MediaOutlet", "日报": "MediaOutlet", "时报": "MediaOutlet", "晚报": "MediaOutlet",
-    "融媒体中心": "MediaOutlet", "电视台": "MediaOutlet", "报社": "MediaOutlet", "网": "MediaOutlet",
-    "支队": "MilitaryUnit", "总队": "MilitaryUnit", "军分区": "MilitaryUnit",
-}
-# fmt: on
 _PARTY_COMMITTEE = re.compile(r"委(?!员|托|屈|婉|派)")  # 那曲市委, not 委员
 _COMMITTEE_PLACES = ("市", "县", "区", "州", "省")
-_SUFFIX_RE = re.compile("|".join(sorted(SUFFIXES, key=len, reverse=True)))
-_SUFFIX_END = re.compile("(?:" + "|".join(sorted(SUFFIXES, key=len, reverse=True)) + ")$")
-_NAME_TAGS = {"ORG", "nz", "LOC", "PER", "nw", "nt", "ns", "nr", "j"}
+_SUFFIX_RE = re.compile("|".join(sorted(ORG_SUFFIXES, key=len, reverse=True)))
 _MAX_NAME = 14
 _COMMITTEE_LEVEL = {"村委会": "村", "居委会": "社区"}
 _KIND_BEFORE = re.compile(r"(?:\d+|[一两二三四五六七八九十百]+)[个家所]$|[各每该“]$")  # 4个联村党委 is a kind
-
-
-def suffix_class(name: str) -> str | None:
-    """The class a name's typed suffix gives it (``雅江村党支部`` → PartyOrganization), if it has one."""
-    match = _SUFFIX_END.search(name)
-    return SUFFIXES[match.group(0)] if match else None
 
 
 def org_class(name: str) -> str:
@@ -91,7 +61,7 @@ class _OrgReader:
         token = self.view.token_at(start)
         if token is None:
             return False
-        inside_name = token[2] in _NAME_TAGS or not self.lex.is_common_word(self.view.text[token[0] : token[1]])
+        inside_name = token[2] in NAME_TAGS or not self.lex.is_common_word(self.view.text[token[0] : token[1]])
         return (start in self.view.starts or inside_name) and (end in self.view.ends or inside_name)
 
     def _material_start(self, pos: int) -> int:
@@ -99,15 +69,15 @@ class _OrgReader:
         start = pos
         for token_start, token_end, tag in reversed(self.view.tokens_between(max(0, pos - _MAX_NAME), pos)):
             word = self.view.text[token_start:token_end]
-            if token_end != start or not is_han(word):
+            if token_end != start or not is_han(word) or tag in FUNCTION_TAGS:
                 break
-            if not (tag in _NAME_TAGS or (len(word) >= 2 and not self.lex.is_common_word(word))):
+            if not (tag in NAME_TAGS or (len(word) >= 2 and not self.lex.is_common_word(word))):
                 break
             start = token_start
         if start < pos:
             return start
         token = self.view.token_at(pos)  # a LAC name token that covers the suffix too
-        return token[0] if token and token[2] in _NAME_TAGS and token[0] < pos else pos
+        return token[0] if token and token[2] in NAME_TAGS and token[0] < pos else pos
 
     def _anaphor(self, level_word: str, start: int) -> Found | None:
         """``村`` in ``村党支部`` at ``start`` → the nearest village earlier in the paragraph."""
@@ -144,7 +114,7 @@ class _OrgReader:
     def _read_suffix(self, suffix_start: int, end: int, suffix: str) -> None:
         if not self._suffix_ok(suffix_start, end):
             return
-        cls = SUFFIXES[suffix]
+        cls = ORG_SUFFIXES[suffix]
         place = self.place_ending.get(suffix_start)
         if place is not None:
             outer = self._org_ending(self._chain_start(place))

@@ -18,9 +18,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from kg.extract.context import LEVEL_WORDS, Places
+from kg.extract.context import Places
 from kg.extract.gazetteer import LEVELS, Division, Gazetteer
 from kg.extract.lexicon import Lexicon
+from kg.extract.names import LEVEL_WORDS, NAME_TAGS, ORG_SUFFIXES, begins_badly
 from kg.extract.spans import HAN, Found, SpanIndex, TextView
 from kg.model import most_frequent, place_key
 
@@ -33,9 +34,8 @@ _SITE_SUFFIX = ("桃花谷", "湿地公园", "公园", "景区", "江", "河", "
 _LOCATIVE_TAIL = re.compile(r"(?<=[谷江河湖])口$|(?<=[江河])段$|(?:沿线|上游|下游|沿岸|两岸|流域)$")
 _ROAD = re.compile(r"(国道|省道|县道)\s?(\d{2,4})")
 _RELATIVE = re.compile(r"(我区|全区|自治区|区党委|区委|全市|该市|我市|本市|全县|该县|我县|全镇|该镇|全乡|该乡|全村|该村)")
-_NAME_TAGS = {"LOC", "ORG", "nz", "PER", "nr", "ns", "nt", "nw"}
 _SITE_GENERIC_START = ("国家", "世界", "全国", "城市")
-_ORG_FOLLOWERS = ("党", "委", "派出所", "司法所", "人民", "政府", "法院", "分校", "党校", "融媒体")
+_ORG_FOLLOWERS = tuple(sorted({*ORG_SUFFIXES, "党", "委", "人民", "融媒体"}, key=len, reverse=True))
 
 
 def _division_found(division: Division, start: int, rule: str) -> Found:
@@ -104,6 +104,8 @@ class _ChainReader:
         level = LEVEL_WORDS[suffix]
         if stem[0] in _BAD_STEM_START or stem in _NOT_STEMS or not _deeper(level, parent and parent.level):
             return None
+        if begins_badly(self.view, pos):  # 乃东区把以社区: a preposition is not where a name begins
+            return None
         if parent is None and not self._standalone_ok(pos, name, stem):
             return None
         key = f"{parent.key}/{name}" if parent else place_key([name])
@@ -121,7 +123,7 @@ class _ChainReader:
         if len(stem) < 2 and token[2] != "LOC":
             return False
         for token_start, token_end, tag in self.view.tokens_between(start, start + len(stem)):
-            if tag not in _NAME_TAGS and self.lex.is_common_word(self.view.text[token_start:token_end]):
+            if tag not in NAME_TAGS and self.lex.is_common_word(self.view.text[token_start:token_end]):
                 return False
         return True
 
@@ -173,8 +175,8 @@ def _relative(view: TextView, places: list[Found], home: Division | None) -> lis
     named, by_level = SpanIndex(places), Places(places)
     for match in _RELATIVE.finditer(view.text):
         start = match.start()
-        if named.overlaps(start, start + 1) or (start > 0 and view.text[start - 1] in "自"):
-            continue
+        if named.overlaps(start, start + 1) or (start > 0 and view.text[start - 1] in "自社街"):
+            continue  # 自治区 is a name's end, 社区党委 and 街区 are not 区党委 and 区
         word = match.group(1)
         if word.startswith(("我区", "全区", "自治区", "区")):
             if home is None or not home.name.endswith("自治区"):

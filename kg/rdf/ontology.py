@@ -30,9 +30,9 @@ DEFAULT_ONTOLOGY = Path(__file__).resolve().parent / "kg.ttl"
 
 #: Every class the code writes, by local name.
 CLASSES = (
-    "Document", "Entity", "Enterprise", "GovernmentBody", "MediaOutlet", "Measure",
+    "Cooperative", "Document", "Entity", "Enterprise", "GovernmentBody", "MediaOutlet", "Measure",
     "Mention", "MilitaryUnit", "Observation", "Organization", "PartyOrganization",
-    "Person", "Place", "Position", "Programme", "Role", "School", "Sentence",
+    "Person", "Place", "Position", "Programme", "ResearchInstitute", "Role", "School", "Sentence",
     "SocialOrganization", "Statement",
 )
 #: Every property the code writes, by local name.

@@ -31,6 +31,8 @@ _AUTHOR_OF = re.compile(r"作者(?:系|为|[:：])[^)）\n]*?(?:教授|研究员
                         r"([\u4e00-\u9fff]{2,4})(?=[)）\s]|$)")
 _EDITOR = re.compile(rf"(?:责任编辑|责编|编辑)\s*[:：]\s*({_NAME})")
 _CREDIT_FORMS = ((_REPORTERS, "author"), (_AUTHOR_SLASH, "author"), (_AUTHOR_OF, "author"), (_EDITOR, "editor"))
+#: Words glued after a name in a byline and never part of it (（记者 李明辉报道）, 王东摄).
+_REPORTING = re.compile(r"(?:报道|摄影|摄|讯|供稿|整理|编译)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +56,17 @@ def find_credits(text: str) -> list[Credit]:
     ['索朗琼珠', '次仁片多']
     >>> [(c.name, c.role) for c in find_credits("(西藏日报 文/王东) 责任编辑:李明")]
     [('王东', 'author'), ('李明', 'editor')]
+    >>> [c.name for c in find_credits("(记者 李明辉报道)")]
+    ['李明辉']
     """
     credits = []
     for pattern, role in _CREDIT_FORMS:
         for match in pattern.finditer(text):
             for name in re.finditer(r"\S+", match.group(1)):
+                cut = _REPORTING.sub("", name.group(0))
+                kept = cut if len(cut) >= 2 else name.group(0)
                 start = match.start(1) + name.start()
-                credits.append(Credit(name.group(0), role, start, start + len(name.group(0))))
+                credits.append(Credit(kept, role, start, start + len(kept)))
     return sorted(credits, key=lambda c: (c.start, c.end))
 
 
