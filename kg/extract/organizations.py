@@ -35,6 +35,9 @@ _PARTY_COMMITTEE = re.compile(r"委(?!员|托|屈|婉|派)")  # 那曲市委, no
 _COMMITTEE_PLACES = ("市", "县", "区", "州", "省")
 _SUFFIX_RE = re.compile("|".join(sorted(ORG_SUFFIXES, key=len, reverse=True)))
 _MAX_NAME = 14
+_NOUN_TAGS = frozenset({"n", "vn", "nz", "an", "nw", "j"})
+_CONJUNCTIONS = "和与及、暨"
+_REFERRING = re.compile("(?:该|本|我|全)?(" + "|".join(sorted(LEVEL_WORDS, key=len, reverse=True)) + ")")
 _COMMITTEE_LEVEL = {"村委会": "村", "居委会": "社区"}
 _KIND_BEFORE = re.compile(r"(?:\d+|[一两二三四五六七八九十百]+)[个家所]$|[各每该“]$")  # 4个联村党委 is a kind
 
@@ -64,20 +67,40 @@ class _OrgReader:
         inside_name = token[2] in NAME_TAGS or not self.lex.is_common_word(self.view.text[token[0] : token[1]])
         return (start in self.view.starts or inside_name) and (end in self.view.ends or inside_name)
 
-    def _material_start(self, pos: int) -> int:
-        """Walk left over name-like tokens that end at ``pos``."""
+    def _walk_left(self, pos: int, accept) -> int:
+        """Where a run of tokens ending at ``pos`` that ``accept(word, tag)`` begins."""
         start = pos
         for token_start, token_end, tag in reversed(self.view.tokens_between(max(0, pos - _MAX_NAME), pos)):
             word = self.view.text[token_start:token_end]
-            if token_end != start or not is_han(word) or tag in FUNCTION_TAGS:
-                break
-            if not (tag in NAME_TAGS or (len(word) >= 2 and not self.lex.is_common_word(word))):
+            if token_end != start or not is_han(word) or tag in FUNCTION_TAGS or not accept(word, tag):
                 break
             start = token_start
+        return start
+
+    def _material_start(self, pos: int) -> int:
+        """Where the name whose suffix begins at ``pos`` begins.
+
+        Name-like tokens to the left (LAC names, words not in the dictionary); else a place
+        and the ordinary nouns between it and the suffix (雅江村 + 青稞种植专业 + 合作社);
+        else a LAC name token that covers the suffix too, cut after a conjunction that
+        follows a complete organisation name (A合作社和B合作联社 is two).
+        """
+        token = self.view.token_at(pos)
+        inside = token is not None and token[0] < pos  # 种植专业合作社 is one token
+        start = self._walk_left(pos, lambda word, tag: tag in NAME_TAGS or (
+            len(word) >= 2 and not self.lex.is_common_word(word)))
+        head = token[0] if inside and start == pos and token[2] in _NOUN_TAGS else start
+        nouns = self._walk_left(head, lambda word, tag: tag in _NOUN_TAGS)
+        for at in range(head, nouns - 1, -1):  # the place nearest the suffix that the nouns reach back to
+            place = self.place_ending.get(at)
+            if place is not None and (at in self.view.starts or at == head):
+                return self._chain_start(place)
         if start < pos:
             return start
-        token = self.view.token_at(pos)  # a LAC name token that covers the suffix too
-        return token[0] if token and token[2] in NAME_TAGS and token[0] < pos else pos
+        if not (inside and token[2] in NAME_TAGS):  # a LAC name token that covers the suffix too
+            return pos
+        joined = [o.end + 1 for o in self.orgs if token[0] < o.end < pos and self.view.text[o.end] in _CONJUNCTIONS]
+        return max(joined, default=token[0])
 
     def _anaphor(self, level_word: str, start: int) -> Found | None:
         """``村`` in ``村党支部`` at ``start`` → the nearest village earlier in the paragraph."""
@@ -144,11 +167,14 @@ class _OrgReader:
             self._add(outer.start, end, name, cls, "sub-organization", part_of=outer)
             return
         material = self.view.text[start:suffix_start]
-        target = self._anaphor(material, start)
-        if target is not None:
-            self._add(start, end, target.name + suffix, cls, "anaphora", place=target)
-            return
-        if material in LEVEL_WORDS or (suffix == "网" and len(material) < 2):
+        referring = _REFERRING.match(material)
+        if referring and not self.named.starting_in(start, start + 1):  # 村党支部, 该村股份经济合作社
+            target = self._anaphor(referring.group(1), start)
+            if target is not None:
+                name = target.name + material[referring.end() :] + suffix
+                self._add(start, end, name, cls, "anaphora", place=target)
+            return  # 县农牧合作联社 with no county before it: whose, the text does not say
+        if suffix == "网" and len(material) < 2:
             return
         outer = self._org_ending(start)
         located = self._place_inside(start, end)
