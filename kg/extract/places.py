@@ -38,10 +38,11 @@ _SITE_GENERIC_START = ("国家", "世界", "全国", "城市")
 _ORG_FOLLOWERS = tuple(sorted({*ORG_SUFFIXES, "党", "委", "人民", "融媒体"}, key=len, reverse=True))
 
 
-def _division_found(division: Division, start: int, rule: str) -> Found:
+def _division_found(division: Division, start: int, rule: str, length: int | None = None) -> Found:
+    """A mention of ``division`` at ``start``; ``length`` when the text names it otherwise (an old name)."""
     parent = place_key(division.parent_path) if len(division.path) > 1 else None
     return Found(
-        start, start + len(division.name), "Place", place_key(division.path), division.name, rule,
+        start, start + (length or len(division.name)), "Place", place_key(division.path), division.name, rule,
         level=division.level, parent=parent,
     )
 
@@ -72,7 +73,7 @@ class _ChainReader:
                 candidates = [c for c in candidates if c.path[0] == self.home] or candidates
             if len(candidates) != 1:
                 return None  # ambiguous without context: bail out rather than guess
-            found = _division_found(candidates[0], pos, "gazetteer")
+            found = _division_found(candidates[0], pos, "gazetteer", length)
             if length == 2 and parent is None and not self._bounded(found.end):
                 return None
             return found
