@@ -2,11 +2,14 @@
 
 Entity resolution is a keyed join, so it can run sharded on a cluster:
 
-1. **Candidates.** Every qualified place key (``Place:西藏自治区/林芝市/巴宜区/尼池社区``)
-   is indexed by its last name, for the names some article leaves bare (:func:`candidates`).
-2. **Resolution, article by article.** :func:`resolve` maps an article's bare keys to the
-   one qualified key of that name (``Place:尼池社区`` → ``Place:…/巴宜区/尼池社区``) when
-   there is exactly one; :func:`rekey` rewrites the article's extraction with that mapping.
+1. **Candidates.** Every key is indexed by its last name, for the names more than one key
+   ends in (:func:`candidates`): ``Place:尼池社区``, ``Place:巴宜区/尼池社区`` and
+   ``Place:西藏自治区/林芝市/巴宜区/尼池社区`` are three ways of writing one place.
+2. **Resolution, article by article.** :func:`resolve` maps each of an article's keys to
+   the one fuller key it is a shorter way of writing, using the article's own places when
+   several would do; :func:`rekey` rewrites the article's extraction with that mapping.
+   Places, organisations (keyed by the place they are in) and people (keyed by the place
+   of the organisation they serve) resolve alike.
 3. **Merge.** :class:`EntityIndex` aggregates the rekeyed entities by key. It is a
    commutative monoid: partial indexes from any partition of the corpus, combined in any
    order, give the same index. Each choice between candidates (a class, a parent, a level)
@@ -22,61 +25,59 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from kg.model import Corpus, Entity, Extraction, most_frequent
+from kg.model import Corpus, Entity, Extraction, key_family, key_name, key_path, most_frequent
 
-__all__ = ["EntityIndex", "candidates", "merge", "place_names", "rekey", "rekey_entities", "resolve"]
+__all__ = ["EntityIndex", "candidates", "merge", "rekey", "rekey_entities", "resolve"]
 
 
-def place_names(keys: Iterable[str]) -> tuple[set[str], set[str]]:
-    """The keys' qualified place keys, and the names of their bare place keys."""
-    qualified, bare = set(), set()
+def _path(key: str) -> list[str]:
+    return key_path(key).split("/")
+
+
+def _within(short: list[str], long: list[str]) -> bool:
+    """Is ``short`` a subsequence of ``long`` (in order, gaps allowed)?"""
+    links = iter(long)
+    return all(link in links for link in short)
+
+
+def candidates(keys: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Name → the keys that end in it, for the names more than one key ends in: what a key
+    could be another way of writing."""
+    by_name: dict[str, set[str]] = {}
     for key in keys:
-        if key.startswith("Place:"):
-            (qualified.add(key) if "/" in key else bare.add(key.removeprefix("Place:")))
-    return qualified, bare
-
-
-def candidates(qualified: Iterable[str], bare: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """Bare name → the qualified place keys that end in it (only for names left bare somewhere)."""
-    wanted = set(bare)
-    found: dict[str, list[str]] = {}
-    for key in qualified:
-        name = key.rsplit("/", 1)[1]
-        if name in wanted:
-            found.setdefault(name, []).append(key)
-    return {name: tuple(sorted(keys)) for name, keys in sorted(found.items())}
+        by_name.setdefault(key_name(key), set()).add(key)
+    return {name: tuple(sorted(found)) for name, found in sorted(by_name.items()) if len(found) > 1}
 
 
 def resolve(keys: Iterable[str], known: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
-    """An article's bare place keys mapped to the one qualified place of that name, if unique."""
+    """An article's keys mapped to the one fuller key each is a shorter way of writing.
+
+    ``尼池社区`` or ``巴宜区/尼池社区`` → ``西藏自治区/林芝市/巴宜区/尼池社区``: a key resolves
+    to a key of the same family and name whose path holds all of its own links, in order.
+    When several such keys remain (two 城关镇 in two counties), the one whose path shares
+    most names with the places the article names wins, if one does; otherwise the key is
+    left as it is: two things merge only when the evidence agrees.
+    """
+    keys = sorted(set(keys))
+    context = {link for key in keys if key.startswith("Place:") for link in _path(key)}
     mapping = {}
-    for key in sorted(set(keys)):
-        name = key.removeprefix("Place:")
-        if key.startswith("Place:") and "/" not in name and len(known.get(name, ())) == 1:
-            mapping[key] = known[name][0]
+    for key in keys:
+        path = _path(key)
+        fuller = [q for q in known.get(path[-1], ()) if key_family(q) == key_family(key)
+                  and len(_path(q)) > len(path) and _within(path, _path(q))]
+        widest = [q for q in fuller if not any(r != q and _within(_path(q), _path(r)) for r in fuller)]
+        if len(widest) > 1:
+            shared = {q: len(context & set(_path(q)[:-1]) - set(path)) for q in widest}
+            best = max(shared.values())
+            widest = [q for q in widest if shared[q] == best] if best else widest
+        if len(widest) == 1:
+            mapping[key] = widest[0]
     return mapping
 
 
 def rekey(extraction: Extraction, mapping: Mapping[str, str]) -> Extraction:
-    """The extraction with every entity key rewritten by ``mapping`` (self-relations dropped)."""
-    if not mapping:
-        return extraction
-
-    def k(key: str | None) -> str | None:
-        return mapping.get(key, key) if key else key
-
-    return replace(
-        extraction,
-        mentions=tuple(replace(m, key=k(m.key)) for m in extraction.mentions),
-        relations=tuple(dict.fromkeys(
-            replace(r, subject=k(r.subject), object=k(r.object)) for r in extraction.relations
-            if k(r.subject) != k(r.object)
-        )),
-        positions=tuple(replace(p, organization=k(p.organization)) for p in extraction.positions),
-        observations=tuple(replace(o, subject=k(o.subject)) for o in extraction.observations),
-        entities=tuple(replace(e, key=k(e.key), parent=k(e.parent)) for e in extraction.entities),
-        publisher=k(extraction.publisher),
-    )
+    """The extraction with every entity key rewritten by ``mapping`` (:meth:`Extraction.rekeyed`)."""
+    return extraction.rekeyed(dict(mapping))
 
 
 def rekey_entities(entities: Iterable[Entity], mapping: Mapping[str, str]) -> list[Entity]:
@@ -149,8 +150,7 @@ class EntityIndex:
 def merge(extractions: Iterable[Extraction], warnings: Iterable[str] = ()) -> Corpus:
     """Resolve and merge extractions held in memory into a :class:`~kg.model.Corpus`."""
     ordered = sorted(extractions, key=lambda x: x.article.doc_id)
-    qualified, bare = place_names(e.key for x in ordered for e in x.entities)
-    known = candidates(qualified, bare)
+    known = candidates(e.key for x in ordered for e in x.entities)
     ordered = [rekey(x, resolve((e.key for e in x.entities), known)) for x in ordered]
     index = EntityIndex()
     for x in ordered:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "Summary",
     "key_family",
     "key_name",
+    "key_path",
     "most_frequent",
     "org_key",
     "person_key",
@@ -41,12 +42,22 @@ def place_key(path: Iterable[str]) -> str:
     return "Place:" + "/".join(path)
 
 
-def org_key(name: str) -> str:
-    return "Organization:" + name
+def _qualified(family: str, name: str, within: str | None) -> str:
+    return f"{family}:{key_path(within) + '/' if within else ''}{name}"
 
 
-def person_key(name: str) -> str:
-    return "Person:" + name
+def org_key(name: str, place: str | None = None) -> str:
+    """An organisation's key: its name, after the path of the place it is in when the text says.
+
+    >>> org_key("城关镇党委", "Place:西藏自治区/拉萨市/城关区/城关镇")
+    'Organization:西藏自治区/拉萨市/城关区/城关镇/城关镇党委'
+    """
+    return _qualified("Organization", name, place)
+
+
+def person_key(name: str, within: str | None = None) -> str:
+    """A person's key: the name, after the path of the place (or organisation) the text ties them to."""
+    return _qualified("Person", name, within)
 
 
 def programme_key(name: str) -> str:
@@ -61,6 +72,11 @@ def key_family(key: str) -> str:
 def key_name(key: str) -> str:
     """The last link of a key: ``"Place:西藏自治区/林芝市"`` → ``"林芝市"``."""
     return key.split(":", 1)[-1].rsplit("/", 1)[-1]
+
+
+def key_path(key: str) -> str:
+    """A key without its family: ``"Place:西藏自治区/林芝市"`` → ``"西藏自治区/林芝市"``."""
+    return key.split(":", 1)[-1]
 
 
 def most_frequent(values: Iterable[str | None] | Counter) -> str | None:
@@ -197,6 +213,34 @@ class Extraction:
     publisher: str | None = None  #: the key of the outlet the article names as its publisher
     authors: tuple[str, ...] = ()  #: person keys of its authors, in byline order
     editors: tuple[str, ...] = ()  #: person keys of its editors
+
+    def rekeyed(self, mapping: dict[str, str]) -> Extraction:
+        """The extraction with every entity key rewritten by ``mapping`` (relations of an
+        entity to itself dropped, entities that became one kept once)."""
+        if not mapping:
+            return self
+
+        def k(key: str | None) -> str | None:
+            return mapping.get(key, key) if key else key
+
+        entities = {}
+        for e in self.entities:
+            entities.setdefault(k(e.key), replace(e, key=k(e.key), parent=k(e.parent)))
+        return replace(
+            self,
+            mentions=tuple(replace(m, key=k(m.key)) for m in self.mentions),
+            relations=tuple(dict.fromkeys(
+                replace(r, subject=k(r.subject), object=k(r.object)) for r in self.relations
+                if k(r.subject) != k(r.object)
+            )),
+            positions=tuple(dict.fromkeys(replace(p, person=k(p.person), organization=k(p.organization))
+                                          for p in self.positions)),
+            observations=tuple(replace(o, subject=k(o.subject)) for o in self.observations),
+            entities=tuple(entities.values()),
+            publisher=k(self.publisher),
+            authors=tuple(dict.fromkeys(map(k, self.authors))),
+            editors=tuple(dict.fromkeys(map(k, self.editors))),
+        )
 
 
 @dataclass(frozen=True, slots=True)

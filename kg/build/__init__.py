@@ -217,16 +217,14 @@ def _run(job: Job, articles: list[Article], errors: list[str], counts: SourceCou
     if not scheduler and todo < SERIAL_BELOW * jobs:  # a few new articles: quicker here than in new processes
         jobs = 1
     extracted: list[str] = []
-    qualified: set[str] = set()
-    bare: set[str] = set()
+    keys: set[str] = set()
     failed: dict[str, str] = {}
     texts: dict[str, str] = {}
     with make_executor(jobs, scheduler) as executor:
         for _, done in executor.map(extract_partition, [(job, members) for members in _partitions(articles).values()]):
             extracted += done.extracted
             failed.update(done.errors)
-            qualified |= done.qualified
-            bare |= done.bare
+            keys |= done.keys
             texts.update(done.texts)
             memory[done.memory[0]] = max(memory.get(done.memory[0], 0), done.memory[1])
             progress.advance(len(done.extracted), done.chars)
@@ -240,7 +238,8 @@ def _run(job: Job, articles: list[Article], errors: list[str], counts: SourceCou
         errors.extend(repeated)
         progress.stage("resolving entities and writing the article graphs")
         with (Path(job.staging) / "candidates.pickle").open("wb") as handle:
-            pickle.dump(candidates(qualified, bare), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(candidates(keys), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        del keys
         before = read_record(Path(job.out) / STATE_DIR / "parts.json")
         out_parts = Path(job.out) / "parts"
         kept = [a for a in articles if a.doc_id not in dropped and a.doc_id not in failed]

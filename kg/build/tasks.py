@@ -5,9 +5,9 @@ and files in the build's staging folder, so any number of them can run at once, 
 machine that sees ``out/``, and a task that is run twice does the same thing twice.
 
 1. :func:`extract_partition` (the map): extract every article whose extraction is not
-   cached, and report the place names the articles leave bare or qualify.
+   cached, and report the entity keys its articles name.
 2. :func:`graph_partition` (resolution and the article graphs): resolve each article's
-   bare places, write its N-Triples (from the cache when nothing it depends on changed),
+   keys to the fuller keys they are shorter ways of writing, write its N-Triples (from the cache when nothing it depends on changed),
    write the partition's N-Quads file and its facts about entities, and return the
    partition's part of the entity index.
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from kg.cache import ExtractionCache, GraphCache, digest_of, write_atomically
 from kg.errors import InputError
-from kg.merge import EntityIndex, place_names, rekey, rekey_entities, resolve
+from kg.merge import EntityIndex, rekey, rekey_entities, resolve
 from kg.model import Summary
 from kg.rdf.graph import article_graph, shard_of
 from kg.rdf.iris import Minter
@@ -86,8 +86,7 @@ class MapResult:
     extracted: list[str] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (doc id, one-line message)
     chars: int = 0  # characters extracted afresh
-    qualified: set[str] = field(default_factory=set)
-    bare: set[str] = field(default_factory=set)
+    keys: set[str] = field(default_factory=set)  # every entity key its articles name
     texts: dict[str, str] = field(default_factory=dict)  # doc id → digest of its cleaned text
     memory: tuple[int, int] = (0, 0)  # (process id, its peak resident memory in MB so far)
 
@@ -110,9 +109,7 @@ def extract_partition(task: tuple[Job, list[Article]]) -> MapResult:
             summary = cache.put(extraction, article.digest)
             result.extracted.append(article.doc_id)
             result.chars += summary.chars
-        qualified, bare = place_names(e.key for e in summary.entities)
-        result.qualified |= qualified
-        result.bare |= bare
+        result.keys.update(e.key for e in summary.entities)
         result.texts[article.doc_id] = summary.text_digest
     result.memory = peak_memory()
     return result

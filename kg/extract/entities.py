@@ -21,7 +21,7 @@ from kg.extract.lexicon import Lexicon
 from kg.extract.names import suffix_class
 from kg.extract.organizations import org_class
 from kg.extract.spans import Found
-from kg.model import Article, Entity, most_frequent, org_key, person_key, place_key
+from kg.model import Article, Entity, key_name, most_frequent, org_key, person_key, place_key
 
 __all__ = ["article_entities", "outlet_entity"]
 
@@ -70,7 +70,7 @@ def article_entities(founds: list[Found], article: Article, lexicon: Lexicon) ->
     entities = _from_mentions(founds, article)
     for found in founds:  # 林芝市委 inside 林芝市委党校: named only as the part's whole
         if found.part_of and found.part_of not in entities:
-            name = found.part_of.removeprefix("Organization:")
+            name = key_name(found.part_of)
             entities[found.part_of] = Entity(found.part_of, org_class(name), name)
     _ancestors(entities)
     meta = article.meta

@@ -17,7 +17,7 @@ from kg.extract.observations import find_observations
 from kg.extract.recognize import recognize, view_of
 from kg.extract.relations import find_carries_out, find_positions, find_subsidiaries
 from kg.extract.spans import Found, TextView
-from kg.model import Article, Entity, Extraction, Mention, Relation, Sentence, person_key
+from kg.model import Article, Entity, Extraction, Mention, Relation, Sentence, key_name, person_key
 from kg.text.article import clean_article
 
 __all__ = ["extract", "extract_file"]
@@ -67,10 +67,25 @@ def extract(article: Article) -> Extraction:
     positions = find_positions(view, founds, lexicon)
     observations = find_observations(view, founds, article.meta.date)
     meta = article.meta
-    return Extraction(article, _sentences(doc), tuple(sorted(entities.values(), key=lambda e: e.key)), mentions,
-                      tuple(dict.fromkeys(relations)), tuple(dict.fromkeys(positions)), tuple(observations),
-                      publisher=publisher, authors=tuple(map(person_key, meta.authors)),
-                      editors=tuple(map(person_key, meta.editors)))
+    extraction = Extraction(article, _sentences(doc), tuple(sorted(entities.values(), key=lambda e: e.key)),
+                            mentions, tuple(dict.fromkeys(relations)), tuple(dict.fromkeys(positions)),
+                            tuple(observations), publisher=publisher, authors=tuple(map(person_key, meta.authors)),
+                            editors=tuple(map(person_key, meta.editors)))
+    return extraction.rekeyed(_people_where_they_serve(extraction))
+
+
+def _people_where_they_serve(x: Extraction) -> dict[str, str]:
+    """Each person who holds a position, keyed by the place of its organisation (or the
+    organisation itself): two 扎西 in two villages are two people, one in two posts is one."""
+    entities = {e.key: e for e in x.entities}
+    mapping: dict[str, str] = {}
+    for position in x.positions:
+        org = entities.get(position.organization or "")
+        if position.person in mapping or org is None:
+            continue
+        where = org.parent if org.parent and org.parent.startswith("Place:") else org.key
+        mapping[position.person] = person_key(key_name(position.person), where)
+    return mapping
 
 
 def extract_file(path: Path | str) -> Extraction:

@@ -112,7 +112,9 @@ class _OrgReader:
         if self.lex.is_common_word(name) or len(name) < 3:
             return
         canonical, lex_cls = self.lex.organizations.get(name, (name, cls))
-        self.orgs.append(Found(start, end, lex_cls, org_key(canonical), canonical, rule,
+        national = name in self.lex.organizations  # a national body is one, wherever it is named
+        key = org_key(canonical, None if national or place is None else place.key)
+        self.orgs.append(Found(start, end, lex_cls, key, canonical, rule,
                                parent=place.key if place else None,
                                part_of=part_of.key if part_of else None, aliases=aliases))
 

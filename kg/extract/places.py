@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from kg.extract.context import Places
 from kg.extract.gazetteer import LEVELS, Division, Gazetteer
@@ -200,9 +201,27 @@ def find_places(view: TextView, gazetteer: Gazetteer, lexicon: Lexicon) -> list[
     places = _read_chains(view, gazetteer, lexicon, home_name) if home_name else first_pass
     taken = SpanIndex(places)
     places += [s for s in _sites(view, taken) if not taken.overlaps(s.start, s.end)]
+    places = _as_qualified_here(places)
     home = gazetteer.by_path.get((home_name,)) if home_name else None
     places += _relative(view, places, home)
     return sorted(places, key=lambda f: (f.start, -f.end))
+
+
+def _as_qualified_here(places: list[Found]) -> list[Found]:
+    """A place named bare (雅江村) where the same article names it with its chain
+    (扎囊县桑耶镇雅江村) is that place: the article itself says which one it means."""
+    qualified: dict[str, set[Found]] = {}
+    for place in places:
+        if "/" in place.key:
+            qualified.setdefault(place.name, set()).add(place)
+    resolved = []
+    for place in places:
+        chains = {p.key: p for p in qualified.get(place.name, ())}
+        if "/" not in place.key and len(chains) == 1:
+            (chain,) = chains.values()
+            place = replace(place, key=chain.key, parent=chain.parent, level=chain.level or place.level)
+        resolved.append(place)
+    return resolved
 
 
 def _read_chains(view: TextView, gazetteer: Gazetteer, lexicon: Lexicon, home: str | None) -> list[Found]:
