@@ -31,8 +31,9 @@ __all__ = ["find_places", "home_province"]
 _SUB_COUNTY = re.compile(rf"([{HAN}]{{1,5}}?)(社区|街道|乡|镇|村)")
 _BAD_STEM_START = set("乡镇村县市区省街社")
 _NOT_STEMS = set("全各该本每此这一两驻进入到在回下城农山小大新老")
-_SITE_SUFFIX = ("桃花谷", "湿地公园", "公园", "景区", "江", "河", "湖", "谷", "山", "峰", "寺", "湿地", "大厦", "机场")
-_LOCATIVE_TAIL = re.compile(r"(?<=[谷江河湖])口$|(?<=[江河])段$|(?:沿线|上游|下游|沿岸|两岸|流域)$")
+_SITE_SUFFIX = ("湿地公园", "公园", "景区", "江", "河", "湖", "谷", "山", "峰", "寺", "湿地", "大厦", "机场")
+# A locative after a site's name: X谷(谷)口 is the valley mouth of X谷, X江段 a stretch of X江.
+_LOCATIVE_TAIL = re.compile(r"(?<=[谷江河湖])(?:[谷江河湖](?=口$))?口$|(?<=[江河])段$|(?:沿线|上游|下游|沿岸|两岸|流域)$")
 _ROAD = re.compile(r"(国道|省道|县道)\s?(\d{2,4})")
 _RELATIVE = re.compile(r"(我区|全区|自治区|区党委|区委|全市|该市|我市|本市|全县|该县|我县|全镇|该镇|全乡|该乡|全村|该村)")
 _SITE_GENERIC_START = ("国家", "世界", "全国", "城市")
@@ -163,10 +164,7 @@ def _sites(view: TextView, taken: SpanIndex) -> list[Found]:
             tokens[i - 1][0], tokens[i - 1][0] + 1
         ):
             first = tokens[i - 1][0]
-        name = view.text[first:end]
-        if name.endswith("谷口"):
-            name = name[:-2] if name[:-2].endswith("谷") else name[:-1]
-        name = _LOCATIVE_TAIL.sub("", name)
+        name = _LOCATIVE_TAIL.sub("", view.text[first:end])
         if len(name) >= 4 and name.endswith(_SITE_SUFFIX) and not name.startswith(_SITE_GENERIC_START):
             found.append(Found(first, first + len(name), "Place", place_key([name]), name, "site", level="site"))
     return found

@@ -9,6 +9,10 @@ A phrase in Chinese quotation marks is a programme when it is
    (“双报到”工作, “红黑榜”和“积分超市”等做法, “点单式”调解模式);
 4. *adopted* — it directly follows a verb of adoption (推广“金穗惠民通”).
 
+Unquoted, a phrase is a programme when a verb of adoption is right before it and it ends
+in a strategy's or project's head word (大力实施人才强区战略, 推进高标准农田建设工程), made
+of whole words none of which is a function word.
+
 Figures of speech in quotation marks (“有面”, “主心骨”, “城市病”) meet none of these.
 Phrases with 、 (a list quoted as one) and those starting with a digit (“5万+”) are skipped.
 National programmes in ``kg/extract/lexicons/programmes.tsv`` are found unquoted too.
@@ -19,6 +23,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.lexicon import Lexicon
+from kg.extract.names import FUNCTION_TAGS
 from kg.extract.spans import Found, SpanIndex, TextView
 from kg.model import programme_key
 
@@ -34,7 +39,8 @@ _HEAD_AFTER = re.compile(r"^(?:的|等)?[^\W\d_]{0,6}?(?:" + "|".join(_HEADS) + 
 _VERB_AFTER = ("参加", "参与", "开展", "举办", "组织", "获得", "作为", "成为", "加入", "进入", "结合")
 _LIST_GLUE = re.compile(r"^(?:“[^“”\n]{1,24}”|[、和与及])*")
 _ADOPTION_VERBS = ("推广", "实施", "推行", "开展", "落实", "打造", "创建", "运用")
-_NOT_PROGRAMME_END = ("委", "党委", "支部", "大党委", "大工委")
+_NOT_PROGRAMME_END = ("委", "党委", "工委", "支部")
+_UNQUOTED = re.compile(r"(?:" + "|".join(_ADOPTION_VERBS) + r")([\u4e00-\u9fff]{2,10}?(?:战略|工程|专项行动))")
 
 
 def is_programme(phrase: str, before: str, after: str) -> str | None:
@@ -60,6 +66,19 @@ def is_programme(phrase: str, before: str, after: str) -> str | None:
     return None
 
 
+def _unquoted(view: TextView, lexicon: Lexicon, quoted: SpanIndex) -> list[Found]:
+    found = []
+    for match in _UNQUOTED.finditer(view.text):
+        start, end = match.span(1)
+        words = view.tokens_between(start, end)
+        if (start not in view.starts or end not in view.ends or quoted.overlaps(start, end)
+                or any(tag in FUNCTION_TAGS for _, _, tag in words)):
+            continue
+        name = lexicon.programmes.get(match.group(1), match.group(1))
+        found.append(Found(start, end, "Programme", programme_key(name), name, "adopted-unquoted"))
+    return found
+
+
 def find_programmes(view: TextView, lexicon: Lexicon) -> list[Found]:
     text = view.text
     found: list[Found] = []
@@ -69,6 +88,7 @@ def find_programmes(view: TextView, lexicon: Lexicon) -> list[Found]:
         if rule:
             name = lexicon.programmes.get(phrase, phrase)
             found.append(Found(match.start(1), match.end(1), "Programme", programme_key(name), name, rule))
+    found += _unquoted(view, lexicon, SpanIndex(found))
     quoted = SpanIndex(found)
     for start, end, surface in view.find_entries(lexicon.programmes):
         if not quoted.overlaps(start, start + 1):
