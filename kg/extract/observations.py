@@ -3,9 +3,10 @@
 ``新发展党员1.49万名`` → measure 新发展党员, value 14900, unit 名. The measure is the
 noun phrase before the number (``村集体经济收入达400万元``), or the noun after the unit
 when nothing names it before (``全区47.04万名党员``), joined to a verb before it
-(``排查整顿240个软弱涣散基层党组织``). The subject is the nearest place or
-organisation before the number in the sentence, else in the paragraph, else the
-article's home region (:func:`kg.places.home_province`). The period is
+(``排查整顿240个软弱涣散基层党组织``). The subject is the nearest place of the
+level a measure starts with (``村集体经济收入``: the village named last before it in the
+paragraph), else the nearest place or organisation before the number in the sentence,
+else in the paragraph, else the article's home region (:func:`kg.extract.places.home_province`). The period is
 ``截至2024年底`` → 2024-12-31, else the nearest ``2023年`` before it in the sentence or
 paragraph, else (for 今年, 目前, 一年来) the year the article was published.
 """
@@ -15,7 +16,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from kg.extract.context import subject_before
+from kg.extract.context import Places, subject_before
+from kg.extract.names import LEVEL_WORDS
 from kg.extract.places import home_province
 from kg.extract.spans import Found, SpanIndex, TextView
 from kg.model import Observation, place_key
@@ -112,6 +114,7 @@ def _measure(view: TextView, start: int, end: int, names: SpanIndex) -> str:
 def find_observations(view: TextView, founds: list[Found], published: str | None) -> list[Observation]:
     subjects = [f for f in founds if f.key.startswith(("Place:", "Organization:"))]
     names = subject_index = SpanIndex(subjects)
+    places = Places(f for f in founds if f.cls == "Place")
     home = home_province(founds)
     observations: list[Observation] = []
     for match in _QUANTITY.finditer(view.text):
@@ -119,7 +122,10 @@ def find_observations(view: TextView, founds: list[Found], published: str | None
         measure = _measure(view, match.start(), match.end(), names)
         if not measure or len(measure) > _MAX_MEASURE:
             continue
-        found, _ = subject_before(view, subject_index, match.start())
+        level = next((LEVEL_WORDS[w] for w in LEVEL_WORDS if measure.startswith(w)), None)
+        found = places.nearest_earlier(view, level, match.start()) if level else None  # 村集体经济收入: the village's
+        if found is None:
+            found, _ = subject_before(view, subject_index, match.start())
         if found is not None:
             subject = found.key
         elif home:  # the article's own region

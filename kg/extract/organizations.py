@@ -37,6 +37,18 @@ _SUFFIX_RE = re.compile("|".join(sorted(ORG_SUFFIXES, key=len, reverse=True)))
 _MAX_NAME = 14
 _NOUN_TAGS = frozenset({"n", "vn", "nz", "an", "nw", "j"})
 _CONJUNCTIONS = "和与及、暨"
+# fmt: off
+#: (place level, office) → the organisation that office is held in, named after the place.
+_OFFICE_ORGS = {
+    ("village", "书记"): "党支部", ("village", "第一书记"): "党支部", ("village", "主任"): "村委会",
+    ("village", "村长"): "村委会",
+    ("township", "书记"): "党委", ("township", "乡长"): "人民政府", ("township", "镇长"): "人民政府",
+    ("county", "书记"): "委", ("county", "县长"): "人民政府", ("county", "区长"): "人民政府",
+    ("county", "市长"): "人民政府",
+    ("prefecture", "书记"): "委", ("prefecture", "市长"): "人民政府", ("prefecture", "州长"): "人民政府",
+    ("province", "书记"): "委", ("province", "省长"): "人民政府", ("province", "主席"): "人民政府",
+}
+# fmt: on
 _REFERRING = re.compile("(?:该|本|我|全)?(" + "|".join(sorted(LEVEL_WORDS, key=len, reverse=True)) + ")")
 _COMMITTEE_LEVEL = {"村委会": "村", "居委会": "社区"}
 _KIND_BEFORE = re.compile(r"(?:\d+|[一两二三四五六七八九十百]+)[个家所]$|[各每该“]$")  # 4个联村党委 is a kind
@@ -113,9 +125,9 @@ class _OrgReader:
             return
         canonical, lex_cls = self.lex.organizations.get(name, (name, cls))
         national = name in self.lex.organizations  # a national body is one, wherever it is named
-        key = org_key(canonical, None if national or place is None else place.key)
-        self.orgs.append(Found(start, end, lex_cls, key, canonical, rule,
-                               parent=place.key if place else None,
+        where = place.key if place else part_of.parent if part_of else None  # a part is where its whole is
+        key = org_key(canonical, None if national else where)
+        self.orgs.append(Found(start, end, lex_cls, key, canonical, rule, parent=where,
                                part_of=part_of.key if part_of else None, aliases=aliases))
 
     def _committee(self, place: Found, end: int) -> None:
@@ -132,6 +144,7 @@ class _OrgReader:
                 self._committee(place, match.end())
         for match in _SUFFIX_RE.finditer(text):
             self._read_suffix(match.start(), match.end(), match.group(0))
+        self._offices_of_places()
         self._lexicon_matches()
         self.orgs.sort(key=lambda f: (f.start, -f.end))
         return self.orgs
@@ -181,6 +194,24 @@ class _OrgReader:
         outer = self._org_ending(start)
         located = self._place_inside(start, end)
         self._add(start, end, material + suffix, cls, "suffix", place=located, part_of=outer)
+
+    def _offices_of_places(self) -> None:
+        """强堆村第一书记, 巴宜区区长: an office right after a place is held in the organisation
+        that office belongs to there (the village's party branch, the district's government)."""
+        ends = {o.end for o in self.orgs}
+        for place in self.places:
+            if place.end in ends or not place.level:
+                continue
+            office = next((o for o in self.lex.offices if self.view.text.startswith(o, place.end)), None)
+            suffix = _OFFICE_ORGS.get((place.level, office.removeprefix("副") if office else ""))
+            if suffix is None:
+                continue
+            if suffix == "委" and place.name.endswith("自治区"):
+                suffix = "党委"
+            if place.level == "village" and place.name.endswith("社区"):
+                suffix = {"村委会": "居委会"}.get(suffix, suffix)
+            self._add(place.start, place.end + len(office), place.name + suffix, ORG_SUFFIXES.get(suffix, "Organization"),
+                      "office", place=place)
 
     def _chain_start(self, place: Found) -> int:
         start = place.start

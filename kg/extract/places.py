@@ -35,7 +35,8 @@ _SITE_SUFFIX = ("湿地公园", "公园", "景区", "江", "河", "湖", "谷", 
 # A locative after a site's name: X谷(谷)口 is the valley mouth of X谷, X江段 a stretch of X江.
 _LOCATIVE_TAIL = re.compile(r"(?<=[谷江河湖])(?:[谷江河湖](?=口$))?口$|(?<=[江河])段$|(?:沿线|上游|下游|沿岸|两岸|流域)$")
 _ROAD = re.compile(r"(国道|省道|县道)\s?(\d{2,4})")
-_RELATIVE = re.compile(r"(我区|全区|自治区|区党委|区委|全市|该市|我市|本市|全县|该县|我县|全镇|该镇|全乡|该乡|全村|该村)")
+_RELATIVE = re.compile(r"(我区|全区|自治区|区党委|区委|全市|该市|我市|本市|市委|全县|该县|我县|县委|州委|全镇|该镇|全乡|该乡"
+                       r"|全村|该村)")
 _SITE_GENERIC_START = ("国家", "世界", "全国", "城市")
 _ORG_FOLLOWERS = tuple(sorted({*ORG_SUFFIXES, "党", "委", "人民", "融媒体"}, key=len, reverse=True))
 
@@ -184,10 +185,12 @@ def _relative(view: TextView, places: list[Found], home: Division | None) -> lis
             end = start + (len(word) - (2 if word.endswith("党委") else 1 if word.endswith("委") else 0))
             found.append(Found(start, end, "Place", place_key(home.path), home.name, "relative", level="province"))
             continue
-        level = LEVEL_WORDS[word[-1]]
+        committee = word.endswith("委")  # 县委: the county's committee, named after its county
+        level = LEVEL_WORDS[word[0] if committee else word[-1]]
         target = by_level.nearest_earlier(view, level, start)
         if target is not None:
-            found.append(Found(start, match.end(), "Place", target.key, target.name, "relative", level=level,
+            end = match.end() - 1 if committee else match.end()
+            found.append(Found(start, end, "Place", target.key, target.name, "relative", level=level,
                                parent=target.parent))
     return found
 

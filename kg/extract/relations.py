@@ -41,8 +41,11 @@ def _is_org(found: Found) -> bool:
 def find_positions(view: TextView, founds: list[Found], lexicon: Lexicon) -> list[Position]:
     text = view.text
     org_ending: dict[int, Found] = {}
+    held_in: dict[int, Found] = {}  # 强堆村第一书记: the organisation an office after a place implies
     for found in founds:
-        if _is_org(found) and (found.end not in org_ending or found.start < org_ending[found.end].start):
+        if _is_org(found) and found.rule == "office":
+            held_in[found.end] = found
+        elif _is_org(found) and (found.end not in org_ending or found.start < org_ending[found.end].start):
             org_ending[found.end] = found
     positions: list[Position] = []
     for person in (f for f in founds if f.cls == "Person"):
@@ -55,11 +58,13 @@ def find_positions(view: TextView, founds: list[Found], lexicon: Lexicon) -> lis
             office = next((o for o in lexicon.offices if text.endswith(o, 0, pos)), None)
             if office is None:
                 break
+            implied = held_in.get(pos)
             pos -= len(office)
-            org = org_ending.get(pos)
+            org = org_ending.get(pos) or implied
             held.append((office, org))
             if org is not None:
-                pos = org.start
+                pos = org.start if org is not implied else next(
+                    (p.start for p in founds if p.cls == "Place" and p.end == pos), org.start)
             if pos > 0 and text[pos - 1] == "、":
                 pos -= 1
                 continue
