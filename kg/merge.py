@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from kg.model import Corpus, Entity, Extraction, key_family, key_name, key_path, most_frequent
+from kg.model import Corpus, Entity, Extraction, key_family, key_name, key_path, most_frequent, place_key
 
 __all__ = ["EntityIndex", "candidates", "merge", "rekey", "rekey_entities", "resolve"]
 
@@ -78,6 +78,15 @@ def resolve(keys: Iterable[str], known: Mapping[str, tuple[str, ...]]) -> dict[s
 def rekey(extraction: Extraction, mapping: Mapping[str, str]) -> Extraction:
     """The extraction with every entity key rewritten by ``mapping`` (:meth:`Extraction.rekeyed`)."""
     return extraction.rekeyed(dict(mapping))
+
+
+def _parent_in_key(key: str) -> str | None:
+    """The place a chained key names as where its entity is: a place's or organisation's
+    key holds the path of the place it is in (``Place:西藏自治区/林芝市`` → ``Place:西藏自治区``)."""
+    path = _path(key)
+    if len(path) < 2 or not key.startswith(("Place:", "Organization:")):
+        return None
+    return place_key(path[:-1])
 
 
 def rekey_entities(entities: Iterable[Entity], mapping: Mapping[str, str]) -> list[Entity]:
@@ -136,9 +145,8 @@ class EntityIndex:
     def entity(self, key: str) -> Entity:
         entry = self._entries[key]
         name = entry.first[1]
-        return Entity(key, most_frequent(entry.classes) or "Entity", name,
-                      frozenset(entry.aliases - {name}), most_frequent(entry.parents),
-                      most_frequent(entry.levels))
+        return Entity(key, most_frequent(entry.classes) or "Entity", name, frozenset(entry.aliases - {name}),
+                      _parent_in_key(key) or most_frequent(entry.parents), most_frequent(entry.levels))
 
     def keys(self) -> list[str]:
         return sorted(self._entries)

@@ -77,7 +77,8 @@ class _OrgReader:
         if token is None:
             return False
         inside_name = token[2] in NAME_TAGS or not self.lex.is_common_word(self.view.text[token[0] : token[1]])
-        return (start in self.view.starts or inside_name) and (end in self.view.ends or inside_name)
+        office_after = self.view.text.startswith(self.lex.offices, end)  # 党委书记 is one word to LAC
+        return (start in self.view.starts or inside_name) and (end in self.view.ends or inside_name or office_after)
 
     def _walk_left(self, pos: int, accept) -> int:
         """Where a run of tokens ending at ``pos`` that ``accept(word, tag)`` begins."""

@@ -74,6 +74,13 @@ class _ChainReader:
                 candidates = [c for c in candidates if place_key(c.parent_path) == parent.key]
             elif len(candidates) > 1 and self.home:
                 candidates = [c for c in candidates if c.path[0] == self.home] or candidates
+            levels = {c.level for c in candidates}
+            if len(candidates) > 1 and parent is None and len(levels) == 1 and length > 2:
+                # 城关区: many counties have that name. Which one, the article does not say here: a
+                # place of that name, left for the merge to tell apart (kg.merge.resolve).
+                name = candidates[0].name
+                return Found(pos, pos + length, "Place", place_key([name]), name, "gazetteer-ambiguous",
+                             level=levels.pop())
             if len(candidates) != 1:
                 return None  # ambiguous without context: bail out rather than guess
             found = _division_found(candidates[0], pos, "gazetteer", length)

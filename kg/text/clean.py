@@ -38,7 +38,7 @@ _T2S = OpenCC("t2s")
 # A pinyin syllable written with a tone mark, as converters glue after a character.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _SYLLABLE = rf"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?[aeiouü{_TONED}]*[{_TONED}][aeiouü{_TONED}]*(?:ng|n|r)?"
-_PINYIN_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff])\((?:{_SYLLABLE})\)")
+_PINYIN_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff])[ \t]*\(\s*(?:{_SYLLABLE})\s*\)")
 _MOJIBAKE = re.compile(r"[?？\ufffd](?:\s*[?？\ufffd])+|\ufffd")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
 _BRACKETS = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
@@ -233,6 +233,7 @@ CLEANING_STEPS: tuple[Callable[[str], str], ...] = (
     drop_boilerplate_lines,
     join_broken_lines,
     tidy_whitespace,
+    strip_pinyin_glosses,  # again: joining lines and tidying spaces can glue a gloss to a character
 )
 
 
