@@ -59,9 +59,12 @@ def exclusive(out: Path) -> Iterator[None]:
     state = out / STATE_DIR
     try:
         state.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise KGError(f"{out}: cannot create the output folder ({error.strerror}); choose another -o") from None
+    try:
         handle = (state / "lock").open("a")
     except OSError as error:
-        raise (write_error(out, error) or KGError(f"{out}: cannot create the output folder ({error.strerror}); "
+        raise (write_error(out, error) or KGError(f"{out}: cannot write there ({error.strerror}); "
                                                   "choose another -o")) from None
     with handle:
         try:

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import StoreError, first_line
+from kg.errors import StoreError, first_line, shorten
 from kg.rdf.ntriples import merge_ntriples
 from kg.state import STATE_DIR, read_record, stage_record
 
@@ -96,6 +96,9 @@ def open_store(path: Path | str, *, read_only: bool = True) -> ox.Store:
         if "lock" in reason.lower():
             raise StoreError(f"{path}: the store is held by another process ({reason}); "
                              "stop that process and try again") from None
+        if not read_only and "io error" in reason.lower():  # e.g. a full disk: RocksDB writes files as it opens
+            raise StoreError(f"{path}: the store cannot be written ({shorten(reason, 100)}); make room on its "
+                             "disk, or check that it is writable, and build again") from None
         raise StoreError(f"{path}: the store cannot be opened ({reason}); rebuild it with `kg build`") from None
 
 
