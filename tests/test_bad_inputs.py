@@ -417,29 +417,28 @@ def full_disk(leave: int) -> Callable[[World], object]:
     return situation
 
 
-def _start(world: World) -> subprocess.Popen:
-    log = (world.tmp / "other-build.log").open("w")
-    return subprocess.Popen([sys.executable, "-m", "kg", "build", str(world.corpus), "-o", str(world.out), "-j", "1"],
-                            cwd=ROOT, stdout=log, stderr=log)
-
-
-def _wait_for(found: Callable[[], bool], what: str, other: subprocess.Popen, world: World) -> None:
+def _other_build(world: World, sign: str, what: str) -> subprocess.Popen:
+    """A real ``kg build`` of good.txt and a new article into the same out/, returned once ``sign``
+    (a pattern in out/) shows that ``what`` has happened."""
+    (world.corpus / "new.txt").write_bytes(NEW.encode())
+    log = world.tmp / "other-build.log"
+    with log.open("w") as handle:
+        other = subprocess.Popen([sys.executable, "-m", "kg", "build", str(world.corpus), "-o", str(world.out), "-j", "1"],
+                                 cwd=ROOT, stdout=handle, stderr=handle)
     deadline = time.monotonic() + PROCESS_TIMEOUT
-    while not found():
-        if other.poll() is not None:
-            log = (world.tmp / "other-build.log").read_text(encoding="utf-8")
-            raise AssertionError(f"the other build ended before {what}: {log}")
-        assert time.monotonic() < deadline, f"no {what} within {PROCESS_TIMEOUT} s"
+    while not any(world.out.glob(sign)):
+        if other.poll() is not None or time.monotonic() > deadline:
+            other.kill()
+            raise AssertionError(f"the other build ended, or ran {PROCESS_TIMEOUT} s, before {what}: {log.read_text()}")
         time.sleep(0.005)
+    return other
 
 
 @contextmanager
 def another_build(world: World) -> Iterator[None]:
     """A real ``kg build`` into the same out/, paused (SIGSTOP) while it holds the folder; it finishes afterwards."""
-    (world.corpus / "new.txt").write_bytes(NEW.encode())
-    other = _start(world)
+    other = _other_build(world, ".kg-build-*", "it took out/")
     try:
-        _wait_for(lambda: any(world.out.glob(".kg-build-*")), "it took out/", other, world)
         other.send_signal(signal.SIGSTOP)
         yield
     finally:
@@ -451,15 +450,13 @@ def another_build(world: World) -> Iterator[None]:
 
 @contextmanager
 def killed_build(world: World) -> Iterator[None]:
-    """A real ``kg build`` of one new article, killed with SIGKILL while it writes the exports."""
-    (world.corpus / "new.txt").write_bytes(NEW.encode())
-    other = _start(world)
-    try:
-        _wait_for(lambda: any(world.out.glob(".kg-build-*/graph.nt")), "it wrote the exports", other, world)
-    finally:
-        other.kill()
-        other.wait(timeout=PROCESS_TIMEOUT)
+    """A real ``kg build`` of one new article, killed with SIGKILL while it writes the exports: out/
+    and the store are still the previous build's, and its staging folder is left behind."""
+    other = _other_build(world, ".kg-build-*/graph.nt", "it wrote the exports")
+    other.kill()
+    other.wait(timeout=PROCESS_TIMEOUT)
     untouched(world, Said(-signal.SIGKILL, "", "", 0.0))
+    assert leftovers(world.out), "the killed build left its staging folder (the next build clears it)"
     yield
 
 

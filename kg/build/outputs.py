@@ -69,7 +69,8 @@ def _move(source: Path, target: Path) -> None:
 def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: Vocabulary, mint: Minter,
                    index: EntityIndex, graph_keys: dict[str, str], counts: dict[str, dict],
                    shards: dict[str, str], ontology_key: str, extracted: list[str], errors: list[str],
-                   warnings: list[str], progress: Progress, extra: dict, records: dict[str, dict]) -> tuple[dict, Changes]:
+                   warnings: list[str], progress: Progress, extra: dict,
+                   records: dict[str, dict]) -> tuple[dict, Changes]:
     """Write the exports, viewer and report (with ``extra``) and the build's ``records`` (``out/.kg/NAME``)
     into staging, sync the store, then move everything into place.
 
