@@ -62,6 +62,12 @@ BOM = ("日喀则市桑珠孜区年木乡组织开展民族团结进步宣传月
 LONG_LINE = "那曲市色尼区那曲镇推进网格化管理，党员干部分片包干，做到小事不出网格、大事不出镇。"
 TEN_MB = LONG_LINE.encode() * (10_000_000 // len(LONG_LINE.encode()))  # one line, no newline
 INJECTION = 'place=浙江省"@zh } ?x ?p ?o . { ?x ?p "'  # a place the good article names, and then some
+OLD_WORD = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8  # an old .doc's signature, and binary
+DAMAGED = NEW.encode()[:60] + b"\0\0\0\0" + NEW.encode()[60:]  # a copy cut short and padded with NULs mid-way
+LATIN_1 = "Compte rendu de la réunion du comité, café et crème.\n".encode("latin-1")
+MIXED = {"gb.txt": SIMPLIFIED.encode("gb18030"), "big5.txt": TRADITIONAL.encode("big5"),
+         "bom.txt": b"\xef\xbb\xbf" + BOM.encode()}
+ENCODINGS = {"gb": "gb18030", "big5": "big5", "bom": "utf-8"}
 SETPRIV = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-dac_override,-dac_read_search", "--"]
 PROCESS_TIMEOUT = 600
 
@@ -276,13 +282,13 @@ def nothing_more(world: World) -> Iterator[None]:
     yield
 
 
-def articles(**files: bytes) -> Callable[[World], object]:
+def articles(files: dict[str, bytes]) -> Callable[[World], object]:
     """These files in the user's folder of articles, beside good.txt."""
 
     @contextmanager
     def situation(world: World) -> Iterator[None]:
         for name, data in files.items():
-            (world.corpus / name.replace("__", ".")).write_bytes(data)
+            (world.corpus / name).write_bytes(data)
         yield
 
     return situation
@@ -499,64 +505,50 @@ class Case(NamedTuple):
     situation: Callable[[World], object]
     command: str
     status: int
-    says: str | None
     left: Callable[[World, Said], None]
+    says: str | None
 
 
 BUILD = "build {corpus} -o {out} -j 1"
 SKIPPED = "kg: skipped {corpus}/"
 NOT_READ = "kg: error: no article could be read from the inputs ("
+DISK_FULL = ("kg: error: {out}: cannot write the graph (no space left on the disk); free some space or give -o a folder "
+             "on another disk, and build again; {out} is left as it was")
 
 # fmt: off
 CASES = [
-    # the input                                 situation                                   kg …                                         exit  what kg says                                                                                   what is left
-    Case("an empty file",                       articles(empty__txt=b""),                   BUILD,                                          0, SKIPPED + "empty.txt: file is empty; remove it or add the article's text",                 built("good")),
-    Case("a binary file named .txt",            articles(minutes__txt=b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8),
-                                                                                            BUILD,                                          0, SKIPPED + "minutes.txt: looks binary (contains NUL bytes); give kg plain-text .txt articles", built("good")),
-    Case("text with NUL bytes in it",           articles(damaged__txt=NEW.encode()[:60] + b"\0\0\0\0" + NEW.encode()[60:]),
-                                                                                            BUILD,                                          0, SKIPPED + "damaged.txt: looks binary (contains NUL bytes); give kg plain-text .txt articles", built("good")),
-    Case("Latin-1 text",                        articles(memo__txt="Compte rendu de la réunion du comité, café et crème.\n".encode("latin-1")),
-                                                                                            BUILD,                                          0, SKIPPED + "memo.txt: not UTF-8, GB18030 or Big5 text; convert it to UTF-8 (e.g. iconv -t UTF-8) and build again",
-                                                                                                                                                                                                                            built("good")),
-    Case("GB18030 text",                        articles(gb__txt=SIMPLIFIED.encode("gb18030")), BUILD,                                      0, None,                                                                                       built("good", "gb", encodings={"gb": "gb18030"})),
-    Case("Big5 text",                           articles(big5__txt=TRADITIONAL.encode("big5")), BUILD,                                      0, None,                                                                                       built("good", "big5", encodings={"big5": "big5"})),
-    Case("mixed encodings in one folder",       articles(gb__txt=SIMPLIFIED.encode("gb18030"), big5__txt=TRADITIONAL.encode("big5"), bom__txt=b"\xef\xbb\xbf" + BOM.encode()),
-                                                                                            BUILD,                                          0, None,                                                                                       built("good", "gb", "big5", "bom", encodings={"gb": "gb18030", "big5": "big5", "bom": "utf-8"})),
-    Case("a 10 MB article on one line",         articles(long__txt=TEN_MB),                 BUILD,                                          0, SKIPPED + f"long.txt: is {len(TEN_MB.decode())} characters long, more than --max-chars 500000; split it into articles or raise --max-chars",
-                                                                                                                                                                                                                            built("good", seconds=60)),
-    Case("a symbolic link in a loop",           symlink_loop,                               BUILD,                                          0, SKIPPED + "loop.txt: is a symbolic link that leads round in a loop; fix or remove the link",  built("good")),
-    Case("a file kg may not read",              unreadable,                                 BUILD,                                          0, SKIPPED + "locked.txt: cannot be read (Permission denied); check its permissions",           built("good")),
-    Case("a file deleted during the build",     vanishing,                                  BUILD,                                          0, SKIPPED + "gone.txt: no such file (moved or deleted while kg was reading the inputs?); put it back, or build again without it",
-                                                                                                                                                                                                                            built("good")),
-    Case("a missing path beside a good one",    nothing_more,                               "build {corpus} {tmp}/missing.txt -o {out} -j 1", 0, "kg: skipped {tmp}/missing.txt: no such file or folder; check the path",                 built("good")),
-    Case("only a missing path",                 nothing_more,                               "build {tmp}/missing -o {out} -j 1",            1, NOT_READ + "{tmp}/missing: no such file or folder; check the path); {out} is left as it was", as_before),
-    Case("a folder with no articles",           empty_folder,                               "build {given}/empty -o {out} -j 1",            1, NOT_READ + "{given}/empty: folder holds no articles; point kg at a folder of .txt, …); {out} is left as it was",
-                                                                                                                                                                                                                            as_before),
-    Case("-o names a file",                     given_file,                                 "build {corpus} -o {given}/some-file -j 1",     1, "kg: error: {given}/some-file: is a file, not a folder; give -o a folder for the graph (it is created if missing)",
-                                                                                                                                                                                                                            as_before),
-    Case("-o inside a read-only place",         read_only_place,                            "build {corpus} -o {tmp}/ro/out -j 1",          1, "kg: error: {tmp}/ro/out: cannot create the output folder (Read-only file system); choose another -o",
-                                                                                                                                                                                                                            no_folder),
-    Case("out/ on a disk now read-only",        read_only_out,                              BUILD,                                          1, "kg: error: {out}: cannot write the graph (the folder is on a read-only file system); give -o a folder you can write to; {out} is left as it was",
-                                                                                                                                                                                                                            as_before),
-    Case("an ontology that is not Turtle",      ontology(_unterminated),                    BUILD + " --ontology {given}/kg.ttl",           1, "kg: error: {given}/kg.ttl: not valid Turtle (line …: …); fix the file or restore it",  as_before),
-    Case("an ontology without a term kg needs", ontology(_without_located_in),              BUILD + " --ontology {given}/kg.ttl",           1, "kg: error: {given}/kg.ttl: the code uses locatedIn but the ontology does not define it; restore it or use the ontology shipped with kg",
-                                                                                                                                                                                                                            as_before),
-    Case("malformed SPARQL",                    nothing_more,                               "query 'SELECT ?x WHERE { ?x ' -o {out}",      1, 'kg: error: SPARQL query does not parse or run: line 1, column 22: expected one of "!", …; fix the query',
-                                                                                                                                                                                                                            as_before),
-    Case("an unknown named query",              nothing_more,                               "query located-at --param place=浙江省 -o {out}", 1, "kg: error: no named query 'located-at' in …; known queries: co-programmes, evidence, figures, located-in, …",
-                                                                                                                                                                                                                            as_before),
-    Case("an unknown parameter",                nothing_more,                               "query located-in --param town=浙江省 -o {out}", 1, "kg: error: query 'located-in' has no parameter 'town'; its parameters are: place", as_before),
-    Case("SPARQL injected through --param",     nothing_more,                               f"query located-in --param '{INJECTION}' -o {{out}}", 0, None,                                                                                 answers_nothing),
-    Case("out/ held by another build",          another_build,                              BUILD,                                          1, "kg: error: {out}: another kg build is writing to this folder; wait for it to finish",  untouched),
-    Case("a build killed with kill -9",         killed_build,                               BUILD,                                          0, None,                                                                                       same_as_a_clean_build),
-    Case("a full disk",                         full_disk(leave=0),                         BUILD,                                          1, "kg: error: {out}: cannot write the graph (no space left on the disk); free some space or give -o a folder on another disk, and build again; {out} is left as it was",
-                                                                                                                                                                                                                            as_before),
-    Case("a disk that fills up mid-build",      full_disk(leave=256 * 1024),                BUILD,                                          1, "kg: error: {out}: cannot write the graph (no space left on the disk); free some space or give -o a folder on another disk, and build again; {out} is left as it was",
-                                                                                                                                                                                                                            as_before),
-    Case("push: connection refused",            unreachable,                                "push {url} -o {out}",                          1, "kg: error: cannot reach {url} (…); is the server running?",                               nothing_pushed),
-    Case("push: 401",                           asking_for_a_password,                      "push {url} -o {out}",                          1, "kg: error: {url} refused the upload (HTTP 401); give --user and --password",             nothing_pushed),
-    Case("push: 500 half-way",                  failing_half_way,                           "push {url} -o {out} --concurrency 1",          1, "kg: error: {url} answered HTTP 500 to PUT graph <…>: disk full",                          pushed_half_then_the_rest),
-    Case("serve: a busy port",                  busy_port,                                  "serve -o {out} --port {port}",                 1, "kg: error: cannot listen on 127.0.0.1:{port} (Address already in use); choose another --port or --host", as_before),
+    # the input                                 situation                                  kg …                                                  exit what is left                                             what kg says
+    Case("an empty file",                       articles({"empty.txt": b""}),              BUILD,                                                0,   built("good"),                                           SKIPPED + "empty.txt: file is empty; remove it or add the article's text"),
+    Case("a binary file named .txt",            articles({"minutes.txt": OLD_WORD}),       BUILD,                                                0,   built("good"),                                           SKIPPED + "minutes.txt: looks binary (contains NUL bytes); give kg plain-text .txt articles"),
+    Case("text with NUL bytes in it",           articles({"damaged.txt": DAMAGED}),        BUILD,                                                0,   built("good"),                                           SKIPPED + "damaged.txt: looks binary (contains NUL bytes); give kg plain-text .txt articles"),
+    Case("Latin-1 text",                        articles({"memo.txt": LATIN_1}),           BUILD,                                                0,   built("good"),                                           SKIPPED + "memo.txt: not UTF-8, GB18030 or Big5 text; convert it to UTF-8 (e.g. iconv -t UTF-8) and build again"),
+    Case("GB18030 text",                        articles({"gb.txt": MIXED["gb.txt"]}),     BUILD,                                                0,   built("good", "gb", encodings={"gb": "gb18030"}),        None),
+    Case("Big5 text",                           articles({"big5.txt": MIXED["big5.txt"]}), BUILD,                                                0,   built("good", "big5", encodings={"big5": "big5"}),       None),
+    Case("mixed encodings in one folder",       articles(MIXED),                           BUILD,                                                0,   built("good", "gb", "big5", "bom", encodings=ENCODINGS), None),
+    Case("a 10 MB article on one line",         articles({"long.txt": TEN_MB}),            BUILD,                                                0,   built("good", seconds=60),                               SKIPPED + f"long.txt: is {len(TEN_MB.decode())} characters long, more than --max-chars 500000; split it into articles or raise --max-chars"),
+    Case("a symbolic link in a loop",           symlink_loop,                              BUILD,                                                0,   built("good"),                                           SKIPPED + "loop.txt: is a symbolic link that leads round in a loop; fix or remove the link"),
+    Case("a file kg may not read",              unreadable,                                BUILD,                                                0,   built("good"),                                           SKIPPED + "locked.txt: cannot be read (Permission denied); check its permissions"),
+    Case("a file deleted during the build",     vanishing,                                 BUILD,                                                0,   built("good"),                                           SKIPPED + "gone.txt: no such file (moved or deleted while kg was reading the inputs?); put it back, or build again without it"),
+    Case("a missing path beside a good one",    nothing_more,                              "build {corpus} {tmp}/missing.txt -o {out} -j 1",     0,   built("good"),                                           "kg: skipped {tmp}/missing.txt: no such file or folder; check the path"),
+    Case("only a missing path",                 nothing_more,                              "build {tmp}/missing -o {out} -j 1",                  1,   as_before,                                               NOT_READ + "{tmp}/missing: no such file or folder; check the path); {out} is left as it was"),
+    Case("a folder with no articles",           empty_folder,                              "build {given}/empty -o {out} -j 1",                  1,   as_before,                                               NOT_READ + "{given}/empty: folder holds no articles; point kg at a folder of .txt, …); {out} is left as it was"),
+    Case("-o names a file",                     given_file,                                "build {corpus} -o {given}/some-file -j 1",           1,   as_before,                                               "kg: error: {given}/some-file: is a file, not a folder; give -o a folder for the graph (it is created if missing)"),
+    Case("-o inside a read-only place",         read_only_place,                           "build {corpus} -o {tmp}/ro/out -j 1",                1,   no_folder,                                               "kg: error: {tmp}/ro/out: cannot create the output folder (Read-only file system); choose another -o"),
+    Case("out/ on a disk now read-only",        read_only_out,                             BUILD,                                                1,   as_before,                                               "kg: error: {out}: cannot write the graph (the folder is on a read-only file system); give -o a folder you can write to; {out} is left as it was"),
+    Case("an ontology that is not Turtle",      ontology(_unterminated),                   BUILD + " --ontology {given}/kg.ttl",                 1,   as_before,                                               "kg: error: {given}/kg.ttl: not valid Turtle (line …: …); fix the file or restore it"),
+    Case("an ontology without a term kg needs", ontology(_without_located_in),             BUILD + " --ontology {given}/kg.ttl",                 1,   as_before,                                               "kg: error: {given}/kg.ttl: the code uses locatedIn but the ontology does not define it; restore it or use the ontology shipped with kg"),
+    Case("malformed SPARQL",                    nothing_more,                              "query 'SELECT ?x WHERE { ?x ' -o {out}",             1,   as_before,                                               'kg: error: SPARQL query does not parse or run: line 1, column 22: expected one of "!", …; fix the query'),
+    Case("an unknown named query",              nothing_more,                              "query located-at --param place=浙江省 -o {out}",        1,   as_before,                                               "kg: error: no named query 'located-at' in …; known queries: co-programmes, evidence, figures, located-in, …"),
+    Case("an unknown parameter",                nothing_more,                              "query located-in --param town=浙江省 -o {out}",         1,   as_before,                                               "kg: error: query 'located-in' has no parameter 'town'; its parameters are: place"),
+    Case("SPARQL injected through --param",     nothing_more,                              f"query located-in --param '{INJECTION}' -o {{out}}", 0,   answers_nothing,                                         None),
+    Case("out/ held by another build",          another_build,                             BUILD,                                                1,   untouched,                                               "kg: error: {out}: another kg build is writing to this folder; wait for it to finish"),
+    Case("a build killed with kill -9",         killed_build,                              BUILD,                                                0,   same_as_a_clean_build,                                   None),
+    Case("a full disk",                         full_disk(leave=0),                        BUILD,                                                1,   as_before,                                               DISK_FULL),
+    Case("a disk that fills up mid-build",      full_disk(leave=256 * 1024),               BUILD,                                                1,   as_before,                                               DISK_FULL),
+    Case("push: connection refused",            unreachable,                               "push {url} -o {out}",                                1,   nothing_pushed,                                          "kg: error: cannot reach {url} (…); is the server running?"),
+    Case("push: 401",                           asking_for_a_password,                     "push {url} -o {out}",                                1,   nothing_pushed,                                          "kg: error: {url} refused the upload (HTTP 401); give --user and --password"),
+    Case("push: 500 half-way",                  failing_half_way,                          "push {url} -o {out} --concurrency 1",                1,   pushed_half_then_the_rest,                               "kg: error: {url} answered HTTP 500 to PUT graph <…>: disk full"),
+    Case("serve: a busy port",                  busy_port,                                 "serve -o {out} --port {port}",                       1,   as_before,                                               "kg: error: cannot listen on 127.0.0.1:{port} (Address already in use); choose another --port or --host"),
 ]
 # fmt: on
 

@@ -1,10 +1,13 @@
 """The last step of a build, in the driver: store, exports, viewer and report, then into place.
 
-Everything is written into the build's staging folder first; the store is synced (it
-swaps itself atomically); then the staged files are moved into ``out/`` (exports, viewer,
+Everything is written into the build's staging folder first (exports, viewer, report and
+the build's records); then the store is synced (it writes a new store beside the live one
+and swaps it in); then the staged files are moved into ``out/`` (exports, viewer,
 ``ontology.ttl``, ``report.json``), ``out/parts/`` (each partition's N-Quads, the entity
-graphs' and the ontology's) and ``out/.kg/shared/``. A failure before the moves leaves
-``out/`` and the store as they were.
+graphs' and the ontology's), ``out/.kg/shared/`` and, last, ``out/.kg/build.json``. Only
+renames follow the store's swap, so a failure (a full disk) leaves ``out/`` and the store
+as they were; a build killed during the moves leaves an old ``build.json``, and the next
+build writes everything again.
 
 Which whole-graph exports a build writes (``kg build --exports``): ``all``; ``minimal``
 (``graph.nt`` and ``graph.nq`` only: the store, ``out/parts`` and those two hold
