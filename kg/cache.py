@@ -69,8 +69,12 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a partial file, so readers see all of it or nothing."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(data)
-    partial.replace(path)
+    try:
+        partial.write_bytes(data)
+        partial.replace(path)
+    except BaseException:  # a full disk, say: no torn partial file stays behind
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def _load(path: Path, digest: str) -> object | None:

@@ -4,6 +4,7 @@ Our exception hierarchy::
 
     KGError                 root; the CLI prints str(error) on one line and exits 1
     ├── InputError          an input article: missing, empty, binary, unknown encoding
+    ├── NothingToBuild      not one of the inputs gave an article (``skipped`` says why, a line each)
     ├── OntologyError       the ontology (kg/rdf/kg.ttl) missing, malformed, or missing a term the code uses
     ├── QueryError          a SPARQL query that does not parse or cannot run
     ├── GraphError          a graph file that does not exist or does not parse
@@ -23,7 +24,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 __all__ = [
-    "GraphError", "InputError", "KGError", "OntologyError", "PushError", "QueryError", "ShapesError", "StoreError", "ViewError",
+    "GraphError", "InputError", "KGError", "NothingToBuild", "OntologyError", "PushError", "QueryError", "ShapesError",
+    "StoreError", "ViewError",
     "first_line", "quiet", "short_message", "shorten",
 ]
 
@@ -84,6 +86,15 @@ class InputError(KGError):
 
 def _input_error(path: Path, problem: str, fix: str, record: str | None, format: str | None) -> InputError:
     return InputError(path, problem, fix, record=record, format=format)
+
+
+class NothingToBuild(KGError):
+    """No input gave an article, so nothing was built; ``skipped`` holds the line of each input."""
+
+    def __init__(self, skipped: list[str], out: Path | str) -> None:
+        self.skipped = list(skipped)
+        why = self.skipped[0] if len(self.skipped) == 1 else f"{len(self.skipped)} inputs skipped, see above"
+        super().__init__(f"no article could be read from the inputs ({why}); {out} is left as it was")
 
 
 class OntologyError(KGError):

@@ -130,6 +130,7 @@ class Article:
     original: str | None = None
     record: str | None = None
     format: str = "text/plain"
+    read_chars: int = 0  # characters of text the input's reader gave, before cleaning (what --max-chars limits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,11 +255,13 @@ class Summary:
     entities: tuple[Entity, ...]
     warnings: tuple[str, ...] = ()
     text_digest: str = ""  #: of the cleaned text: two inputs with the same text are one article
+    read_chars: int = 0  #: characters of text as read, before cleaning (:attr:`Article.read_chars`)
 
     @classmethod
     def of(cls, x: Extraction, digest: str) -> Summary:
         text_digest = hashlib.sha256(x.article.text.encode("utf-8")).hexdigest()
-        return cls(x.article.doc_id, digest, len(x.article.text), x.entities, x.warnings, text_digest)
+        return cls(x.article.doc_id, digest, len(x.article.text), x.entities, x.warnings, text_digest,
+                   x.article.read_chars)
 
 
 @dataclass(frozen=True, slots=True)

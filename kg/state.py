@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-__all__ = ["STATE_DIR", "read_record", "write_record"]
+__all__ = ["STATE_DIR", "read_record", "stage_record", "write_record"]
 
 #: The folder in ``out/`` that holds kg's own build state (caches, records, the lock).
 STATE_DIR = ".kg"
@@ -24,7 +24,21 @@ def read_record(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def write_record(path: Path, data: dict) -> None:
-    """Write ``data`` (keys sorted) to ``path``, creating its folder."""
+def stage_record(path: Path, data: dict) -> Path:
+    """Write ``data`` (keys sorted) beside ``path`` (``path.partial``) and return that file; moving it
+    onto ``path`` (``os.replace``) commits it. A write that fails (a full disk) leaves nothing behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(dict(sorted(data.items())), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    partial = path.with_name(path.name + ".partial")
+    try:
+        partial.write_text(json.dumps(dict(sorted(data.items())), ensure_ascii=False, indent=1) + "\n",
+                           encoding="utf-8")
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return partial
+
+
+def write_record(path: Path, data: dict) -> None:
+    """Write ``data`` (keys sorted) to ``path``, creating its folder; all of it or, when the write
+    fails, none: the record keeps what it held."""
+    stage_record(path, data).replace(path)

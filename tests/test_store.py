@@ -276,3 +276,29 @@ def test_entity_iris_are_stable_across_corpora(tmp_path):
     shared = alone.keys() & together.keys()
     assert {"西藏自治区", "林芝市"} <= shared
     assert {name: alone[name] for name in shared} == {name: together[name] for name in shared}
+
+
+def test_a_bad_input_added_to_a_built_corpus_is_reported(corpus, tmp_path):
+    out = tmp_path / "out"
+    build([corpus], out)
+    result = build([corpus, tmp_path / "missing.txt"], out)  # the same articles: nothing to extract or store
+    assert result.report["extracted"] == [] and not result.changes
+    assert len(result.errors) == 1 and "missing.txt: no such file or folder" in result.errors[0]
+    assert result.report["skipped"] == result.errors
+
+
+def test_max_chars_holds_for_articles_built_before(corpus, tmp_path):
+    from kg.text.sources import SourceOptions
+
+    lengths = {p.stem: len(p.read_text(encoding="utf-8")) for p in (FIRST, SECOND)}
+    longer = max(lengths, key=lengths.get)
+    options = SourceOptions(max_chars=min(lengths.values()))
+    out = tmp_path / "out"
+    build([corpus], out)
+    again = build([corpus], out, options=options)  # its extraction is cached, and still it is too long
+    assert again.documents == [min(lengths, key=lengths.get)]
+    assert len(again.errors) == 1 and f"{longer}.txt: is {lengths[longer]} characters long" in again.errors[0]
+    fresh = tmp_path / "fresh"
+    build([corpus], fresh, options=options)
+    assert quads(out) == quads(fresh)
+    assert build([corpus], out).documents == sorted(lengths), "raising the limit builds it again"

@@ -505,9 +505,9 @@ def test_cli_prints_violations_and_exits_1(runner, tiny, vocab, tmp_path):
 
 
 @pytest.mark.parametrize("args, problem", [
-    (["{bad}"], "bad.ttl: not valid Turtle (at line 1"),
+    (["{bad}"], "bad.ttl: not valid Turtle (line 1: "),
     (["{missing}"], "missing.ttl: no such graph file"),
-    (["{good}", "--shapes", "{bad}"], "bad.ttl: not valid Turtle (at line 1"),
+    (["{good}", "--shapes", "{bad}"], "bad.ttl: not valid Turtle (line 1: "),
     (["{good}", "--shapes", "{missing}"], "missing.ttl: no such shapes file"),
     (["{good}", "--shapes", "{good}"], "good.ttl: no SHACL shapes"),
     (["{good}", "--shapes", "{invalid}"], "invalid.ttl: not valid SHACL"),

@@ -22,31 +22,30 @@ and skipped. One build at a time may write to an ``out/`` folder (a lock file gu
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import pickle
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
 
 from kg.build.executors import make_executor
+from kg.build.folder import STAGING_PREFIX, exclusive
 from kg.build.inputs import duplicates, find_articles
 from kg.build.outputs import Outputs, finish_outputs
 from kg.build.progress import Progress
 from kg.build.shards import entity_graphs, ontology_graph
 from kg.build.tasks import Article, Job, extract_partition, graph_partition, part_name, peak_memory
 from kg.cache import ExtractionCache, GraphCache, digest_of, outputs_fingerprint
-from kg.errors import KGError
+from kg.errors import NothingToBuild
 from kg.merge import EntityIndex, candidates
 from kg.model import Extraction
 from kg.rdf.iris import DEFAULT_BASE, Minter
 from kg.rdf.ontology import DEFAULT_ONTOLOGY, load_vocabulary
-from kg.state import STATE_DIR, read_record, write_record
+from kg.state import STATE_DIR, read_record
 from kg.store.database import Changes
 from kg.text.sources import SourceCounts, SourceOptions
 
@@ -101,26 +100,9 @@ def _salt(ontology: Path, base: str) -> str:
     return h.hexdigest()
 
 
-def _build_key(articles: list[Article], salt: str, exports: tuple[str, ...]) -> str:
-    return digest_of("build", salt, exports, [(a.doc_id, a.name, a.digest) for a in articles])
-
-
-@contextmanager
-def _exclusive(out: Path) -> Iterator[None]:
-    """Hold ``out/.kg/lock`` for the whole build; a second build fails at once."""
-    if out.exists() and not out.is_dir():
-        raise KGError(f"{out}: is a file, not a folder; give -o a folder for the graph (it is created if missing)")
-    state = out / STATE_DIR
-    try:
-        state.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise KGError(f"{out}: cannot create the output folder ({error.strerror}); choose another -o") from None
-    with (state / "lock").open("w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise KGError(f"{out}: another kg build is writing to this folder; wait for it to finish") from None
-        yield
+def _build_key(articles: list[Article], salt: str, exports: tuple[str, ...], skipped: list[str], max_chars: int) -> str:
+    """What a build's outputs are made of; the inputs skipped before the map count too (the report lists them)."""
+    return digest_of("build", salt, exports, [(a.doc_id, a.name, a.digest) for a in articles], skipped, max_chars)
 
 
 def _partitions(articles: list[Article]) -> dict[int, list[Article]]:
@@ -147,30 +129,31 @@ def build(
     ``jobs`` worker processes run the map (1: this process); ``scheduler`` is a Dask
     scheduler address, or ``local`` for a local Dask cluster of ``jobs`` workers.
     ``exports`` is ``auto``, ``all`` or ``minimal`` (see :mod:`kg.build.outputs`);
-    ``options`` name the fields of CSV and JSON Lines records.
+    ``options`` name the fields of CSV and JSON Lines records and the longest article.
     """
     vocab = load_vocabulary(Path(ontology))
     mint = Minter(base)
     out = Path(out_dir)
     progress = progress or Progress(every=float("inf"))
-    with _exclusive(out):
-        staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out))
+    options = options or SourceOptions()
+    with exclusive(out):
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
         try:
             counts = SourceCounts()
             cache = ExtractionCache(out / STATE_DIR / "extractions")
             articles, errors = find_articles(inputs, options, counts, cache, staging / "payloads")
             if not articles:
-                raise KGError(f"no article could be read from the inputs; {out} is left as it was")
+                raise NothingToBuild(errors, out)
             salt = _salt(vocab.path, base)
             outputs = Outputs.choose(exports, len(articles))
-            key = _build_key(articles, salt, outputs.which)
+            key = _build_key(articles, salt, outputs.which, errors, options.max_chars)
             previous = outputs.up_to_date(out, key)
             if previous is not None:  # nothing changed: leave every file and the store alone
                 graphs = previous["store"]["graphs"]
                 store = {"added": 0, "replaced": 0, "removed": 0, "unchanged": graphs, "graphs": graphs}
                 return BuildResult({**previous, "extracted": [], "store": store}, out, previous["skipped"],
                                    Changes(unchanged=graphs))
-            job = Job(str(out), str(staging), base, str(vocab.path), salt)
+            job = Job(str(out), str(staging), base, str(vocab.path), salt, options)
             memory: dict[int, int] = {}
             index, graph_keys, counts_by_doc, written, extracted, warnings = _run(
                 job, articles, errors, counts, jobs, scheduler, progress, memory)
@@ -179,14 +162,11 @@ def build(
             shared = [_shared_file(out, staging, part) for part in sorted({part_of(d) for d in graph_keys})]
             shards = entity_graphs(index, shared, vocab, mint, graphs)
             ontology_key = ontology_graph(vocab, graphs)
+            extra = {"formats": counts.as_dict(),
+                     "digests": {a.doc_id: a.digest for a in articles if a.doc_id in graph_keys}}
             report, changes = finish_outputs(out, staging, outputs, job, vocab, mint, index, graph_keys,
                                              counts_by_doc, shards, ontology_key, extracted, errors, warnings,
-                                             progress)
-            report["formats"] = counts.as_dict()
-            report["digests"] = {a.doc_id: a.digest for a in articles if a.doc_id in graph_keys}
-            (out / "report.json").write_text(_json(report), encoding="utf-8")
-            write_record(out / STATE_DIR / "build.json", {"key": key})
-            write_record(out / STATE_DIR / "parts.json", written)
+                                             progress, extra, {"parts.json": written, "build.json": {"key": key}})
             cache.keep_only({a.doc_id for a in articles})
             graphs.keep_only(set(graph_keys.values()) | set(shards.values()) | {ontology_key})
         finally:
@@ -195,12 +175,6 @@ def build(
     pid, peak = peak_memory()
     memory[pid] = max(memory.get(pid, 0), peak)
     return BuildResult(report, out, errors, changes, memory=memory)
-
-
-def _json(report: dict) -> str:
-    import json
-
-    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
 
 
 def _shared_file(out: Path, staging: Path, part: int) -> Path:
@@ -233,7 +207,7 @@ def _run(job: Job, articles: list[Article], errors: list[str], counts: SourceCou
                 counts.skipped[article.source.format] += 1
         errors.extend(message for _, message in sorted(failed.items()))
         if len(failed) == len(articles):
-            raise KGError(f"no article could be read from the inputs; {job.out} is left as it was")
+            raise NothingToBuild(errors, job.out)
         dropped, repeated = duplicates(articles, texts, counts)
         errors.extend(repeated)
         progress.stage("resolving entities and writing the article graphs")

@@ -1,10 +1,13 @@
 """The last step of a build, in the driver: store, exports, viewer and report, then into place.
 
-Everything is written into the build's staging folder first; the store is synced (it
-swaps itself atomically); then the staged files are moved into ``out/`` (exports, viewer,
+Everything is written into the build's staging folder first (exports, viewer, report and
+the build's records); then the store is synced (it writes a new store beside the live one
+and swaps it in); then the staged files are moved into ``out/`` (exports, viewer,
 ``ontology.ttl``, ``report.json``), ``out/parts/`` (each partition's N-Quads, the entity
-graphs' and the ontology's) and ``out/.kg/shared/``. A failure before the moves leaves
-``out/`` and the store as they were.
+graphs' and the ontology's), ``out/.kg/shared/`` and, last, ``out/.kg/build.json``. Only
+renames follow the store's swap, so a failure (a full disk) leaves ``out/`` and the store
+as they were; a build killed during the moves leaves an old ``build.json``, and the next
+build writes everything again.
 
 Which whole-graph exports a build writes (``kg build --exports``): ``all``; ``minimal``
 (``graph.nt`` and ``graph.nq`` only: the store, ``out/parts`` and those two hold
@@ -15,6 +18,7 @@ write and are rarely read whole.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections import Counter
@@ -29,15 +33,15 @@ from kg.merge import EntityIndex
 from kg.rdf.exports import ALWAYS, EXPORTS, write_exports
 from kg.rdf.iris import Minter
 from kg.rdf.ontology import Vocabulary
-from kg.state import STATE_DIR, read_record
-from kg.store.database import Changes, store_path, sync
+from kg.state import STATE_DIR, read_record, write_record
+from kg.store.database import Changes, plan, store_path, sync
 from kg.viz.viewer import write_html
 
 __all__ = ["AUTO_LIMIT", "Outputs", "finish_outputs"]
 
 #: Up to this many articles, ``--exports auto`` writes every export.
 AUTO_LIMIT = 20_000
-_ALWAYS_FILES = ("graph.html", "ontology.ttl")
+_ALWAYS_FILES = ("graph.html", "ontology.ttl", "report.json")
 
 
 @dataclass(frozen=True)
@@ -68,8 +72,14 @@ def _move(source: Path, target: Path) -> None:
 def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: Vocabulary, mint: Minter,
                    index: EntityIndex, graph_keys: dict[str, str], counts: dict[str, dict],
                    shards: dict[str, str], ontology_key: str, extracted: list[str], errors: list[str],
-                   warnings: list[str], progress: Progress) -> tuple[dict, Changes]:
-    """Sync the store, write the exports, viewer and report, and move everything into place."""
+                   warnings: list[str], progress: Progress, extra: dict,
+                   records: dict[str, dict]) -> tuple[dict, Changes]:
+    """Write the exports, viewer and report (with ``extra``) and the build's ``records`` (``out/.kg/NAME``)
+    into staging, sync the store, then move everything into place.
+
+    Every write comes before the store is swapped in, and after it only renames: a failure
+    (a full disk) leaves ``out/`` and the store as they were.
+    """
     cache = GraphCache(out / STATE_DIR / "graphs")
     named = {str(mint.document(doc_id)): key for doc_id, key in graph_keys.items()}
     named.update(shards)
@@ -86,11 +96,15 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
     write_exports(sorted((iri, path) for iri, (_, path) in files.items()), str(vocab.iri), vocab, mint, staging,
                   which=outputs.which)
     shutil.copyfile(vocab.path, staging / "ontology.ttl")
-    progress.stage("updating the store")
-    changes = sync(store_path(out), files, parts)
     progress.stage("drawing the viewer")
     _viewer(staging, vocab)
-    report = _report(graph_keys, index, counts, staging, extracted, errors, warnings, changes)
+    report = {**_report(graph_keys, index, counts, staging, extracted, errors, warnings, plan(store_path(out), files)),
+              **extra}
+    (staging / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    for name, data in records.items():
+        write_record(staging / STATE_DIR / name, data)
+    progress.stage("updating the store")
+    changes = sync(store_path(out), files, parts)
     for name in (*outputs.which, *_ALWAYS_FILES):
         _move(staging / name, out / name)
     for stale in live - wanted:
@@ -102,6 +116,8 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
         _move(fresh, parts_dir / fresh.name)
     for fresh in sorted((staging / "shared").glob("*.nt")):
         _move(fresh, out / STATE_DIR / "shared" / fresh.name)
+    for name in records:  # last: build.json says the build is whole
+        _move(staging / STATE_DIR / name, out / STATE_DIR / name)
     return report, changes
 
 

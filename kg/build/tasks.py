@@ -30,8 +30,8 @@ from kg.rdf.graph import article_graph, shard_of
 from kg.rdf.iris import Minter
 from kg.rdf.ontology import load_vocabulary
 from kg.state import STATE_DIR
-from kg.text.article import read_article
-from kg.text.sources import Source
+from kg.text.article import read_article, too_long
+from kg.text.sources import Source, SourceOptions
 
 __all__ = ["Article", "GraphResult", "Job", "MapResult", "extract_partition", "graph_partition"]
 
@@ -69,6 +69,7 @@ class Job:
     base: str
     ontology: str
     salt: str
+    options: SourceOptions = SourceOptions()  # what read_article needs of them: max_chars
 
     @property
     def state(self) -> Path:
@@ -92,17 +93,23 @@ class MapResult:
 
 
 def extract_partition(task: tuple[Job, list[Article]]) -> MapResult:
-    """Extract the partition's articles that have no cached extraction; read the others' summaries."""
+    """Extract the partition's articles that have no cached extraction; read the others' summaries.
+
+    An article cached from a build with a higher ``--max-chars`` is refused as if it were read
+    afresh, so what is built never depends on what was built before."""
     job, articles = task
     cache = job.extractions()
     result = MapResult()
     for article in articles:
         summary = cache.summary(article.doc_id, article.digest)
+        if summary is not None and (error := too_long(article.source, summary.read_chars, job.options.max_chars)):
+            result.errors.append((article.doc_id, str(error)))
+            continue
         if summary is None:
             from kg.extract.extraction import extract  # the NLP models load only where they are needed
 
             try:
-                extraction = extract(read_article(article.load()))
+                extraction = extract(read_article(article.load(), job.options))
             except InputError as error:
                 result.errors.append((article.doc_id, str(error)))
                 continue

@@ -28,8 +28,10 @@ from kg.errors import KGError
 @click.option("--date-field", default=None, help="CSV/JSONL field holding the date [date|published|pubdate].")
 @click.option("--url-field", default=None, help="CSV/JSONL field holding the URL [url|link].")
 @click.option("--id-field", default=None, help="CSV/JSONL field holding the record's id [id].")
+@click.option("--max-chars", type=click.IntRange(min=1), default=500_000, show_default=True,
+              help="Longest article, in characters as read; a longer one is skipped.")
 def build(inputs: tuple[Path, ...], out_dir: Path, base: str | None, ontology: Path | None, jobs: int | None,
-          scheduler: str | None, exports: str, **fields: str | None) -> None:
+          scheduler: str | None, exports: str, max_chars: int, **fields: str | None) -> None:
     """Build the graph from articles: files or folders of .txt, .md, .html, .pdf, .docx,
     .csv, .jsonl, .warc(.gz) (default: seeds/).
 
@@ -51,12 +53,15 @@ def build(inputs: tuple[Path, ...], out_dir: Path, base: str | None, ontology: P
     from kg.text.sources import SourceOptions, formats_summary
 
     paths = list(inputs) or [Path("seeds")]
-    options = dataclasses.replace(SourceOptions(), **{k: (v,) for k, v in fields.items() if v})
+    options = dataclasses.replace(SourceOptions(), max_chars=max_chars, **{k: (v,) for k, v in fields.items() if v})
     try:
         result = run_build(paths, out_dir, base=base or DEFAULT_BASE, ontology=ontology or DEFAULT_ONTOLOGY,
                            jobs=jobs or os.cpu_count() or 1, scheduler=scheduler, exports=exports,
                            options=options, progress=Progress())
     except (KGError, ValueError) as error:
+        skipped = getattr(error, "skipped", [])
+        for line in skipped if len(skipped) > 1 else ():  # one is said in the error line itself
+            click.echo(f"kg: skipped {line}", err=True)
         _fail(error if isinstance(error, KGError) else KGError(str(error)))
     for line in result.errors:
         click.echo(f"kg: skipped {line}", err=True)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from rdflib import Graph
 
-from kg.errors import GraphError, KGError, first_line, quiet
+from kg.errors import GraphError, KGError, first_line, quiet, shorten
 
 __all__ = ["load_graph", "read_turtle"]
 
@@ -27,8 +28,18 @@ def read_turtle(path: Path | str, error: type[KGError], *, missing: str, invalid
         with quiet("rdflib.term"):
             graph.parse(path, format="turtle")
     except Exception as problem:  # rdflib raises many parser-specific types
-        raise error(f"{path}: not valid Turtle ({first_line(problem)}); {invalid}") from None
+        raise error(f"{path}: not valid Turtle ({_problem(problem)}); {invalid}") from None
     return graph
+
+
+def _problem(error: Exception) -> str:
+    """rdflib's complaint in a few words: ``line 3: newline found in string literal``.
+
+    >>> _problem(SyntaxError('at line 1 of <>:\\nBad syntax (Prefix "kg:" not bound) at ^ in:\\n"…"'))
+    'line 1: Prefix "kg:" not bound'
+    """
+    found = re.search(r"at line (\d+) of <[^>]*>:\s*Bad syntax \((.+?)\) at \^", str(error), re.DOTALL)
+    return f"line {found[1]}: {shorten(found[2])}" if found else first_line(error)
 
 
 def load_graph(path: Path | str, graph: Graph | None = None) -> Graph:

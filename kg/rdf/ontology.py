@@ -72,9 +72,10 @@ class Vocabulary:
         defined = set(graph.subjects(RDF.type, None))
         missing = [n for n in CLASSES + PROPERTIES if self.namespace[n] not in defined]
         if missing:
+            them = "them" if len(missing) > 1 else "it"
             raise OntologyError(
                 f"{path}: the code uses {', '.join(missing)} but the ontology does not "
-                "define them; restore them or use the ontology shipped with kg"
+                f"define {them}; restore {them} or use the ontology shipped with kg"
             )
         self._terms = {name: self.namespace[name] for name in CLASSES + PROPERTIES}
 

@@ -10,7 +10,8 @@ Writes never touch the live store. :func:`sync` either bulk-loads every graph in
 store (the first build, or when most graphs changed), or checkpoints the live one into a
 sibling folder (hard links: its cost follows the number of files, not the data) and
 replaces only the graphs that changed there; then it swaps the folders with two renames.
-A failed sync leaves the store exactly as it was, and a reader that opened the old store
+A failed sync (a full disk) leaves the store exactly as it was; what a killed one left
+behind is cleared by the next (:func:`plan`), and a reader that opened the old store
 (``kg serve``) keeps a consistent snapshot until :func:`store_generation` tells it to
 open the store again.
 
@@ -31,16 +32,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import StoreError, first_line
+from kg.errors import StoreError, first_line, shorten
 from kg.rdf.ntriples import merge_ntriples
-from kg.state import STATE_DIR, read_record, write_record
+from kg.state import STATE_DIR, read_record, stage_record
 
-__all__ = ["UNION", "Changes", "STORE_DIR", "graph_digests", "graph_ntriples", "open_store", "store_generation",
+__all__ = ["UNION", "Changes", "STORE_DIR", "graph_digests", "graph_ntriples", "open_store", "plan", "store_generation",
            "store_path", "sync"]
 
 STORE_DIR = "store"
 _MANIFEST = Path(STATE_DIR) / "store.json"
 _GENERATION = Path(STATE_DIR) / "generation"
+_STAGING = ".kg-store-"
 #: Query options for kg's stores: the default graph is the union of the named graphs.
 UNION = {"use_default_graph_as_union": True}
 #: Above this share of changed graphs, a new store is bulk-loaded instead of patching the old one.
@@ -94,6 +96,9 @@ def open_store(path: Path | str, *, read_only: bool = True) -> ox.Store:
         if "lock" in reason.lower():
             raise StoreError(f"{path}: the store is held by another process ({reason}); "
                              "stop that process and try again") from None
+        if not read_only and "io error" in reason.lower():  # e.g. a full disk: RocksDB writes files as it opens
+            raise StoreError(f"{path}: the store cannot be written ({shorten(reason, 100)}); make room on its "
+                             "disk, or check that it is writable, and build again") from None
         raise StoreError(f"{path}: the store cannot be opened ({reason}); rebuild it with `kg build`") from None
 
 
@@ -122,53 +127,81 @@ def _patch(store: ox.Store, graphs: Mapping[str, tuple[str, Path]], changes: Cha
         store.load(path=str(graphs[iri][1]), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iri))
 
 
+def _recover(path: Path) -> None:
+    """Undo what a sync that was killed left: its staging folders, and a store moved aside but not replaced."""
+    for left in path.parent.glob(f"{_STAGING}*"):
+        shutil.rmtree(left, ignore_errors=True)
+    retired = path.with_name(f".{path.name}-old")
+    if not (path / "CURRENT").is_file() and (retired / "CURRENT").is_file():
+        shutil.rmtree(path, ignore_errors=True)
+        os.replace(retired, path)
+
+
+def plan(path: Path | str, graphs: Mapping[str, tuple[str, Path]]) -> Changes:
+    """What :func:`sync` would do to the store at ``path`` to make it hold ``graphs``."""
+    path = Path(path)
+    _recover(path)
+    if not (path / "CURRENT").is_file():
+        return Changes(tuple(sorted(graphs)))
+    known = read_record(path.parent / _MANIFEST)
+    present = {g.value for g in open_store(path).named_graphs()}
+    added = tuple(sorted(iri for iri in graphs if iri not in present))
+    replaced = tuple(sorted(iri for iri in graphs if iri in present and known.get(iri) != graphs[iri][0]))
+    removed = tuple(sorted(present - set(graphs)))
+    return Changes(added, replaced, removed, len(graphs) - len(added) - len(replaced))
+
+
 def sync(path: Path | str, graphs: Mapping[str, tuple[str, Path]], parts: Sequence[Path]) -> Changes:
     """Make the store at ``path`` hold exactly ``graphs``: IRI → (digest, sorted N-Triples file).
 
     ``parts`` are N-Quads files (gzipped or not) that together hold every graph: a new
     store is bulk-loaded from them. Graphs whose digest matches the last sync are left
-    alone; graphs not in ``graphs`` are dropped. Atomic: on any error the store is left as
-    it was.
+    alone; graphs not in ``graphs`` are dropped. Atomic: on any error (a full disk) the
+    store and its records are left as they were; everything is written before the renames
+    that swap it in.
     """
     path = Path(path)
-    manifest_path = path.parent / _MANIFEST
+    changes = plan(path, graphs)
     exists = (path / "CURRENT").is_file()
-    known = read_record(manifest_path) if exists else {}
-    current = open_store(path, read_only=False) if exists else None
-    present = {g.value for g in current.named_graphs()} if current is not None else set()
-    added = tuple(sorted(iri for iri in graphs if iri not in present))
-    replaced = tuple(sorted(iri for iri in graphs if iri in present and known.get(iri) != graphs[iri][0]))
-    removed = tuple(sorted(present - set(graphs)))
-    changes = Changes(added, replaced, removed, len(graphs) - len(added) - len(replaced))
     if not changes and exists:
         return changes
     path.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".kg-store-", dir=path.parent))
+    staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=path.parent))
     staging.rmdir()  # the store wants to create the folder itself
-    fresh = current is None or len(added) + len(replaced) + len(removed) > _REBUILD_SHARE * max(len(graphs), 1)
+    fresh = not exists or len(changes.added) + len(changes.replaced) + len(changes.removed) > _REBUILD_SHARE * max(
+        len(graphs), 1)
+    manifest, generation = path.parent / _MANIFEST, path.parent / _GENERATION
+    records: list[tuple[Path, Path]] = []  # (written in full, where it goes once the store is in place)
     try:
-        if not fresh:
-            current.backup(str(staging))  # hard links to the live store's files
-        current = None  # closes the live store
+        if exists:
+            live = open_store(path, read_only=False)  # one line, and no harm, while another process writes to it
+            if not fresh:
+                live.backup(str(staging))  # hard links to the live store's files
+            del live
         store = ox.Store(str(staging))
         try:
             _fresh(store, parts) if fresh else _patch(store, graphs, changes)
             store.flush()
         finally:
             del store  # closed before its folder is moved or removed
+        records.append((stage_record(manifest, {iri: digest for iri, (digest, _) in graphs.items()}), manifest))
+        counter = generation.with_name(generation.name + ".partial")
+        records.append((counter, generation))
+        counter.write_text(str(int(read_generation(generation)) + 1) + "\n", encoding="utf-8")
         retired = path.with_name(f".{path.name}-old")
         shutil.rmtree(retired, ignore_errors=True)
         if exists:
             os.replace(path, retired)
         os.replace(staging, path)
-        shutil.rmtree(retired, ignore_errors=True)
     except BaseException as error:
         traceback.clear_frames(error.__traceback__)  # frames that still hold the staging store let it go (and close)
-        shutil.rmtree(staging, ignore_errors=True)
+        _recover(path)  # the staging store goes; the live one, if it was moved aside, comes back
+        for partial, _ in records:
+            partial.unlink(missing_ok=True)
         raise
-    write_record(manifest_path, {iri: digest for iri, (digest, _) in graphs.items()})
-    generation = path.parent / _GENERATION
-    generation.write_text(str(int(read_generation(generation)) + 1) + "\n", encoding="utf-8")
+    for partial, target in records:  # renames only: nothing here needs room on the disk
+        os.replace(partial, target)
+    shutil.rmtree(path.with_name(f".{path.name}-old"), ignore_errors=True)
     return changes
 
 

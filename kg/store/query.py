@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import XSD, Graph, Literal, URIRef
 
-from kg.errors import QueryError, first_line, short_message
+from kg.errors import QueryError, first_line, short_message, shorten
 from kg.rdf.ontology import load_vocabulary
 from kg.store.database import UNION
 
@@ -59,7 +60,7 @@ def _query_store(store: ox.Store, text: str, bindings: Bindings) -> Answer:
         result = store.query(text, prefixes=load_vocabulary().prefixes, **UNION,
                              substitutions={ox.Variable(k): _ox_term(v) for k, v in bindings.items()})
     except (SyntaxError, ValueError, OSError) as error:
-        raise QueryError(f"SPARQL query does not parse or run: {short_message(error)}") from None
+        raise QueryError(f"SPARQL query does not parse or run: {_problem(error)}; fix the query") from None
     if isinstance(result, bool):
         return Answer(["ask"], [{"ask": str(result).lower()}])
     if isinstance(result, ox.QuerySolutions):
@@ -68,6 +69,23 @@ def _query_store(store: ox.Store, text: str, bindings: Bindings) -> Answer:
         return Answer(columns, rows)
     data = ox.serialize(result, format=ox.RdfFormat.TURTLE, prefixes=load_vocabulary().prefixes)
     return Answer(turtle=data.decode("utf-8"))
+
+
+def _problem(error: Exception) -> str:
+    """Oxigraph's complaint in a few words: where, and the first tokens it expected (not its character classes).
+
+    >>> _problem(SyntaxError("error at 1:22: expected one of \\"!\\", \\"$\\", ['A' ..= 'Z']"))
+    'line 1, column 22: expected one of "!", "$", …'
+    """
+    found = re.match(r"error at (\d+):(\d+): (.*)", str(error), re.DOTALL)
+    if not found:
+        return short_message(error)
+    said = found[3]
+    if "Prefix not found" in said:
+        said = "a prefix that is not declared (add a PREFIX line)"
+    elif "[" in said:
+        said = said[: said.index("[")].rstrip(" ,") + ", …"
+    return f"line {found[1]}, column {found[2]}: {shorten(' '.join(said.split()), 120)}"
 
 
 def _query_graph(graph: Graph, text: str, bindings: Bindings) -> Answer:

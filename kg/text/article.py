@@ -16,11 +16,11 @@ from pathlib import Path
 from kg.errors import InputError
 from kg.model import Article, Meta
 from kg.text.clean import clean, detect_script, normalize_unicode, simplified
-from kg.text.formats import FORMATS, Page, Unreadable, reader
+from kg.text.formats import FORMATS, Page, SourceOptions, Unreadable, reader
 from kg.text.meta import extract_meta
 from kg.text.sources import Source, content_digest, doc_id_for, file_source
 
-__all__ = ["clean_article", "doc_id_for", "read_article"]
+__all__ = ["clean_article", "doc_id_for", "read_article", "too_long"]
 
 
 def _with_title(page: Page) -> str:
@@ -48,14 +48,25 @@ def _meta(text: str, page: Page) -> Meta:
     )
 
 
-def read_article(source: Source) -> Article:
+def too_long(source: Source, chars: int, max_chars: int) -> InputError | None:
+    """The error for an article of ``chars`` characters (as read) when that is more than ``max_chars``."""
+    if chars <= max_chars:
+        return None
+    return InputError(source.path, f"is {chars} characters long, more than --max-chars {max_chars}",
+                      "split it into articles or raise --max-chars", record=source.record, format=source.format)
+
+
+def read_article(source: Source, options: SourceOptions | None = None) -> Article:
     """Read, clean and describe one input; raises :class:`~kg.errors.InputError` with a one-line
-    message (``FILE#record: problem; what to do``) when it cannot be used."""
+    message (``FILE#record: problem; what to do``) when it cannot be used, or when its text is
+    longer than ``options.max_chars`` (checked before cleaning, which takes long on such a text)."""
     data = source.data()
     try:
         page = reader(source.format).read(data, dict(source.fields))
     except Unreadable as error:
         raise InputError(source.path, error.problem, error.fix, record=source.record, format=source.format) from None
+    if error := too_long(source, len(page.text), (options or SourceOptions()).max_chars):
+        raise error
     raw = _with_title(page)
     original = clean(raw)
     text = simplified(original)
@@ -65,7 +76,7 @@ def read_article(source: Source) -> Article:
     script = detect_script(raw)
     aligned = original if script == "traditional" and len(original) == len(text) and original != text else None
     return Article(source.doc_id, source.path.name, text, _meta(raw, page), content_digest(data, source.fields),
-                   page.encoding, script, aligned, source.record, FORMATS[source.format].media_type)
+                   page.encoding, script, aligned, source.record, FORMATS[source.format].media_type, len(page.text))
 
 
 def clean_article(path: Path | str) -> Article:

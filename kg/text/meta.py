@@ -33,6 +33,8 @@ _EDITOR = re.compile(rf"(?:责任编辑|责编|编辑)\s*[:：]\s*({_NAME})")
 _CREDIT_FORMS = ((_REPORTERS, "author"), (_AUTHOR_SLASH, "author"), (_AUTHOR_OF, "author"), (_EDITOR, "editor"))
 #: Words glued after a name in a byline and never part of it (（记者 李明辉报道）, 王东摄).
 _REPORTING = re.compile(r"(?:报道|摄影|摄|讯|供稿|整理|编译)$")
+#: Prepositions that begin a clause, never a name: 记者在一线采访 has no byline.
+_NOT_A_NAME_START = tuple("在把被对让给")  # not 于, 向: surnames
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,8 @@ def find_credits(text: str) -> list[Credit]:
             for name in re.finditer(r"\S+", match.group(1)):
                 cut = _REPORTING.sub("", name.group(0))
                 kept = cut if len(cut) >= 2 else name.group(0)
+                if kept.startswith(_NOT_A_NAME_START):
+                    continue
                 start = match.start(1) + name.start()
                 credits.append(Credit(kept, role, start, start + len(kept)))
     return sorted(credits, key=lambda c: (c.start, c.end))

@@ -25,7 +25,8 @@ def read_bytes(path: Path, format: str | None = None) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise InputError(path, "no such file", "check the path", format=format) from None
+        raise InputError(path, "no such file (moved or deleted while kg was reading the inputs?)",
+                         "put it back, or build again without it", format=format) from None
     except OSError as error:
         raise InputError(path, f"cannot be read ({error.strerror})", "check its permissions", format=format) from None
 

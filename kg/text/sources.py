@@ -11,6 +11,7 @@ format. A :class:`Source` is small and picklable: a worker can read it anywhere.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import re
 from collections import Counter
@@ -170,6 +171,20 @@ def _visible(path: Path, folder: Path) -> bool:
     return not any(part.startswith(".") for part in path.relative_to(folder).parts)
 
 
+def _not_a_file(path: Path) -> InputError:
+    """Why ``path``, which is there but is not a file or folder, cannot be read."""
+    try:
+        path.stat()
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return InputError(path, "is a symbolic link that leads round in a loop", "fix or remove the link",
+                              format=suffix_format(path))
+        return InputError(path, "is a symbolic link to nothing (its target is gone)", "fix or remove the link",
+                          format=suffix_format(path))
+    return InputError(path, "is not a regular file (a named pipe or a device?)", "give kg files or folders of articles",
+                      format=suffix_format(path))
+
+
 def find_sources(paths: Iterable[Path | str], options: SourceOptions | None = None) -> Iterator[Source | InputError]:
     """Every article in ``paths``, streamed in a stable order (files sorted, records in file order).
 
@@ -179,14 +194,17 @@ def find_sources(paths: Iterable[Path | str], options: SourceOptions | None = No
     options = options or SourceOptions()
     for path in map(Path, paths):
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if suffix_format(p) and _visible(p, path) and p.is_file())
+            files = sorted(p for p in path.rglob("*") if suffix_format(p) and _visible(p, path) and not p.is_dir())
             if not files:
                 suffixes = ", ".join(s for f in FORMATS.values() for s in f.suffixes[:1])
                 yield InputError(path, "folder holds no articles", f"point kg at a folder of {suffixes} files")
-        elif path.is_file():
+        elif path.is_file() or path.is_symlink() or path.exists():
             files = [path]
         else:
             yield InputError(path, "no such file or folder", "check the path")
             continue
         for file in files:
-            yield from _file_sources(file, options)
+            if file.is_file():
+                yield from _file_sources(file, options)
+            else:
+                yield _not_a_file(file)

@@ -82,7 +82,8 @@ class Unreadable(Exception):
 
 @dataclass(frozen=True, slots=True)
 class SourceOptions:
-    """Which fields of a CSV row or JSON Lines record hold what; the first name present wins."""
+    """Which fields of a CSV row or JSON Lines record hold what (the first name present wins),
+    and how long an article may be: ``max_chars`` characters of text as read, before cleaning."""
 
     text_field: tuple[str, ...] = ("text", "content", "body")
     title_field: tuple[str, ...] = ("title",)
@@ -91,6 +92,7 @@ class SourceOptions:
     id_field: tuple[str, ...] = ("id",)
     site_field: tuple[str, ...] = ("site", "source", "outlet")
     author_field: tuple[str, ...] = ("author",)
+    max_chars: int = 500_000
 
 
 def reader(name: str) -> ModuleType:
