@@ -35,9 +35,8 @@ def _size(folder: Path) -> int:
 def _child(mode: str, corpus: Path, out: Path) -> dict:
     """One build, then +1 article and nothing changed; run in a fresh process."""
     sys.path.insert(0, str(BENCH))
-    from throughput import SEEDS, _variant
-
     import pyoxigraph as ox
+    from throughput import SEEDS, _variant
 
     from kg.build import build
 

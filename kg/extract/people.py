@@ -3,12 +3,17 @@
 LAC tags many non-names as persons (久安, 叶茂), so a ``PER`` token counts only when
 the text around it says it is a person: an office or person word right before it
 (书记次仁群措, 市民扎西平措, 记者 胡文), or an honorific or speech verb right after
-(王君正同志, 尼玛扎西教授, 卓嘎说). The names bylines give (reporters, ``文/王东``,
+(王君正同志, 尼玛扎西教授, 卓嘎说). Where the name model (:mod:`kg.extract.ner`) sees a longer
+name over LAC's token (次仁旺|堆), the model's span is the name; a name the model finds that
+no rule confirms is left to :func:`kg.extract.find.entities` (too uncertain for the graph:
+idioms and slogans look like names to it). The names bylines give (reporters, ``文/王东``,
 ``作者系…付文科``, editors) are people too; the byline forms live in
 :func:`kg.text.meta.find_credits`.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from kg.extract.lexicon import Lexicon
 from kg.extract.spans import Found, SpanIndex, TextView, is_han
@@ -25,12 +30,24 @@ def _valid(name: str) -> bool:
     return 2 <= len(name) <= 6 and is_han(name.replace("·", ""))
 
 
+@dataclass(frozen=True, slots=True)
+class _Span:
+    start: int
+    end: int
+
+
 def find_people(view: TextView, lexicon: Lexicon, taken: list[Found]) -> list[Found]:
     text = view.text
     before_words = lexicon.offices + lexicon.person_words
     found: list[Found] = []
     occupied = SpanIndex([f for f in taken if f.cls != "Person"])
+    model = SpanIndex(_Span(s, e) for s, e, kind in view.names if kind == "PER")
     for start, end, tag in view.tokens:
+        wider = [m for m in model.overlapping(start, end) if m.start <= start and end <= m.end]
+        if wider and tag in _NAME_LIKE:  # 次仁旺|堆: the model sees the whole name LAC cut
+            start, end = wider[0].start, wider[0].end
+        elif tag == "PER":  # 白玛|且增 to the model, 白玛且增 to LAC: the longer reading is the name
+            model.drop(m for m in model.overlapping(start, end) if start <= m.start and m.end <= end)
         name = text[start:end]
         if tag not in _NAME_LIKE or not _valid(name) or occupied.overlaps(start, end):
             continue

@@ -22,8 +22,8 @@ from dataclasses import replace
 from kg.extract.context import Places
 from kg.extract.gazetteer import LEVELS, Division, Gazetteer
 from kg.extract.lexicon import Lexicon
-from kg.extract.names import LEVEL_WORDS, NAME_TAGS, ORG_SUFFIXES, begins_badly
-from kg.extract.spans import HAN, Found, SpanIndex, TextView
+from kg.extract.names import LEVEL_WORDS, NAME_TAGS, ORG_SUFFIXES, begins_badly, made_of_names
+from kg.extract.spans import HAN, Found, SpanIndex, TextView, is_han
 from kg.model import most_frequent, place_key
 
 __all__ = ["find_places", "home_province"]
@@ -38,6 +38,8 @@ _ROAD = re.compile(r"(国道|省道|县道)\s?(\d{2,4})")
 _RELATIVE = re.compile(r"(我区|全区|自治区|区党委|区委|全市|该市|我市|本市|市委|全县|该县|我县|县委|州委|全镇|该镇|全乡|该乡"
                        r"|全村|该村)")
 _SITE_GENERIC_START = ("国家", "世界", "全国", "城市")
+_COUNTY_SUFFIXES = ("县", "市", "区", "旗")
+_ATTRIBUTIVE = ("式", "特色", "型", "化")
 _ORG_FOLLOWERS = tuple(sorted({*ORG_SUFFIXES, "党", "委", "人民", "融媒体"}, key=len, reverse=True))
 
 
@@ -59,6 +61,7 @@ class _ChainReader:
 
     def __init__(self, view: TextView, gazetteer: Gazetteer, lexicon: Lexicon, home: str | None) -> None:
         self.view, self.gaz, self.lex, self.home = view, gazetteer, lexicon, home
+        self.model_starts = {start for start, _, kind in view.names if kind == "LOC"}
 
     def _bounded(self, end: int) -> bool:
         """A name may end here: at a token end, or where an organisation suffix follows."""
@@ -115,7 +118,7 @@ class _ChainReader:
         level = LEVEL_WORDS[suffix]
         if stem[0] in _BAD_STEM_START or stem in _NOT_STEMS or not _deeper(level, parent and parent.level):
             return None
-        if begins_badly(self.view, pos):  # 乃东区把以社区: a preposition is not where a name begins
+        if begins_badly(self.view, pos) and pos not in self.model_starts:  # 乃东区把以社区: not a name's start
             return None
         if parent is None and not self._standalone_ok(pos, name, stem):
             return None
@@ -209,10 +212,30 @@ def find_places(view: TextView, gazetteer: Gazetteer, lexicon: Lexicon) -> list[
     places = _read_chains(view, gazetteer, lexicon, home_name) if home_name else first_pass
     taken = SpanIndex(places)
     places += [s for s in _sites(view, taken) if not taken.overlaps(s.start, s.end)]
+    taken = SpanIndex(places)
+    places += [m for m in _model_places(view, gazetteer, lexicon) if not taken.overlaps(m.start, m.end)]
     places = _as_qualified_here(places)
     home = gazetteer.by_path.get((home_name,)) if home_name else None
     places += _relative(view, places, home)
     return sorted(places, key=lambda f: (f.start, -f.end))
+
+
+def _model_places(view: TextView, gazetteer: Gazetteer, lexicon: Lexicon) -> list[Found]:
+    """Divisions the name model finds that no rule did (定日 for 定日县), made of names and
+    known to the gazetteer by that name, short form or county name alone. Other places the
+    model alone proposes are left to :func:`kg.extract.find.entities`: too uncertain for the
+    graph (美乡村, 镇改街道 look like places to it)."""
+    found = []
+    for start, end, kind in view.names:
+        name = view.text[start:end]
+        if (kind != "LOC" or len(name) < 2 or not is_han(name) or name.startswith(_SITE_GENERIC_START)
+                or view.text.startswith(_ATTRIBUTIVE, end) or not made_of_names(view, lexicon, start, end)):
+            continue  # 中国式现代化: a place name used as a modifier is not a mention of the place
+        divisions = gazetteer.lookup(name) or gazetteer.lookup_short(name) or [
+            d for suffix in _COUNTY_SUFFIXES for d in gazetteer.lookup(name + suffix)]  # 定日 → 定日县
+        if len(divisions) == 1:
+            found.append(_division_found(divisions[0], start, "model", end - start))
+    return found
 
 
 def _as_qualified_here(places: list[Found]) -> list[Found]:

@@ -20,7 +20,7 @@ from kg.extract.organizations import find_organizations
 from kg.extract.people import find_people
 from kg.extract.places import find_places
 from kg.extract.programmes import find_programmes
-from kg.extract.spans import TOKENS, Found, TextView
+from kg.extract.spans import NAMES, TOKENS, Found, TextView
 
 __all__ = ["Recognizer", "recognize", "view_of"]
 
@@ -46,7 +46,10 @@ def _clash(found: Found, other: Found) -> bool:
 
 def _resolve_overlaps(founds: list[Found]) -> list[Found]:
     """Longest first; a place or organisation may sit inside an organisation's name."""
-    ordered = sorted(founds, key=lambda f: (-(f.end - f.start), _PRIORITY[_family(f)], f.start, f.key))
+    # Longest first; of equal spans, what a rule found before what only the model did (a
+    # quoted “美丽乡村” is a programme, whatever the model calls it), then by family.
+    ordered = sorted(founds, key=lambda f: (-(f.end - f.start), f.rule == "model", _PRIORITY[_family(f)], f.start,
+                                            f.key))
     kept: list[Found] = []
     covering: dict[int, list[Found]] = {}  # character → the kept mentions over it (linear, however long the text)
     for found in ordered:
@@ -63,7 +66,7 @@ def _repeats(view: TextView, kept: list[Found], aliases: dict[str, str]) -> list
     by_key = {f.key: f for f in kept}
     surfaces: dict[str, Found] = {}
     for found in kept:
-        if not found.referring:
+        if not found.referring and found.rule != "model":  # the model judges each occurrence itself
             surfaces.setdefault(view.text[found.start : found.end], found)
             surfaces.setdefault(found.name, found)
     for alias, key in aliases.items():
@@ -108,7 +111,7 @@ def view_of(doc: Doc) -> TextView:
     if view is None:
         tokens = doc.user_data.get(TOKENS) or [(t.idx, t.idx + len(t.text), t.tag_) for t in doc]
         sentence_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
-        view = doc.user_data[_VIEW] = TextView(doc.text, tokens, sentence_starts)
+        view = doc.user_data[_VIEW] = TextView(doc.text, tokens, sentence_starts, names=doc.user_data.get(NAMES, ()))
     return view
 
 

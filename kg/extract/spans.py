@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["HAN", "REFERRING_RULES", "TOKENS", "Found", "SpanIndex", "TextView", "is_han"]
+__all__ = ["HAN", "NAMES", "REFERRING_RULES", "TOKENS", "Found", "SpanIndex", "TextView", "is_han"]
 
 HAN = r"\u4e00-\u9fff"
 
@@ -22,6 +22,8 @@ REFERRING_RULES = frozenset({"relative", "anaphora"})
 _OPENERS = "“《("
 #: ``doc.user_data`` key under which the tokenizer leaves its tokens as (start, end, tag) offsets.
 TOKENS = "kg_tokens"
+#: ``doc.user_data`` key of the name model's spans, as (start, end, "PER" | "LOC" | "ORG").
+NAMES = "kg_names"
 
 
 def is_han(text: str) -> bool:
@@ -59,6 +61,7 @@ class TextView:
     tokens: Sequence[tuple[int, int, str]]  # (start, end, tag)
     sentence_starts: Sequence[int]
     paragraph_starts: Sequence[int] = field(default_factory=list)
+    names: Sequence[tuple[int, int, str]] = ()  #: the name model's (start, end, PER|LOC|ORG) spans
 
     def __post_init__(self) -> None:
         self.starts = {s for s, _, _ in self.tokens}
@@ -128,6 +131,12 @@ class SpanIndex:
 
     def __len__(self) -> int:
         return len(self.by_start)
+
+    def drop(self, spans: Iterable) -> None:
+        """Forget these spans (rebuilds the index: for the rare correction, not a loop)."""
+        gone = {id(s) for s in spans}
+        if gone:
+            self.__init__([s for s in self.by_start if id(s) not in gone])
 
     def overlapping(self, start: int, end: int) -> list:
         """The spans that share a character with ``[start, end)``."""

@@ -1,0 +1,75 @@
+"""kg as a named-entity recogniser: the entity mentions of any text, with offsets and classes.
+
+:func:`entities` runs the whole extraction (LAC, the name model, the rules) over a string and
+returns its mentions: where each is, its class (the ontology's local name: ``Place``,
+``PartyOrganization``, ``Person``, ``Programme`` …) and the canonical name and key of the
+entity it names (``巴宜区`` → key ``Place:西藏自治区/林芝市/巴宜区``). Mentions that refer to
+an entity without naming it (全市, 该村) are left out.
+
+Besides the mentions the graph is built from, it returns the names the name model
+(:mod:`kg.extract.ner`) finds that no rule confirms (``source == "model"``; class Person,
+Place or Organization, key from the surface): the graph leaves them out, as idioms and
+slogans can look like names to the model, but a user who wants every name gets them.
+
+>>> [(m.text, m.cls) for m in entities("林芝市巴宜区召开会议。")][:2]
+[('林芝市', 'Place'), ('巴宜区', 'Place')]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kg.extract.extraction import extract
+from kg.extract.nlp import make_nlp
+from kg.extract.spans import NAMES, REFERRING_RULES, SpanIndex
+from kg.model import Article, Meta
+
+__all__ = ["EntityMention", "entities"]
+
+_MODEL_CLASSES = {"PER": "Person", "LOC": "Place", "ORG": "Organization"}
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMention:
+    """``text[start:end]``, a mention of the entity ``key`` (class ``cls``, name ``name``)."""
+
+    start: int
+    end: int
+    text: str
+    cls: str
+    name: str
+    key: str
+    source: str = "graph"  #: "graph" for the graph's own mentions, "model" for the model's other names
+
+
+def entities(text: str, *, nested: bool = True) -> list[EntityMention]:
+    """The entity mentions in ``text``, in order of position.
+
+    With ``nested=False``, a mention inside another (林芝市 in 林芝市委党校) is left out: the
+    outermost names only, as most NER benchmarks count them (where the model reads a whole
+    name over the graph's parts, 扎囊县桑耶镇雅江村村委会, the whole is that name).
+    """
+    doc = make_nlp()(text)
+    x = extract(Article("text", "text", text, Meta(), "", "", "simplified"), doc)
+    classes = {e.key: e.cls for e in x.entities}
+    names = {e.key: e.name for e in x.entities}
+    found = [EntityMention(m.start, m.end, m.text, classes.get(m.key, "Entity"), names.get(m.key, m.text), m.key)
+             for m in x.mentions if m.rule not in REFERRING_RULES]
+    taken = SpanIndex(found)
+    for start, end, kind in doc.user_data.get(NAMES, ()):
+        near = taken.overlapping(start, end)
+        if all(start <= m.start and m.end <= end for m in near) and not any((m.start, m.end) == (start, end)
+                                                                           for m in near):
+            # a name of its own, or a whole around the graph's parts (扎囊县桑耶镇雅江村村委会)
+            last = [m for m in near if m.end == end and m.cls != "Programme"]
+            cls = last[0].cls if last else _MODEL_CLASSES[kind]
+            surface = text[start:end]
+            found.append(EntityMention(start, end, surface, cls, surface, f"{cls}:{surface}", "model"))
+    found.sort(key=lambda m: (m.start, -m.end))
+    if nested:
+        return found
+    outer: list[EntityMention] = []
+    for mention in found:
+        if not outer or mention.start >= outer[-1].end:
+            outer.append(mention)
+    return outer

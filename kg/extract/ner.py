@@ -1,0 +1,212 @@
+"""A character CRF that finds person, place and organisation names (PER/LOC/ORG).
+
+It is trained on the MSRA NER corpus (SIGHAN 2006; People's Daily) by
+``training/train_ner.py``; the model ships in ``kg/extract/models/`` (its README says where
+it came from). The pipeline already runs LAC (segmentation, parts of speech, its own
+PER/LOC/ORG/TIME), so LAC's words and tags are free evidence: the CRF learns from the
+characters around when to trust, extend or overrule them. The recognisers use its spans
+for name boundaries and recall (:mod:`kg.extract.recognize`); the rules still type
+organisations, place them and find programmes, positions and figures.
+
+    spans = tagger().tag(texts, lac().run(texts))   # [[(start, end, "PER"), ...], ...]
+
+:func:`features` is a pure function of (text, LAC words); training and tagging share it, so
+changing it means training again.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import pycrfsuite
+
+MODEL = Path(__file__).resolve().parent / "models" / "msra_crf.crfsuite"
+SURNAMES_FILE = Path(__file__).resolve().parent / "lexicons" / "surnames.txt"
+TYPES = ('PER', 'LOC', 'ORG')
+HAN_DIGITS = set('〇零一二三四五六七八九十百千万亿两')
+# One-char abbreviations of China's provincial-level divisions and of countries
+# often abbreviated in news (general knowledge, written by hand, not taken from
+# a corpus).  Many are ambiguous chars; the CRF weighs them by context.
+PLACE_ABBREV = set('京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼台港澳'
+                   '中美日英法德俄印韩朝越意泰菲荷葡希')
+MAX_WORD = 4           # LAC words up to this many chars are used as features
+
+
+def load_surnames(path=SURNAMES_FILE):
+    """Whitespace-separated surnames; '#' starts a comment line."""
+    words = set()
+    for line in Path(path).read_text(encoding='utf-8').splitlines():
+        if not line.startswith('#'):
+            words.update(line.split())
+    return frozenset(w for w in words if len(w) == 1), frozenset(w for w in words if len(w) == 2)
+
+
+SURNAME1, SURNAME2 = load_surnames()
+
+
+def norm(c):
+    """Char as seen by the n-gram features: full-width -> half-width (NFKC),
+    every digit -> '0', every Latin letter -> 'A'."""
+    c = unicodedata.normalize('NFKC', c)
+    if len(c) != 1:
+        return c
+    if c.isdigit():
+        return '0'
+    if 'a' <= c.lower() <= 'z':
+        return 'A'
+    return c
+
+
+def char_type(c):
+    """One letter: H han, N digit (any script, or a han numeral), A latin,
+    P punctuation, S space, O other."""
+    if c in HAN_DIGITS or unicodedata.normalize('NFKC', c).isdigit():
+        return 'N'
+    if '\u4e00' <= c <= '\u9fff' or '\u3400' <= c <= '\u4dbf':
+        return 'H'
+    c = unicodedata.normalize('NFKC', c)[:1]
+    if c and 'a' <= c.lower() <= 'z':
+        return 'A'
+    if c.isspace():
+        return 'S'
+    return 'P' if c and unicodedata.category(c)[0] in 'PS' else 'O'
+
+
+def lac_per_char(text, lac_words):
+    """For each char: (index of its LAC word, B/M/E/S position in the word)."""
+    info = []
+    for k, (w, _) in enumerate(lac_words):
+        if len(w) == 1:
+            info.append((k, 'S'))
+        else:
+            info += [(k, 'B')] + [(k, 'M')] * (len(w) - 2) + [(k, 'E')]
+    if len(info) != len(text) or ''.join(w for w, _ in lac_words) != text:
+        raise ValueError('lac_words do not spell out text')
+    return info
+
+
+def features(text, lac_words):
+    """Per-char feature lists (list of attribute strings for each char).
+
+    Characters (normalised by ``norm``), window -2..+2:
+      c-2..c2 unigrams, the four bigrams, the skip bigram c-1c1 and the
+      centre trigram; char types of c0 and of the -1..+1 window.
+    LAC (its word for this char, and the neighbouring words):
+      p   position in the word + word tag, e.g. 'B|PER';  t the tag alone
+      t-2/t-1/t+1/t+2  tags of the words around;  t-1t0t+1 three together
+      w   the word itself if <= MAX_WORD chars; w-1/w+1 the neighbour words
+          likewise (cue words like 书记, 在, 说)
+      wl  word length (capped at 5);  wb/we first/last char of the word
+          (we captures suffixes such as 局 委 村 县 without a hand list)
+    Place abbreviations (PLACE_ABBREV): 'ab' and 'ab|<pos in word>' if c0
+      is one, 'ab-1' / 'ab+1' if the previous / next char is one too (鲁台).
+    Surnames (surnames.txt): 'sn' if c0 is a common surname, with its
+      position in the LAC word; 'sn2' if c0c1 is a two-char surname;
+      'sn-1' / 'sn-2' if the surname is 1 / 2 chars back (given names).
+    """
+    n = len(text)
+    info = lac_per_char(text, lac_words)
+    words = [w for w, _ in lac_words]
+    tags = ['BOS'] + [t for _, t in lac_words] + ['EOS']
+    cs = ['<s>', '<s>'] + [norm(c) for c in text] + ['</s>', '</s>']
+    ty = ['^'] + [char_type(c) for c in text] + ['$']
+    out = []
+    for i in range(n):
+        k, pos = info[i]
+        w, tag = words[k], tags[k + 1]
+        a, b, c, d, e = cs[i:i + 5]          # c-2 .. c2; c is the char itself
+        f = ['bias',
+             'c-2=' + a, 'c-1=' + b, 'c0=' + c, 'c1=' + d, 'c2=' + e,
+             'c-2c-1=' + a + b, 'c-1c0=' + b + c, 'c0c1=' + c + d, 'c1c2=' + d + e,
+             'c-1c0c1=' + b + c + d, 'c-1c1=' + b + d,
+             'ty=' + ty[i + 1], 'ty3=' + ty[i] + ty[i + 1] + ty[i + 2],
+             'p=' + pos + '|' + tag, 't=' + tag,
+             't-2=' + (tags[k - 1] if k else 'BOS'), 't-1=' + tags[k],
+             't+1=' + tags[k + 2], 't+2=' + (tags[k + 3] if k + 3 < len(tags) else 'EOS'),
+             't-1t0t+1=' + tags[k] + '|' + tag + '|' + tags[k + 2],
+             'wl=%d' % min(len(w), 5), 'wb=' + norm(w[0]), 'we=' + norm(w[-1])]
+        if len(w) <= MAX_WORD:
+            f.append('w=' + w)
+        if k > 0 and len(words[k - 1]) <= MAX_WORD:
+            f.append('w-1=' + words[k - 1])
+        if k + 1 < len(words) and len(words[k + 1]) <= MAX_WORD:
+            f.append('w+1=' + words[k + 1])
+        ch = text[i]
+        if ch in PLACE_ABBREV:
+            f += ['ab', 'ab|' + pos]
+            if i and text[i - 1] in PLACE_ABBREV:
+                f.append('ab-1')
+            if i + 1 < n and text[i + 1] in PLACE_ABBREV:
+                f.append('ab+1')
+        if ch in SURNAME1:
+            f += ['sn', 'sn|' + pos]
+        if text[i:i + 2] in SURNAME2:
+            f.append('sn2')
+        if i and text[i - 1] in SURNAME1:
+            f.append('sn-1')
+        if i > 1 and (text[i - 2] in SURNAME1 or text[i - 2:i] in SURNAME2):
+            f.append('sn-2')
+        out.append(f)
+    return out
+
+
+def tags_to_spans(tags):
+    """BMES or BIO char tags -> [(start, end, type)], end exclusive.
+
+    Lenient about ill-formed sequences, the same way for gold and predictions:
+    an I-/M-/E- tag that does not continue an open span of its type starts a
+    new span; a span still open when a different tag (or the end) comes is
+    closed there; E- and S- close the span they end.
+    """
+    spans = []
+    start = typ = None
+    for i, tag in enumerate(list(tags) + ['O']):
+        pos, _, t = tag.partition('-')
+        if typ is not None and (pos in ('B', 'S', 'O') or t != typ):
+            spans.append((start, i, typ))
+            start = typ = None
+        if pos == 'O':
+            continue
+        if typ is None:
+            start, typ = i, t
+        if pos in ('E', 'S'):
+            spans.append((start, i + 1, typ))
+            start = typ = None
+    return spans
+
+
+class CrfTagger:
+    """Loads a model written by ``training/train_ner.py`` and tags texts."""
+
+    def __init__(self, model_path=MODEL):
+        self._tagger = pycrfsuite.Tagger()
+        self._tagger.open(str(model_path))
+
+    def tag_chars(self, text, lac_words):
+        """BMES tag per char of one text."""
+        if not text:
+            return []
+        return self._tagger.tag(features(text, lac_words))
+
+    def tag(self, texts, lac_results):
+        """Spans [(start, end, type)] per text; lac_results[i] = LAC's
+        (word, tag) list for texts[i]."""
+        return [tags_to_spans(self.tag_chars(t, lw)) for t, lw in zip(texts, lac_results)]
+
+
+def lac_spans(lac_words, types=TYPES):
+    """LAC's own PER/LOC/ORG words as (start, end, type) char spans."""
+    spans, i = [], 0
+    for w, t in lac_words:
+        if t in types:
+            spans.append((i, i + len(w), t))
+        i += len(w)
+    return spans
+
+
+@lru_cache(maxsize=1)
+def tagger() -> CrfTagger:
+    """The process's tagger, with the model shipped in the package."""
+    return CrfTagger(MODEL)

@@ -1,0 +1,193 @@
+"""Tests for crf_ner (and msra's parsing / scoring).
+
+Every sentence here was written for these tests; none comes from MSRA or
+from any real article.
+"""
+
+import pytest
+
+from kg.evaluate import msra
+from kg.extract.ner import MODEL, CrfTagger, char_type, features, lac_per_char, lac_spans, norm, tags_to_spans
+
+
+# ---------------------------------------------------------------- spans ---
+@pytest.mark.parametrize('tags, spans', [
+    ([], []),
+    (['O', 'O'], []),
+    # well-formed BMES
+    (['B-PER', 'M-PER', 'E-PER', 'O'], [(0, 3, 'PER')]),
+    (['S-LOC', 'B-ORG', 'E-ORG'], [(0, 1, 'LOC'), (1, 3, 'ORG')]),
+    (['B-LOC', 'E-LOC', 'B-LOC', 'E-LOC'], [(0, 2, 'LOC'), (2, 4, 'LOC')]),
+    # well-formed BIO
+    (['B-PER', 'I-PER', 'O', 'B-LOC'], [(0, 2, 'PER'), (3, 4, 'LOC')]),
+    (['B-ORG', 'I-ORG', 'B-ORG', 'I-ORG'], [(0, 2, 'ORG'), (2, 4, 'ORG')]),
+    # ill-formed: I/M/E without B start a span
+    (['O', 'I-PER', 'I-PER'], [(1, 3, 'PER')]),
+    (['M-PER', 'E-PER', 'O'], [(0, 2, 'PER')]),
+    (['E-LOC', 'O'], [(0, 1, 'LOC')]),
+    # ill-formed: type changes inside a span
+    (['B-PER', 'I-LOC', 'I-LOC'], [(0, 1, 'PER'), (1, 3, 'LOC')]),
+    (['B-PER', 'M-PER', 'E-ORG'], [(0, 2, 'PER'), (2, 3, 'ORG')]),
+    # ill-formed: span never closed, or interrupted
+    (['O', 'B-ORG', 'M-ORG'], [(1, 3, 'ORG')]),
+    (['B-ORG', 'M-ORG', 'O', 'E-ORG'], [(0, 2, 'ORG'), (3, 4, 'ORG')]),
+    (['B-PER', 'S-PER'], [(0, 1, 'PER'), (1, 2, 'PER')]),
+])
+def test_tags_to_spans(tags, spans):
+    assert tags_to_spans(tags) == spans
+
+
+def test_lac_spans():
+    words = [('李明', 'PER'), ('在', 'p'), ('清河县', 'LOC'), ('农业局', 'ORG'), ('上班', 'v')]
+    assert lac_spans(words) == [(0, 2, 'PER'), (3, 6, 'LOC'), (6, 9, 'ORG')]
+
+
+# ------------------------------------------------------------- features ---
+@pytest.mark.parametrize('c, expected', [
+    ('村', '村'), ('７', '0'), ('7', '0'), ('Ｂ', 'A'), ('x', 'A'), ('，', ','), ('。', '。'),
+])
+def test_norm(c, expected):
+    assert norm(c) == expected
+
+
+@pytest.mark.parametrize('c, expected', [
+    ('村', 'H'), ('三', 'N'), ('〇', 'N'), ('5', 'N'), ('５', 'N'), ('k', 'A'), ('Ｋ', 'A'),
+    ('，', 'P'), ('“', 'P'), ('%', 'P'), (' ', 'S'), ('😀', 'P'),
+])
+def test_char_type(c, expected):
+    assert char_type(c) == expected
+
+
+def test_lac_per_char_positions():
+    words = [('王', 'PER'), ('书记', 'n'), ('来到', 'v'), ('红旗村', 'LOC')]
+    info = lac_per_char('王书记来到红旗村', words)
+    assert [p for _, p in info] == list('SBEBEBME')
+    assert [k for k, _ in info] == [0, 1, 1, 2, 2, 3, 3, 3]
+
+
+def test_lac_words_must_spell_text():
+    with pytest.raises(ValueError):
+        features('王书记', [('王', 'PER'), ('书', 'n')])
+    with pytest.raises(ValueError):
+        features('王书记', [('李', 'PER'), ('书记', 'n')])
+
+
+def test_features_table():
+    text = '王书记来到红旗村。'
+    words = [('王', 'PER'), ('书记', 'n'), ('来到', 'v'), ('红旗村', 'LOC'), ('。', 'w')]
+    f = features(text, words)
+    assert len(f) == len(text)
+    first, sixth = set(f[0]), set(f[5])
+    assert {'bias', 'c-2=<s>', 'c-1=<s>', 'c0=王', 'c1=书', 'c2=记', 'c-1c0=<s>王',
+            'c0c1=王书', 'c-1c0c1=<s>王书', 'ty=H', 'ty3=^HH', 'p=S|PER', 't=PER',
+            't-1=BOS', 't+1=n', 't-1t0t+1=BOS|PER|n', 'w=王', 'w+1=书记', 'wl=1',
+            'wb=王', 'we=王', 'sn', 'sn|S', 'c-1c1=<s>书', 't-2=BOS', 't+2=v'} <= first
+    assert 'sn-1' in f[1] and 'sn-2' in f[2] and 'sn-1' not in f[2]
+    assert not any(x.startswith('w-1=') for x in first)
+    # '红' of 红旗村: begins a LOC word, the word ends in 村 (a place suffix)
+    assert {'c0=红', 'p=B|LOC', 't=LOC', 't-1=v', 't+1=w', 'w=红旗村', 'w-1=来到',
+            'w+1=。', 'wl=3', 'we=村', 'c1c2=旗村', 't-2=n', 't+2=EOS'} <= sixth
+    assert 'sn' not in sixth
+    assert {'c1=</s>', 'c2=</s>', 't+1=EOS', 'ty3=HP$'} <= set(f[-1])
+
+
+def test_features_normalise_digits_and_width():
+    a = features('2024年', [('2024年', 'TIME')])
+    b = features('１９９８年', [('１９９８年', 'TIME')])
+    assert a[0][1:6] == ['c-2=<s>', 'c-1=<s>', 'c0=0', 'c1=0', 'c2=0']
+    assert b[0][1:6] == a[0][1:6]
+
+
+def test_features_compound_surname_and_long_word():
+    text = '欧阳振华出席中华人民共和国成立纪念活动'
+    words = [('欧阳振华', 'PER'), ('出席', 'v'), ('中华人民共和国', 'LOC'), ('成立', 'vn'),
+             ('纪念活动', 'n')]
+    f = features(text, words)
+    assert 'sn2' in f[0] and 'sn' not in f[0]    # 欧阳 is listed, 欧 alone is not
+    assert 'w=欧阳振华' in f[0]
+    # a 7-char word is not used as a word feature, but its length/affixes are
+    assert not any(x.startswith('w=') for x in f[6]) and 'wl=5' in f[6] and 'we=国' in f[6]
+    assert 'w-1=出席' in f[6]
+
+
+def test_features_pure():
+    text, words = '村委会', [('村委会', 'ORG')]
+    assert features(text, words) == features(text, words)
+
+
+def test_features_empty():
+    assert features('', []) == []
+
+
+# --------------------------------------------------------------- msra ---
+def test_msra_parse_and_spans():
+    raw = ('张 B-PER\r\n三 E-PER\r\n到 O\r\n京 S-LOC\r\n\r\n'
+           '县 B-ORG\r\n委 E-ORG\r\n\r\n\r\n新 M-PER\r\n华 E-PER\r\n')
+    s = msra.parse(raw)
+    assert [x.text for x in s] == ['张三到京', '县委', '新华']
+    assert s[0].spans == ((0, 2, 'PER'), (3, 4, 'LOC'))
+    assert s[1].tags == ('B-ORG', 'E-ORG')
+    assert s[2].spans == ((0, 2, 'PER'),)          # sentence cut mid-name
+
+
+def test_msra_parse_rejects_garbage():
+    with pytest.raises(ValueError, match='line 2'):
+        msra.parse('张 B-PER\n三E-PER\n')
+
+
+def test_score():
+    gold = [[(0, 2, 'PER'), (3, 5, 'LOC')], [(0, 3, 'ORG')]]
+    pred = [[(0, 2, 'PER'), (3, 4, 'LOC')], [(0, 3, 'ORG'), (4, 5, 'PER')]]
+    r = msra.score(gold, pred)
+    assert r['PER'][:3] == (0.5, 1.0, 2 / 3)
+    assert r['LOC'][:3] == (0.0, 0.0, 0.0)
+    assert r['ORG'][:3] == (1.0, 1.0, 1.0)
+
+
+# -------------------------------------------------------------- tagger ---
+@pytest.fixture(scope='module')
+def tagged():
+    if not MODEL.exists():
+        pytest.skip('model not trained yet: run python train_ner.py')
+    from kg.extract.lac import Lac as FastLAC
+    texts = [
+        '昨天下午，李红梅在青石县人民政府会议室主持召开脱贫攻坚推进会。',
+        '柳河镇党委书记赵建军带队前往王家湾村走访慰问困难群众。',
+        '据河东省农业农村厅消息，今年全省粮食产量预计达到三千万吨。',
+        '孙志远表示，南江市将继续支持北坪大学开展乡村振兴研究。',
+    ]
+    spans = CrfTagger(MODEL).tag(texts, FastLAC().run(texts))
+    return [{(t[s:e], typ) for s, e, typ in sp} for t, sp in zip(texts, spans)]
+
+
+def test_tagger_finds_people(tagged):
+    assert ('李红梅', 'PER') in tagged[0]
+    assert ('赵建军', 'PER') in tagged[1]
+    assert ('孙志远', 'PER') in tagged[3]
+
+
+def test_tagger_finds_places_and_orgs(tagged):
+    assert ('王家湾村', 'LOC') in tagged[1]
+    assert ('南江市', 'LOC') in tagged[3]
+    assert ('北坪大学', 'ORG') in tagged[3]
+    assert any(typ == 'ORG' and '农业农村厅' in w for w, typ in tagged[2])
+    assert any('青石县' in w and typ in ('LOC', 'ORG') for w, typ in tagged[0])
+    assert not any(typ == 'PER' for w, typ in tagged[2])
+
+
+def test_tagger_spans_are_valid(tagged):
+    for spans in tagged:
+        assert all(typ in ('PER', 'LOC', 'ORG') and w for w, typ in spans)
+
+
+def test_tagger_empty_text():
+    if not MODEL.exists():
+        pytest.skip('model not trained yet')
+    assert CrfTagger(MODEL).tag(['', '。'], [[], [('。', 'w')]])[0] == []
+
+
+def test_features_place_abbreviations():
+    f = features('鲁台经贸合作', [('鲁台', 'LOC'), ('经贸', 'n'), ('合作', 'vn')])
+    assert {'ab', 'ab|B', 'ab+1'} <= set(f[0]) and 'ab-1' not in f[0]
+    assert {'ab', 'ab|E', 'ab-1'} <= set(f[1]) and 'ab+1' not in f[1]
+    assert not any(x.startswith('ab') for x in f[2])
