@@ -112,12 +112,10 @@ def _part(doc_id: str) -> int:
 
 
 def _viewer(staging: Path, vocab: Vocabulary) -> None:
-    from rdflib import Graph
+    """``graph.html``, drawn from the store just synced (the staging folder is inside ``out/``)."""
+    from kg.store.database import open_store
 
-    graph = Graph()
-    vocab.bind(graph.namespace_manager)
-    graph.parse(staging / "graph.nt", format="nt")
-    write_html(graph, staging / "graph.html", vocab)
+    write_html(open_store(store_path(staging.parent)), staging / "graph.html", vocab)
 
 
 def _report(graph_keys: dict[str, str], index: EntityIndex, counts: dict[str, dict], staging: Path,
