@@ -3,23 +3,26 @@
 :func:`units` walks every graph of a store (the default graph, then the named graphs: the
 articles, the entity graphs, the ontology), subject by subject in index order, and cuts a
 unit when it holds ``size`` triples: an article's graph is one unit, or a few small ones
-together. A unit's *focus nodes* are its subjects and objects; whatever node a shape
-could target is one of them in some unit, because the triple that makes it a target (its
-``rdf:type``, or a triple it is the subject or object of) is in some graph.
+together. A unit's *focus nodes* are its subjects, and the objects that are the subject of
+nothing anywhere (an entity named but never described). Every node a shape can target is
+one of them in some unit: if it is the subject of a triple, in the unit of that triple's
+graph, else in the unit of a triple it is the object of.
 
 :func:`neighbourhood` copies out of the store what a shape reads from those nodes: every
-triple they are the subject of (from every graph, so an entity's description comes along
-with the article that names it), the triples pointing at them through a property a shape
-walks backwards (``sh:inversePath``), and every triple of the nodes those reach (a value's
-class, a sentence's document, the parent of a parent place). Checked there, a focus node
-gets exactly the results it gets in the whole graph, from shapes whose paths are a property
-or its inverse, with value shapes one level deep; paths further out are
-SHACL-SPARQL's job (:mod:`kg.rdf.shacl_sparql`), over the whole store.
+triple they are the subject of (from every graph: a position's role comes from an entity
+graph), the triples pointing at them through a property a shape walks backwards
+(``sh:inversePath``) or targets the objects of (one is enough to make it a target), and
+every triple of the nodes their triples reach (a value's class, a sentence's document, an
+entity's label). Checked there, a focus node gets exactly the results it gets in the whole
+graph, from shapes whose paths are a property or its inverse, with value shapes one level
+deep; paths further out are SHACL-SPARQL's job (:mod:`kg.rdf.shacl_sparql`), over the
+whole store.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import chain, islice
 
 import pyoxigraph as ox
 from rdflib import XSD, BNode, Graph, Literal, URIRef
@@ -44,12 +47,16 @@ def rdf_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     return Literal(term.value, datatype=None if datatype == _STRING else URIRef(datatype))
 
 
+def _object_only(store: ox.Store, node: ox.NamedNode | ox.BlankNode | ox.Literal) -> bool:
+    """Whether ``node`` is the subject of no triple in any graph (a literal never is)."""
+    return isinstance(node, ox.Literal) or next(iter(store.quads_for_pattern(node, None, None, None)), None) is None
+
+
 def units(store: ox.Store, size: int = UNIT) -> Iterator[set[ox.NamedNode | ox.BlankNode | ox.Literal]]:
-    """The focus nodes of each unit, graph by graph (default graph first, then named graphs by IRI)."""
-    graphs = [ox.DefaultGraph(), *sorted(store.named_graphs(), key=str)]
+    """The focus nodes of each unit, graph by graph (the default graph, then the named graphs in the store's order)."""
     unit: set = set()
     triples, subject = 0, None
-    for graph in graphs:
+    for graph in chain([ox.DefaultGraph()], store.named_graphs()):
         for quad in store.quads_for_pattern(None, None, None, graph):
             if quad.subject != subject:
                 if triples >= size:
@@ -57,16 +64,23 @@ def units(store: ox.Store, size: int = UNIT) -> Iterator[set[ox.NamedNode | ox.B
                     unit, triples = set(), 0
                 subject = quad.subject
                 unit.add(subject)
-            unit.add(quad.object)
+            if quad.object not in unit and _object_only(store, quad.object):
+                unit.add(quad.object)
             triples += 1
     if unit:
         yield unit
 
 
-def neighbourhood(store: ox.Store, focus: Iterable, inverse: Iterable[URIRef], graph: Graph) -> Graph:
-    """Into ``graph``: the focus nodes' triples, those reaching them by ``inverse`` properties, and their values' triples."""
+def neighbourhood(store: ox.Store, focus: Iterable, inverse: Iterable[URIRef], targeting: Iterable[URIRef],
+                  graph: Graph) -> Graph:
+    """Into ``graph``: what shapes read from the ``focus`` nodes (see the module's docstring).
+
+    ``inverse`` are the properties shapes walk backwards (every such triple is copied);
+    ``targeting`` those whose objects shapes target (one such triple per node is enough).
+    """
     focus = {node for node in focus if not isinstance(node, ox.Literal)}
     backwards = [ox.NamedNode(str(p)) for p in sorted(inverse)]
+    targets = [ox.NamedNode(str(p)) for p in sorted(targeting)]
     quads, values = [], set()
     for node in focus:
         for quad in store.quads_for_pattern(node, None, None, None):
@@ -76,6 +90,8 @@ def neighbourhood(store: ox.Store, focus: Iterable, inverse: Iterable[URIRef], g
             for quad in store.quads_for_pattern(None, predicate, node, None):
                 quads.append(quad)
                 values.add(quad.subject)
+        for predicate in targets:
+            quads.extend(islice(store.quads_for_pattern(None, predicate, node, None), 1))
     for node in values - focus:
         if not isinstance(node, ox.Literal):
             quads.extend(store.quads_for_pattern(node, None, None, None))
