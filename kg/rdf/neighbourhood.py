@@ -22,13 +22,15 @@ whole store.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from itertools import chain, islice
 
 import pyoxigraph as ox
-from rdflib import XSD, BNode, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib.namespace import SH
 from rdflib.term import Node
 
-__all__ = ["UNIT", "neighbourhood", "rdf_term", "units"]
+__all__ = ["UNIT", "Reach", "neighbourhood", "rdf_term", "units"]
 
 #: Triples of the store's graphs per unit (a larger subject, an article's document, stays whole).
 UNIT = 4000
@@ -71,30 +73,60 @@ def units(store: ox.Store, size: int = UNIT) -> Iterator[set[ox.NamedNode | ox.B
         yield unit
 
 
-def neighbourhood(store: ox.Store, focus: Iterable, inverse: Iterable[URIRef], targeting: Iterable[URIRef],
-                  graph: Graph) -> Graph:
-    """Into ``graph``: what shapes read from the ``focus`` nodes (see the module's docstring).
+@dataclass(frozen=True)
+class Reach:
+    """What shapes read around a focus node."""
 
-    ``inverse`` are the properties shapes walk backwards (every such triple is copied);
-    ``targeting`` those whose objects shapes target (one such triple per node is enough).
-    """
+    backwards: tuple[ox.NamedNode, ...]  #: properties walked backwards: every such triple is copied
+    targets: tuple[ox.NamedNode, ...]  #: properties whose objects are targets: one such triple per node will do
+    reads: tuple[ox.NamedNode, ...] | None  #: properties read of a focus or value node (``None``: all of them)
+
+    @classmethod
+    def of(cls, shapes: Graph) -> Reach:
+        """The reach of a shapes graph without its ``sh:sparql`` constraints. A node is read through the
+        properties of the shapes' paths, those they target the subjects of or compare (``sh:equals`` …),
+        ``rdf:type``, ``rdfs:subClassOf`` and ``rdfs:label`` (for the report), unless a shape is closed
+        or runs SPARQL of its own: then through all."""
+        def named(nodes: Iterable[Node]) -> tuple[ox.NamedNode, ...]:
+            return tuple(ox.NamedNode(str(n)) for n in sorted({n for n in nodes if isinstance(n, URIRef)}))
+
+        open_ended = (None, SH.closed, Literal(True)) in shapes or any(
+            True for p in (SH.select, SH.ask) for _ in shapes.triples((None, p, None)))
+        paths, seen = list(shapes.objects(None, SH.path)), set()
+        while paths:  # a path is a property, or a structure of them (inverse, sequence, alternatives …)
+            node = paths.pop()
+            if isinstance(node, BNode) and node not in seen:
+                seen.add(node)
+                paths.extend(shapes.objects(node, None))
+        compared = (SH.targetSubjectsOf, SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals)
+        properties = [*(n for n in shapes.objects(None, SH.path) if isinstance(n, URIRef)),
+                      *(o for b in seen for o in shapes.objects(b, None) if o != RDF.nil),
+                      *(o for p in compared for o in shapes.objects(None, p)), RDF.type, RDFS.subClassOf, RDFS.label]
+        return cls(named(shapes.objects(None, SH.inversePath)), named(shapes.objects(None, SH.targetObjectsOf)),
+                   None if open_ended else named(properties))
+
+
+def neighbourhood(store: ox.Store, focus: Iterable, reach: Reach, graph: Graph) -> Graph:
+    """Into ``graph``: what shapes of that ``reach`` read from the ``focus`` nodes (see the module's docstring)."""
     focus = {node for node in focus if not isinstance(node, ox.Literal)}
-    backwards = [ox.NamedNode(str(p)) for p in sorted(inverse)]
-    targets = [ox.NamedNode(str(p)) for p in sorted(targeting)]
+    reads = None if reach.reads is None else set(reach.reads)
     quads, values = [], set()
     for node in focus:
         for quad in store.quads_for_pattern(node, None, None, None):
-            quads.append(quad)
-            values.add(quad.object)
-        for predicate in backwards:
+            if reads is None or quad.predicate in reads:
+                quads.append(quad)
+                values.add(quad.object)
+        for predicate in reach.backwards:
             for quad in store.quads_for_pattern(None, predicate, node, None):
                 quads.append(quad)
                 values.add(quad.subject)
-        for predicate in targets:
+        for predicate in reach.targets:
             quads.extend(islice(store.quads_for_pattern(None, predicate, node, None), 1))
     for node in values - focus:
-        if not isinstance(node, ox.Literal):
-            quads.extend(store.quads_for_pattern(node, None, None, None))
+        if isinstance(node, ox.Literal):
+            continue
+        for predicate in reach.reads if reach.reads is not None else (None,):
+            quads.extend(store.quads_for_pattern(node, predicate, None, None))
     for quad in quads:
         graph.add((rdf_term(quad.subject), rdf_term(quad.predicate), rdf_term(quad.object)))
     return graph

@@ -104,6 +104,7 @@ def without_sparql(shapes: Graph) -> Graph:
     copy += shapes
     for shape, node in list(copy.subject_objects(SH.sparql)):
         copy.remove((shape, SH.sparql, node))
+        copy.remove((node, None, None))
     return copy
 
 

@@ -43,7 +43,7 @@ from rdflib.term import Node
 
 from kg.errors import ShapesError, first_line, quiet
 from kg.rdf.load import as_store, load_store, read_turtle
-from kg.rdf.neighbourhood import UNIT, neighbourhood, rdf_term, units
+from kg.rdf.neighbourhood import UNIT, Reach, neighbourhood, rdf_term, units
 from kg.rdf.ontology import DEFAULT_ONTOLOGY, Vocabulary, load_vocabulary
 from kg.rdf.shacl_sparql import SparqlConstraint, SparqlError, run_constraint, sparql_constraints, without_sparql
 
@@ -150,11 +150,10 @@ def validate(data: Graph | ox.Store, shapes: Path = DEFAULT_SHAPES, ontology: Pa
     try:
         checks = sparql_constraints(shapes_graph, vocab.graph)
         core = without_sparql(shapes_graph)
-        inverse = {p for p in core.objects(None, SH.inversePath) if isinstance(p, URIRef)}
-        targeting = {p for p in core.objects(None, SH.targetObjectsOf) if isinstance(p, URIRef)}
+        reach = Reach.of(core)
         named = {_ox(n) for n in core.objects(None, SH.targetNode) if not isinstance(n, BNode)}
         for focus in chain([named], units(store, unit)):  # the nodes the shapes name are a unit of their own
-            found.update(_check_unit(store, focus, (inverse, targeting), core, shapes_graph, vocab, names))
+            found.update(_check_unit(store, focus, reach, core, shapes_graph, vocab, names))
         for check in checks:
             found.update(_check_sparql(store, check, shapes_graph, names))
     except (ReportableRuntimeError, _QueryError, SparqlError) as error:
@@ -169,11 +168,15 @@ def _ox(node: Node) -> ox.NamedNode | ox.Literal:
     return ox.NamedNode(str(node))
 
 
-def _check_unit(store: ox.Store, focus: set, backwards: tuple[set[URIRef], set[URIRef]], core: Graph, shapes: Graph,
-                vocab: Vocabulary, names: Graph) -> Iterator[Violation]:
-    """pySHACL over one unit's neighbourhood; the results of the unit's own nodes."""
+def _check_unit(store: ox.Store, focus: set, reach: Reach, core: Graph, shapes: Graph, vocab: Vocabulary,
+                names: Graph) -> Iterator[Violation]:
+    """pySHACL over one unit's neighbourhood; the results of the unit's own nodes.
+
+    (pySHACL's own ``focus_nodes`` would save checking the neighbours, but it also filters the
+    value nodes of nested shapes with it, and so misses e.g. a label in the wrong language.)
+    """
     with quiet("rdflib.term"):
-        data = neighbourhood(store, focus, *backwards, _ParsedOnce())
+        data = neighbourhood(store, focus, reach, _ParsedOnce())
         own = {rdf_term(node) for node in focus}
     with quiet("pyshacl-validate"):  # it logs each error before raising it; kg reports it once
         _, results, _ = pyshacl.validate(data, shacl_graph=core, ont_graph=vocab.graph, inference="none", inplace=True)
