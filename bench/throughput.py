@@ -19,8 +19,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from kg.build import build
-
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 _VARIED = re.compile(r"([\u4e00-\u9fff]{2})(社区|村)")
 _DIGITS = "零一二三四五六七八九"
@@ -48,6 +46,8 @@ def _timed(run) -> float:
 
 
 def main() -> None:
+    from kg.build import build  # here, so that make_corpus can be imported without kg (bench/views.py)
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10])
     args = parser.parse_args()

@@ -115,6 +115,21 @@ def test_viz_writes_a_view_and_names_a_missing_focus(runner, seed_build, tmp_pat
     assert missing.stderr.startswith(f"kg: error: {out / 'graph.ttl'}: no entity named '林芝县'; did you mean 林芝市")
 
 
+def test_stats_viz_and_validate_read_the_store_by_default(runner, seed_build, tmp_path):
+    _, out = seed_build
+    from_store = runner.invoke(cli, ["stats", "-o", str(out), "--json"])
+    from_file = runner.invoke(cli, ["stats", str(out / "graph.ttl"), "--json"])
+    assert from_store.exit_code == 0 and json.loads(from_store.output) == json.loads(from_file.output)
+    page = tmp_path / "places.html"
+    drawn = runner.invoke(cli, ["viz", str(out), "--classes", "Place", "-o", str(page)])
+    assert drawn.exit_code == 0 and "地点" in page.read_text(encoding="utf-8")
+    checked = runner.invoke(cli, ["validate", "-o", str(out), "--format", "json"])
+    assert checked.exit_code == 0 and json.loads(checked.output)["conforms"] is True
+    for args in (["stats", "-o", str(tmp_path)], ["validate", "-o", str(tmp_path)], ["viz", str(tmp_path), "-o", str(page)]):
+        missing = runner.invoke(cli, args)
+        assert missing.exit_code == 1 and "no kg store here; run `kg build` first" in missing.stderr, args
+
+
 @pytest.mark.parametrize("command", sorted(cli.commands))
 def test_commands_have_help_and_are_documented(command):
     assert cli.commands[command].help

@@ -6,6 +6,7 @@ import logging
 import re
 from decimal import Decimal
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
@@ -29,9 +30,10 @@ from kg.model import (
     place_key,
     programme_key,
 )
-from kg.rdf.dataset import dataset
+from kg.rdf.dataset import Dataset, dataset
 from kg.rdf.iris import Minter
 from kg.rdf.validate import format_report, load_shapes, validate
+from kg.store.database import open_store, store_path
 
 XIZANG, LINZHI = place_key(["西藏自治区"]), place_key(["西藏自治区", "林芝市"])
 BAYI = place_key(["西藏自治区", "林芝市", "巴宜区"])
@@ -67,14 +69,39 @@ def tiny_corpus() -> Corpus:
 
 
 @pytest.fixture(scope="module")
-def tiny(vocab):
-    return dataset(tiny_corpus(), vocab, Minter()).graph
+def tiny_dataset(vocab):
+    return dataset(tiny_corpus(), vocab, Minter())
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_dataset):
+    return tiny_dataset.graph
+
+
+def in_named_graphs(graph: Graph, named: Dataset) -> ox.Store:
+    """``graph`` in a store as a build puts it: each triple in the named graph it came from, new ones in a graph of their own."""
+    home = {}
+    for iri, lines in named.graphs.items():
+        for triple in Graph().parse(data=lines, format="nt"):
+            home[triple] = iri
+    store = ox.Store()
+    for triple in graph:
+        one = Graph()
+        one.add(triple)
+        where = ox.NamedNode(home.get(triple, str(Minter().document("broken"))))
+        store.load(one.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=where)
+    return store
 
 
 def test_seed_graph_conforms_and_only_warns_about_missing_periods(seed_graph):
     report = validate(seed_graph)
     assert report.conforms, format_report(report)
     assert {v.shape for v in report.violations} <= {"kgsh:ObservationPeriodMissing"}
+
+
+def test_seed_store_gives_the_seed_graphs_report(seed_build, seed_graph):
+    store = open_store(store_path(seed_build[1]))
+    assert validate(store).violations == validate(seed_graph).violations
 
 
 def test_tiny_graph_conforms_without_warnings(tiny, vocab):
@@ -410,6 +437,15 @@ def test_each_kind_of_violation_is_reported_as_that_kind(tiny, vocab, breaks, sh
     assert {(v.shape, v.severity) for v in report.violations} == {("kgsh:" + shape, severity)}, format_report(report)
     assert any(v.focus == str(focus) and v.path == path for v in report.violations), format_report(report)
     assert report.conforms == (severity != "Violation")
+
+
+@pytest.mark.parametrize("breaks, shape, path, severity", CASES, ids=[case[0].__name__ for case in CASES])
+def test_each_kind_is_reported_the_same_from_a_store_checked_a_few_triples_at_a_time(tiny_dataset, vocab, breaks, shape,
+                                                                                   path, severity):
+    graph = Graph()
+    graph += tiny_dataset.graph
+    breaks(graph, vocab)
+    assert validate(in_named_graphs(graph, tiny_dataset), unit=12).violations == validate(graph).violations
 
 
 def test_every_shape_has_a_case():

@@ -1,5 +1,6 @@
 """The HTML view: what each filter selects, what a node and an edge carry, and a page that needs no network."""
 
+import difflib
 import json
 import re
 
@@ -9,7 +10,9 @@ from rdflib import RDFS, URIRef
 
 from kg.errors import ViewError
 from kg.rdf.load import load_graph
-from kg.viz.analytics import to_networkx
+from kg.store.database import open_store, store_path
+from kg.viz.analytics import figures, summary, to_networkx
+from kg.viz.select import _close_matches
 from kg.viz.viewer import to_html, view_graph
 
 
@@ -131,3 +134,45 @@ def test_viz_legend_and_figures(seed_graph, vocab, seed_page):
     assert legend["Place"]["label"] == "地点" and legend["Place"]["count"] == sum(n["group"] == "Place" for n in data["nodes"])
     assert len({row["colour"] for row in data["legend"]}) == len(legend)
     assert data["figures"]["nodes"] == len(data["nodes"]) and data["figures"]["most_connected"][0]["label"] == "西藏自治区"
+
+
+@pytest.fixture(scope="module")
+def seed_store(seed_build):
+    return open_store(store_path(seed_build[1]))
+
+
+def test_viz_store_and_graph_give_the_same_pages(seed_store, seed_graph, vocab):
+    for filters in ({"focus": "林芝市", "depth": 2}, {"classes": ["Programme"]}, {"document": "001_fa12286181b4949c"}):
+        assert to_html(seed_store, vocab, **filters) == to_html(seed_graph, vocab, **filters)
+
+
+def test_stats_figures_from_the_store_are_networkx_figures(seed_store, seed_graph, vocab):
+    whole = to_networkx(seed_graph, vocab)
+    assert figures(seed_store, vocab, top=10) == summary(whole, top=10)
+    assert figures(seed_store, vocab, top=0)["most_connected"] == []
+
+
+@pytest.mark.parametrize("filters", [{}, {"classes": ["Place"]}, {"focus": "林芝市", "depth": 2},
+                                     {"document": "004_72962b98874534b5.txt"}])
+def test_viz_trimmed_views_keep_the_most_connected_of_what_they_show(seed_store, vocab, filters):
+    full = view_graph(seed_store, vocab, **filters)
+    trimmed = view_graph(seed_store, vocab, **filters, max_nodes=6)
+    degree, labels = full.network.degree(), nx.get_node_attributes(full.network, "label")
+    ranked = sorted(full.network, key=lambda n: (n not in full.centres, -degree[n], labels[n], n))
+    assert set(trimmed.network) == set(ranked[:6]) and trimmed.total == full.total > 6
+    assert trimmed.network.number_of_edges() == full.network.subgraph(ranked[:6]).number_of_edges()
+
+
+def test_viz_node_evidence_is_the_first_three_sentences_by_source_and_position(seed_graph, seed_page):
+    data = _page_data(seed_page)
+    node = next(n["id"] for n in data["nodes"] if n["label"] == "西藏自治区")
+    rows = seed_graph.query(f"""SELECT DISTINCT ?text ?file ?i WHERE {{ ?m kg:mentionOf <{node}> ; kg:inSentence ?s .
+                                ?s kg:text ?text ; kg:sentenceIndex ?i ; kg:inDocument/kg:sourceFile ?file }}""")
+    ordered = [str(r.text) for r in sorted(rows, key=lambda r: (str(r.file), int(r.i)))]
+    assert len(ordered) > 3 and [e["text"] for e in data["details"][node]["evidence"]] == ordered[:3]
+
+
+@pytest.mark.parametrize("word", ["林芝县", "西藏", "双报道", "党建", "x"])
+def test_close_matches_over_a_stream_are_difflibs(word):
+    names = ["林芝市", "林芝县城", "西藏自治区", "西藏", "双报到", "双联户", "山南市", "党建+综治中心", "党建引领"]
+    assert _close_matches(word, iter(names)) == difflib.get_close_matches(word, names, 5, 0.5)

@@ -96,15 +96,13 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
     write_exports(sorted((iri, path) for iri, (_, path) in files.items()), str(vocab.iri), vocab, mint, staging,
                   which=outputs.which)
     shutil.copyfile(vocab.path, staging / "ontology.ttl")
-    progress.stage("drawing the viewer")
-    _viewer(staging, vocab)
     report = {**_report(graph_keys, index, counts, staging, extracted, errors, warnings, plan(store_path(out), files)),
               **extra}
     (staging / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     for name, data in records.items():
         write_record(staging / STATE_DIR / name, data)
-    progress.stage("updating the store")
-    changes = sync(store_path(out), files, parts)
+    progress.stage("updating the store and drawing the viewer")
+    changes = sync(store_path(out), files, parts, before_swap=lambda store: _viewer(store, staging, vocab))
     for name in (*outputs.which, *_ALWAYS_FILES):
         _move(staging / name, out / name)
     for stale in live - wanted:
@@ -127,13 +125,11 @@ def _part(doc_id: str) -> int:
     return part_of(doc_id)
 
 
-def _viewer(staging: Path, vocab: Vocabulary) -> None:
-    from rdflib import Graph
+def _viewer(store: Path, staging: Path, vocab: Vocabulary) -> None:
+    """``graph.html``, drawn from the new store before it is swapped in."""
+    from kg.store.database import open_store
 
-    graph = Graph()
-    vocab.bind(graph.namespace_manager)
-    graph.parse(staging / "graph.nt", format="nt")
-    write_html(graph, staging / "graph.html", vocab)
+    write_html(open_store(store), staging / "graph.html", vocab)
 
 
 def _report(graph_keys: dict[str, str], index: EntityIndex, counts: dict[str, dict], staging: Path,

@@ -1,10 +1,15 @@
-"""``kg validate`` and ``kg viz``: check a graph against the shapes, and look at it."""
+"""``kg validate`` and ``kg viz``: check a graph against the shapes, and look at it.
+
+Both read the store of a build (``out/store``, read-only) unless given a Turtle file, which
+is loaded into an in-memory store; :func:`open_source` is that choice, for ``kg stats`` too.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,24 +17,44 @@ from kg.cli import DEFAULT_OUT, cli
 from kg.cli import fail as _fail
 from kg.errors import KGError
 
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+__all__ = ["open_source"]
+
+_OUT_HELP = "Folder kg built; its store is read unless GRAPH (a Turtle file) is given."
+
+
+def open_source(graph: Path | None, out_dir: Path) -> ox.Store:
+    """The Turtle file ``graph`` in an in-memory store, or else the store ``out_dir`` holds (also when ``graph`` is a folder)."""
+    from kg.rdf.load import load_store
+    from kg.store.database import open_store, store_path
+
+    if graph is None or graph.is_dir() or not graph.suffix:
+        return open_store(store_path(graph or out_dir))
+    return load_store(graph)
+
 
 @cli.command(name="validate")
-@click.argument("graph", type=click.Path(path_type=Path), default=DEFAULT_OUT / "graph.ttl")
+@click.argument("graph", type=click.Path(path_type=Path), required=False)
+@click.option("-o", "--out", "out_dir", default=DEFAULT_OUT, type=click.Path(path_type=Path), show_default=True,
+              help=_OUT_HELP)
 @click.option("--shapes", type=click.Path(path_type=Path), default=None,
               help="SHACL shapes file (Turtle); default: the shapes shipped with kg (kg/rdf/shapes.ttl).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def validate_graph(graph: Path, shapes: Path | None, fmt: str) -> None:
-    """Check a graph against the SHACL shapes; exit 1 when it has violations.
+def validate_graph(graph: Path | None, out_dir: Path, shapes: Path | None, fmt: str) -> None:
+    """Check the store (or a Turtle file) against the SHACL shapes, article by article; exit 1 on violations.
 
-    Example:
+    Examples:
 
     \b
+        kg validate
         kg validate out/graph.ttl
     """
-    from kg.rdf.validate import DEFAULT_SHAPES, format_report, load_data, validate
+    from kg.rdf.validate import DEFAULT_SHAPES, format_report, validate
 
     try:
-        report = validate(load_data(graph), shapes or DEFAULT_SHAPES)
+        report = validate(open_source(graph, out_dir), shapes or DEFAULT_SHAPES)
     except KGError as error:
         _fail(error)
     click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if fmt == "json" else format_report(report))
@@ -38,9 +63,9 @@ def validate_graph(graph: Path, shapes: Path | None, fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("graph", type=click.Path(path_type=Path), default=DEFAULT_OUT / "graph.ttl")
+@click.argument("graph", type=click.Path(path_type=Path), default=DEFAULT_OUT)
 @click.option("-o", "--out", "out_file", type=click.Path(path_type=Path), default=None,
-              help="HTML file to write [default: graph.html beside GRAPH, view.html for a filtered view].")
+              help="HTML file to write [default: graph.html in the folder or beside GRAPH, view.html for a filtered view].")
 @click.option("--focus", default=None, help="Show this entity (name or alias) and its neighbourhood.")
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(min=0), help="Hops around --focus.")
 @click.option("--classes", default=None, help="Only these classes, comma-separated (Place,Programme or 地点,项目与政策).")
@@ -51,13 +76,15 @@ def viz(graph: Path, out_file: Path | None, focus: str | None, depth: int, class
         document: str | None, max_nodes: int | None) -> None:
     """Write an interactive HTML view that works offline: whole graph, a neighbourhood, classes or one article.
 
-    Example:
+    GRAPH is the folder kg built (its store is read; default out/) or a Turtle file.
+
+    Examples:
 
     \b
-        kg viz out/graph.ttl --focus 林芝市 --depth 2 -o out/linzhi.html
+        kg viz --focus 林芝市 --depth 2 -o out/linzhi.html
+        kg viz out/graph.ttl --classes Place
     """
     from kg.errors import ViewError
-    from kg.rdf.load import load_graph
     from kg.rdf.ontology import load_vocabulary
     from kg.viz.viewer import write_html
 
@@ -65,9 +92,10 @@ def viz(graph: Path, out_file: Path | None, focus: str | None, depth: int, class
                "classes": [c.strip() for c in classes.split(",") if c.strip()] if classes else None}
     if max_nodes:
         filters["max_nodes"] = max_nodes
-    out = out_file or graph.parent / ("view.html" if focus or classes or document else "graph.html")
+    folder = graph if graph.is_dir() else graph.parent
+    out = out_file or folder / ("view.html" if focus or classes or document else "graph.html")
     try:
-        view = write_html(load_graph(graph), out, load_vocabulary(), **filters)
+        view = write_html(open_source(graph, graph), out, load_vocabulary(), **filters)
     except ViewError as error:
         _fail(ViewError(f"{graph}: {error}"))
     except KGError as error:

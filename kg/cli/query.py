@@ -63,17 +63,19 @@ def query(query: str | None, params: tuple[str, ...], out_dir: Path, graph_file:
 
 
 @cli.command()
-@click.argument("graph", type=click.Path(path_type=Path), default=DEFAULT_OUT / "graph.ttl")
+@click.argument("graph", type=click.Path(path_type=Path), required=False)
+@click.option("-o", "--out", "out_dir", default=DEFAULT_OUT, type=click.Path(path_type=Path), show_default=True,
+              help="Folder kg built; its store is read unless GRAPH (a Turtle file) is given.")
 @click.option("--top", default=10, show_default=True, help="How many most-connected entities to list.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def stats(graph: Path, top: int, as_json: bool) -> None:
-    """networkx figures: counts, degree, components, most connected entities."""
-    from kg.rdf.load import load_graph
+def stats(graph: Path | None, out_dir: Path, top: int, as_json: bool) -> None:
+    """Figures of the entity graph: counts, degree, components, most connected entities (from the store)."""
+    from kg.cli.check import open_source
     from kg.rdf.ontology import load_vocabulary
-    from kg.viz.analytics import summary, to_networkx
+    from kg.viz.analytics import figures as graph_figures
 
     try:
-        figures = summary(to_networkx(load_graph(graph), load_vocabulary()), top=top)
+        figures = graph_figures(open_source(graph, out_dir), load_vocabulary(), top=top)
     except KGError as error:
         _fail(error)
     if as_json:

@@ -1,11 +1,21 @@
-"""Check a graph against the SHACL shapes in ``kg/rdf/shapes.ttl`` and report readably.
+"""Check a kg store (or a graph) against the SHACL shapes in ``kg/rdf/shapes.ttl``, article by article.
 
-:func:`validate` runs pySHACL with the ontology mixed into (a copy of) the data graph,
-so ``sh:targetClass kg:Organization`` also reaches schools and party organisations, and
-``sh:class kg:Place`` can see that 林芝市 is one. It runs **without inference**: RDFS would
-make whatever ``kg:locatedIn`` points to a place (the property's range), so a programme
-given as a parent would pass, and would give each school the classes Organization and
-Entity as well, so "exactly one class" could not be checked; it is also five times slower.
+:func:`validate` never holds the whole graph. Every ``sh:sparql`` constraint (the global
+shapes: no cycle in the place hierarchy, evidence from the document cited, the statement's
+triple present) runs once as a SPARQL query over the whole store (:mod:`kg.rdf.shacl_sparql`).
+Every other constraint runs in pySHACL one unit at a time (:mod:`kg.rdf.neighbourhood`): an
+article's named graph, or a batch of small graphs (entity graphs, the ontology's), with the
+descriptions of the nodes it names copied out of the store, and the ontology mixed in, so
+``sh:targetClass kg:Organization`` also reaches schools and ``sh:class kg:Place`` sees that
+林芝市 is one. Memory follows the largest unit, not the store. A unit's results are kept for
+its own nodes only (the others are there as context), and each result once: the report is
+the one pySHACL gives for the whole graph. An rdflib graph or a Turtle file is put in an
+in-memory Oxigraph store first (:func:`kg.rdf.load.as_store`).
+
+pySHACL runs **without inference**: RDFS would make whatever ``kg:locatedIn`` points to a
+place (the property's range), so a programme given as a parent would pass, and would give
+each school the classes Organization and Entity as well, so "exactly one class" could not be
+checked; it is also five times slower.
 
 A :class:`Report` holds one :class:`Violation` per SHACL result (warnings included),
 sorted; :func:`format_report` prints one line each, with the focus node's Chinese label.
@@ -14,11 +24,14 @@ sorted; :func:`format_report` prints one line each, with the focus node's Chines
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pyshacl
 from pyshacl.errors import ReportableRuntimeError
 from rdflib import RDFS, BNode, Graph, Literal, URIRef
@@ -29,8 +42,10 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from kg.errors import ShapesError, first_line, quiet
-from kg.rdf.load import load_graph, read_turtle
-from kg.rdf.ontology import DEFAULT_ONTOLOGY, load_vocabulary
+from kg.rdf.load import as_store, load_store, read_turtle
+from kg.rdf.neighbourhood import UNIT, Reach, neighbourhood, rdf_term, units
+from kg.rdf.ontology import DEFAULT_ONTOLOGY, Vocabulary, load_vocabulary
+from kg.rdf.shacl_sparql import SparqlConstraint, SparqlError, run_constraint, sparql_constraints, without_sparql
 
 __all__ = ["DEFAULT_SHAPES", "Report", "Violation", "format_report", "load_data", "load_shapes", "validate"]
 
@@ -103,9 +118,9 @@ def _prepared(text: str) -> Query:
         raise _QueryError(f"SPARQL does not parse: {first_line(error)}") from None
 
 
-def load_data(path: Path | str) -> Graph:
-    """A graph file parsed straight into the graph :func:`validate` checks (no copy)."""
-    return load_graph(path, _ParsedOnce())
+def load_data(path: Path | str) -> ox.Store:
+    """A graph file (Turtle) in an in-memory store, for :func:`validate`."""
+    return load_store(path)
 
 
 def load_shapes(path: Path | str = DEFAULT_SHAPES) -> Graph:
@@ -117,53 +132,107 @@ def load_shapes(path: Path | str = DEFAULT_SHAPES) -> Graph:
     return graph
 
 
-def validate(data: Graph, shapes: Path = DEFAULT_SHAPES, ontology: Path = DEFAULT_ONTOLOGY) -> Report:
+def validate(data: Graph | ox.Store, shapes: Path = DEFAULT_SHAPES, ontology: Path = DEFAULT_ONTOLOGY, *,
+             unit: int = UNIT) -> Report:
     """Validate ``data`` against the SHACL ``shapes``, with the ``ontology``'s class hierarchy.
 
-    ``data`` is not changed. Raises :class:`~kg.errors.ShapesError` when the shapes file
-    is missing, not Turtle, or not valid SHACL.
+    ``data`` is a store (its default graph the union of its graphs) or an rdflib graph; it
+    is not changed. ``unit`` is how many triples of the store's graphs pySHACL checks at a
+    time (an article's graph is never cut). Raises :class:`~kg.errors.ShapesError` when the
+    shapes file is missing, not Turtle, or not valid SHACL.
     """
     shapes_graph = load_shapes(shapes)
-    if isinstance(data, _ParsedOnce):
-        target = data
-    else:
-        target = _ParsedOnce()
-        target += data
+    vocab = load_vocabulary(ontology)
+    store = as_store(data)
+    names = Graph()
+    vocab.bind(names.namespace_manager)
+    found: set[Violation] = set()
     try:
-        with quiet("pyshacl-validate"):  # it logs each error before raising it; kg reports it once
-            _, results, _ = pyshacl.validate(
-                target, shacl_graph=shapes_graph, ont_graph=load_vocabulary(ontology).graph,
-                inference="none", inplace=True,
-            )
-    except (ReportableRuntimeError, _QueryError) as error:
+        checks = sparql_constraints(shapes_graph, vocab.graph)
+        core = without_sparql(shapes_graph)
+        reach = Reach.of(core)
+        named = {_ox(n) for n in core.objects(None, SH.targetNode) if not isinstance(n, BNode)}
+        for focus in chain([named], units(store, unit)):  # the nodes the shapes name are a unit of their own
+            found.update(_check_unit(store, focus, reach, core, shapes_graph, vocab, names))
+        for check in checks:
+            found.update(_check_sparql(store, check, shapes_graph, names))
+    except (ReportableRuntimeError, _QueryError, SparqlError) as error:
         raise ShapesError(f"{shapes}: not valid SHACL ({first_line(error)}); fix the shapes file") from None
-    violations = (_violation(results, node, data, shapes_graph) for node in results.subjects(SH.resultSeverity))
-    return Report(tuple(sorted(violations, key=_sort_key)))
+    return Report(tuple(sorted(found, key=_sort_key)))
+
+
+def _ox(node: Node) -> ox.NamedNode | ox.Literal:
+    if isinstance(node, Literal):
+        datatype = ox.NamedNode(str(node.datatype)) if node.datatype else None
+        return ox.Literal(str(node), language=node.language) if node.language else ox.Literal(str(node), datatype=datatype)
+    return ox.NamedNode(str(node))
+
+
+def _check_unit(store: ox.Store, focus: set, reach: Reach, core: Graph, shapes: Graph, vocab: Vocabulary,
+                names: Graph) -> Iterator[Violation]:
+    """pySHACL over one unit's neighbourhood; the results of the unit's own nodes.
+
+    (pySHACL's own ``focus_nodes`` would save checking the neighbours, but it also filters the
+    value nodes of nested shapes with it, and so misses e.g. a label in the wrong language.)
+    """
+    with quiet("rdflib.term"):
+        data = neighbourhood(store, focus, reach, _ParsedOnce())
+        own = {rdf_term(node) for node in focus}
+    with quiet("pyshacl-validate"):  # it logs each error before raising it; kg reports it once
+        _, results, _ = pyshacl.validate(data, shacl_graph=core, ont_graph=vocab.graph, inference="none", inplace=True)
+    for node in results.subjects(SH.resultSeverity):
+        if results.value(node, SH.focusNode) not in own:
+            continue
+        source = results.value(node, SH.sourceShape)
+        kind = source if isinstance(source, URIRef) else results.value(node, SH.sourceConstraintComponent)
+        # The shape's own messages: pySHACL drops their language tags on SHACL-SPARQL results.
+        messages = list(shapes.objects(source, SH.message)) or list(results.objects(node, SH.resultMessage))
+        yield _result(shapes, names, lambda n: _zh_label(data, n), results.value(node, SH.resultSeverity), kind,
+                      results.value(node, SH.focusNode), _path_of(results.value(node, SH.resultPath), results, shapes),
+                      results.value(node, SH.value), messages)
+
+
+def _check_sparql(store: ox.Store, check: SparqlConstraint, shapes: Graph, names: Graph) -> list[Violation]:
+    """The results of one SHACL-SPARQL constraint over the whole store."""
+    hits = list(run_constraint(store, check))
+    nodes = {URIRef(focus) for focus, _, _ in hits} | {v for _, _, v in hits if isinstance(v, URIRef)}
+    labels = _zh_labels(store, nodes)
+    kind = check.shape if isinstance(check.shape, URIRef) else SH.SPARQLConstraintComponent
+    messages = list(shapes.objects(check.shape, SH.message)) or list(shapes.objects(check.node, SH.message))
+    severity = shapes.value(check.shape, SH.severity) or SH.Violation
+    return [_result(shapes, names, lambda n: labels.get(n), severity, kind, URIRef(focus),
+                    None if path is None else _path_of(path, shapes), value, messages) for focus, path, value in hits]
+
+
+def _zh_labels(store: ox.Store, nodes: Iterable[URIRef]) -> dict[Node, str]:
+    """The least Chinese ``rdfs:label`` of each node that has one."""
+    found: dict[Node, str] = {}
+    nodes = sorted(nodes)
+    label = str(ox.NamedNode(str(RDFS.label)))
+    for start in range(0, len(nodes), 500):
+        values = " ".join(str(ox.NamedNode(str(n))) for n in nodes[start:start + 500])
+        text = f'SELECT ?n (MIN(STR(?l)) AS ?v) WHERE {{ VALUES ?n {{ {values} }} ?n {label} ?l FILTER(LANG(?l) = "zh") }} GROUP BY ?n'
+        found.update((URIRef(row["n"].value), row["v"].value) for row in store.query(text, use_default_graph_as_union=True))
+    return found
 
 
 def _sort_key(v: Violation) -> tuple[Any, ...]:
     return (_RANK[v.severity], v.shape, v.focus, v.path or "", v.value or "", v.message)
 
 
-def _violation(results: Graph, node: Node, data: Graph, shapes: Graph) -> Violation:
-    source = results.value(node, SH.sourceShape)
-    # The shape's own messages: pySHACL drops their language tags on SHACL-SPARQL results.
-    literals = list(shapes.objects(source, SH.message)) or list(results.objects(node, SH.resultMessage))
-    messages = {m.language: str(m) for m in literals if isinstance(m, Literal)}
-    message = messages.get("en") or next(iter(messages.values()), "")
-    focus = results.value(node, SH.focusNode)
-    value = results.value(node, SH.value)
-    path = results.value(node, SH.resultPath)
-    kind = source if isinstance(source, URIRef) else results.value(node, SH.sourceConstraintComponent)
+def _result(shapes: Graph, names: Graph, label, severity: Node, kind: Node, focus: Node, path: str | None,
+            value: Node | None, messages: list[Node]) -> Violation:
+    texts = {m.language: str(m) for m in messages if isinstance(m, Literal)}
+    message = texts.get("en") or next(iter(texts.values()), "")
     return Violation(
-        severity=_SEVERITIES[results.value(node, SH.resultSeverity)],
+        severity=_SEVERITIES[severity],
         shape=_name(kind, shapes),
         focus=str(focus),
-        label=_zh_label(data, focus),
-        path=None if path is None else _path(results, shapes, path),
-        value=None if value is None else (_zh_label(data, value) or _name(value, data, shapes)),
+        label=label(focus),
+        path=path,
+        value=None if value is None else (label(value) or _name(value, names, shapes)),
         message=message,
-        message_zh=messages.get("zh", message),
+        message_zh=texts.get("zh", message),
     )
 
 
@@ -175,9 +244,15 @@ def _name(term: Node, *graphs: Graph) -> str:
     return max(names)[1] if names else text
 
 
-def _path(results: Graph, shapes: Graph, path: Node) -> str:
-    if isinstance(path, BNode) and (inverse := results.value(path, SH.inversePath)) is not None:
-        return "^" + _name(inverse, shapes)
+def _path_of(path: Node | None, *graphs: Graph) -> str | None:
+    """A result path as a prefixed name, ``^name`` for an inverse path (looked up in ``graphs``)."""
+    if path is None:
+        return None
+    shapes = graphs[-1]
+    if isinstance(path, BNode):
+        inverse = next((g.value(path, SH.inversePath) for g in graphs if g.value(path, SH.inversePath) is not None), None)
+        if inverse is not None:
+            return "^" + _name(inverse, shapes)
     return _name(path, shapes)
 
 

@@ -27,7 +27,7 @@ import os
 import shutil
 import tempfile
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -174,19 +174,23 @@ def plan(path: Path | str, graphs: Mapping[str, tuple[str, Path]]) -> Changes:
     return Changes(added, replaced, removed, len(graphs) - len(added) - len(replaced))
 
 
-def sync(path: Path | str, graphs: Mapping[str, tuple[str, Path]], parts: Sequence[Path]) -> Changes:
+def sync(path: Path | str, graphs: Mapping[str, tuple[str, Path]], parts: Sequence[Path],
+         before_swap: Callable[[Path], None] | None = None) -> Changes:
     """Make the store at ``path`` hold exactly ``graphs``: IRI → (digest, sorted N-Triples file).
 
     ``parts`` are N-Quads files (gzipped or not) that together hold every graph: a new
     store is bulk-loaded from them. Graphs whose digest matches the last sync are left
     alone; graphs not in ``graphs`` are dropped. Atomic: on any error (a full disk) the
     store and its records are left as they were; everything is written before the renames
-    that swap it in.
+    that swap it in. ``before_swap`` is called with the new store's folder (closed, whole)
+    before it is swapped in; if it fails, nothing is swapped.
     """
     path = Path(path)
     changes = plan(path, graphs)
     exists = (path / "CURRENT").is_file()
     if not changes and exists:
+        if before_swap:
+            before_swap(path)
         return changes
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=path.parent))
@@ -207,6 +211,8 @@ def sync(path: Path | str, graphs: Mapping[str, tuple[str, Path]], parts: Sequen
             store.flush()
         finally:
             del store  # closed before its folder is moved or removed
+        if before_swap:
+            before_swap(staging)
         records.append((stage_record(manifest, {iri: digest for iri, (digest, _) in graphs.items()}), manifest))
         counter = generation.with_name(generation.name + ".partial")
         records.append((counter, generation))

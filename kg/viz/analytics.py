@@ -1,63 +1,49 @@
-"""networkx analytics over the entity graph (entities as nodes, relations as edges)."""
+"""Figures of the entity graph (entities as nodes, relations as edges), from a store or from networkx.
+
+:func:`figures` gives ``kg stats``'s figures for a whole store without holding the graph:
+counts and rankings are SPARQL aggregates (:mod:`kg.viz.entities`), and the connected
+components come from a union-find over the streamed relations, keyed by a 64-bit digest
+of each entity's IRI in flat arrays (a few bytes per entity). :func:`summary` gives the same
+figures for a networkx graph (a view, or a small graph from :func:`to_networkx`).
+"""
 
 from __future__ import annotations
 
+import hashlib
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable
+
 import networkx as nx
-from rdflib import RDF, RDFS, Graph, URIRef
+import pyoxigraph as ox
+from rdflib import Graph
 
+from kg.rdf.load import as_store
 from kg.rdf.ontology import Vocabulary
+from kg.viz.entities import EntityGraph
 
-__all__ = ["summary", "to_networkx"]
-
-_EDGE_PROPERTIES = ("locatedIn", "partOf", "carriesOut")
-
-
-def _entity_class(types: set[str], vocab: Vocabulary) -> str:
-    """The most specific of an entity's classes (local names), ties broken by name."""
-    specific = [c for c in types if not any(o != c and o in vocab.subclasses(c) for o in types)]
-    return min(specific)
+__all__ = ["figures", "summary", "to_networkx"]
 
 
-def to_networkx(graph: Graph, vocab: Vocabulary) -> nx.MultiDiGraph:
-    """Entity-level projection: places, organisations, programmes, people; edges are relations.
+def to_networkx(source: Graph | ox.Store, vocab: Vocabulary) -> nx.MultiDiGraph:
+    """The whole entity graph in networkx, for small graphs: see :meth:`EntityGraph.network` for its data."""
+    entities = EntityGraph(as_store(source), vocab)
+    return entities.network(set(entities.entities()))
 
-    A node's ``cls`` is the local name of its most specific class (``Place``,
-    ``PartyOrganization``); a ``holdsPosition`` edge carries its ``role`` label and the
-    ``position`` node that holds its evidence.
-    """
-    entity_classes = {vocab[c]: c for c in vocab.subclasses("Entity")}
-    types: dict[URIRef, set[str]] = {}
-    for node, cls in graph.subject_objects(RDF.type):
-        if cls in entity_classes:
-            types.setdefault(node, set()).add(entity_classes[cls])
-    g = nx.MultiDiGraph()
-    for node in sorted(types):
-        label = graph.value(node, RDFS.label)
-        g.add_node(str(node), label=str(label) if label else str(node), cls=_entity_class(types[node], vocab),
-                   mentions=len(set(graph.subjects(vocab.mentionOf, node))))
-    for name in _EDGE_PROPERTIES:
-        for s, o in graph.subject_objects(vocab[name]):
-            if str(s) in g and str(o) in g:
-                g.add_edge(str(s), str(o), predicate=name, label=vocab.label(vocab[name]))
-    for person, position in graph.subject_objects(vocab.holdsPosition):
-        org = graph.value(position, vocab.organization)
-        role = graph.value(graph.value(position, vocab.role), RDFS.label)
-        if isinstance(org, URIRef) and str(person) in g and str(org) in g:
-            g.add_edge(str(person), str(org), predicate="holdsPosition", label=vocab.label(vocab.holdsPosition),
-                       role=str(role or ""), position=str(position))
-    return g
+
+def _row(label: str, cls: str, degree: int, simple: int, nodes: int) -> dict:
+    centrality = simple / (nodes - 1) if nodes > 1 else 0.0
+    return {"label": label, "class": cls, "degree": degree, "centrality": round(centrality, 4)}
 
 
 def summary(g: nx.MultiDiGraph, top: int = 10) -> dict:
-    """Counts, degree, components and the most connected entities (overall and by class)."""
+    """Counts, degree, components and the most connected entities (overall and by class) of ``g``."""
     simple = nx.Graph(g)
     degree = dict(g.degree())
-    centrality = nx.degree_centrality(simple) if len(simple) > 1 else dict.fromkeys(simple, 0.0)
 
     def ranked(nodes) -> list[dict]:
         ordered = sorted(nodes, key=lambda n: (-degree[n], g.nodes[n]["label"], n))[:top]
-        return [{"label": g.nodes[n]["label"], "class": g.nodes[n]["cls"], "degree": degree[n],
-                 "centrality": round(centrality[n], 4)} for n in ordered]
+        return [_row(g.nodes[n]["label"], g.nodes[n]["cls"], degree[n], simple.degree(n), len(g)) for n in ordered]
 
     components = sorted((len(c) for c in nx.weakly_connected_components(g)), reverse=True)
     return {
@@ -69,4 +55,82 @@ def summary(g: nx.MultiDiGraph, top: int = 10) -> dict:
         "most_connected": ranked(g.nodes),
         "most_connected_places": ranked(n for n in g if g.nodes[n]["cls"] == "Place"),
         "most_connected_programmes": ranked(n for n in g if g.nodes[n]["cls"] == "Programme"),
+    }
+
+
+def _key(iri: str) -> int:
+    return int.from_bytes(hashlib.blake2b(iri.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+
+
+class _Components:
+    """Union-find over entities numbered by the rank of their IRI's digest: O(entities) machine ints."""
+
+    def __init__(self, entities: Iterable[str]) -> None:
+        self.keys = array("q", sorted(_key(e) for e in entities))
+        n = len(self.keys)
+        self.parent, self.size, self.degree = array("l", range(n)), array("l", [1]) * n, array("l", [0]) * n
+        self.edges = 0
+
+    def index(self, iri: str) -> int | None:
+        key = _key(iri)
+        i = bisect_left(self.keys, key)
+        return i if i < len(self.keys) and self.keys[i] == key else None
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def add(self, s: str, o: str) -> None:
+        i, j = self.index(s), self.index(o)
+        if i is None or j is None:
+            return
+        self.edges += 1
+        self.degree[i] += 1
+        self.degree[j] += 1
+        a, b = self.find(i), self.find(j)
+        if a != b:
+            if self.size[a] < self.size[b]:
+                a, b = b, a
+            self.parent[b] = a
+            self.size[a] += self.size[b]
+
+    def sizes(self) -> list[int]:
+        return sorted((self.size[i] for i in range(len(self.keys)) if self.parent[i] == i), reverse=True)
+
+
+def _simple_degree(entities: EntityGraph, node: str) -> int:
+    """The node's degree in the simple undirected graph: its distinct neighbours, a self-loop counting twice."""
+    neighbours = {x for _, x in entities.neighbours([node])}
+    return len(neighbours) + (node in neighbours)
+
+
+def figures(source: Graph | ox.Store, vocab: Vocabulary, top: int = 10) -> dict:
+    """The :func:`summary` of the whole entity graph in ``source``, from bounded queries and one streamed pass."""
+    entities = EntityGraph(as_store(source), vocab)
+    parts = _Components(entities.entities())
+    for s, o in entities.relations():
+        parts.add(s, o)
+    sizes, nodes = parts.sizes(), len(parts.keys)
+
+    def ranked(candidates: list[str] | None, cls: str | None) -> list[dict]:
+        rows: list[dict] = []
+        for node, label, node_cls, degree in entities.ranked(candidates, limit=None if cls else max(top, 0)):
+            if len(rows) >= top:
+                break
+            if cls is None or node_cls == cls:
+                rows.append(_row(label, node_cls, degree, _simple_degree(entities, node), nodes))
+        return rows
+
+    return {
+        "nodes": nodes,
+        "edges": parts.edges,
+        "components": len(sizes),
+        "largest_component": sizes[0] if sizes else 0,
+        "isolated": sum(1 for d in parts.degree if d == 0),
+        "most_connected": ranked(None, None),
+        "most_connected_places": ranked(["Place"], "Place"),
+        "most_connected_programmes": ranked(["Programme"], "Programme"),
     }
