@@ -36,8 +36,9 @@ def installed(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("wheel")
     source = base / "source"  # a clean copy: no build/ or egg-info left by an editable install
     _run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(source)], base)
-    for changed in subprocess.run(["git", "ls-files", "-m", "-o", "--exclude-standard"], cwd=ROOT,
-                                  capture_output=True, text=True, check=True).stdout.splitlines():
+    listed = [subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout.splitlines()
+              for command in (["git", "diff", "--name-only", "HEAD"], ["git", "ls-files", "-o", "--exclude-standard"])]
+    for changed in sorted(set(listed[0]) | set(listed[1])):
         target = source / changed  # uncommitted work is part of what is tested
         if (ROOT / changed).is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
