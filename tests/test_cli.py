@@ -123,6 +123,10 @@ def test_stats_viz_and_validate_read_the_store_by_default(runner, seed_build, tm
     page = tmp_path / "places.html"
     drawn = runner.invoke(cli, ["viz", str(out), "--classes", "Place", "-o", str(page)])
     assert drawn.exit_code == 0 and "地点" in page.read_text(encoding="utf-8")
+    built = tmp_path / "built"
+    shutil.copytree(out / "store", built / "store")
+    into = runner.invoke(cli, ["viz", "-o", str(built), "--focus", "林芝市"])  # the folder's store, its view.html
+    assert into.exit_code == 0 and into.output.endswith(f"→ {built / 'view.html'}\n") and (built / "view.html").is_file()
     checked = runner.invoke(cli, ["validate", "-o", str(out), "--format", "json"])
     assert checked.exit_code == 0 and json.loads(checked.output)["conforms"] is True
     for args in (["stats", "-o", str(tmp_path)], ["validate", "-o", str(tmp_path)], ["viz", str(tmp_path), "-o", str(page)]):

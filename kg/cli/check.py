@@ -63,20 +63,22 @@ def validate_graph(graph: Path | None, out_dir: Path, shapes: Path | None, fmt: 
 
 
 @cli.command()
-@click.argument("graph", type=click.Path(path_type=Path), default=DEFAULT_OUT)
+@click.argument("graph", type=click.Path(path_type=Path), required=False)
 @click.option("-o", "--out", "out_file", type=click.Path(path_type=Path), default=None,
-              help="HTML file to write [default: graph.html in the folder or beside GRAPH, view.html for a filtered view].")
+              help="HTML file to write, or the folder kg built [default: graph.html in the folder or beside GRAPH, "
+                   "view.html for a filtered view].")
 @click.option("--focus", default=None, help="Show this entity (name or alias) and its neighbourhood.")
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(min=0), help="Hops around --focus.")
 @click.option("--classes", default=None, help="Only these classes, comma-separated (Place,Programme or 地点,项目与政策).")
 @click.option("--document", default=None, help="Only the entities of one article (source file name or title).")
 @click.option("--max-nodes", default=None, type=click.IntRange(min=1),
               help="Keep the most connected nodes beyond this many [default: 2000].")
-def viz(graph: Path, out_file: Path | None, focus: str | None, depth: int, classes: str | None,
+def viz(graph: Path | None, out_file: Path | None, focus: str | None, depth: int, classes: str | None,
         document: str | None, max_nodes: int | None) -> None:
     """Write an interactive HTML view that works offline: whole graph, a neighbourhood, classes or one article.
 
-    GRAPH is the folder kg built (its store is read; default out/) or a Turtle file.
+    It draws the store of the folder kg built (GRAPH, or -o when it is a folder; default out/),
+    or the Turtle file GRAPH.
 
     Examples:
 
@@ -92,12 +94,14 @@ def viz(graph: Path, out_file: Path | None, focus: str | None, depth: int, class
                "classes": [c.strip() for c in classes.split(",") if c.strip()] if classes else None}
     if max_nodes:
         filters["max_nodes"] = max_nodes
-    folder = graph if graph.is_dir() else graph.parent
-    out = out_file or folder / ("view.html" if focus or classes or document else "graph.html")
+    into = out_file if out_file is not None and out_file.is_dir() else None
+    source = graph or into or DEFAULT_OUT
+    folder = into or (source if source.is_dir() or not source.suffix else source.parent)
+    out = (None if into else out_file) or folder / ("view.html" if focus or classes or document else "graph.html")
     try:
-        view = write_html(open_source(graph, graph), out, load_vocabulary(), **filters)
+        view = write_html(open_source(source, source), out, load_vocabulary(), **filters)
     except ViewError as error:
-        _fail(ViewError(f"{graph}: {error}"))
+        _fail(ViewError(f"{source}: {error}"))
     except KGError as error:
         _fail(error)
     trimmed = f" (the most connected of {view.total})" if view.total > view.network.number_of_nodes() else ""

@@ -57,17 +57,19 @@ def _object_only(store: ox.Store, node: ox.NamedNode | ox.BlankNode | ox.Literal
 def units(store: ox.Store, size: int = UNIT) -> Iterator[set[ox.NamedNode | ox.BlankNode | ox.Literal]]:
     """The focus nodes of each unit, graph by graph (the default graph, then the named graphs in the store's order)."""
     unit: set = set()
+    described: set = set()  # this unit's objects that are the subject of something
     triples, subject = 0, None
     for graph in chain([ox.DefaultGraph()], store.named_graphs()):
         for quad in store.quads_for_pattern(None, None, None, graph):
             if quad.subject != subject:
                 if triples >= size:
                     yield unit
-                    unit, triples = set(), 0
+                    unit, described, triples = set(), set(), 0
                 subject = quad.subject
                 unit.add(subject)
-            if quad.object not in unit and _object_only(store, quad.object):
-                unit.add(quad.object)
+            node = quad.object
+            if node not in unit and node not in described:
+                (unit if _object_only(store, node) else described).add(node)
             triples += 1
     if unit:
         yield unit

@@ -98,9 +98,9 @@ class _QueryError(Exception):
 class _ParsedOnce(Graph):
     """A graph whose ``query`` parses each SPARQL text once per process.
 
-    pySHACL runs a SHACL-SPARQL constraint once per focus node, with the same text and a
-    different ``$this`` binding; rdflib would parse the text every time, and parsing, not
-    evaluation, was three quarters of the seed graph's validation time.
+    ``sh:sparql`` constraints run over the store, but a SPARQL-based constraint component
+    (``sh:validator``) of a shapes file runs in pySHACL, once per focus node, with the same
+    text and a different ``$this`` binding; rdflib would parse the text every time.
     """
 
     def query(self, query_object: Any, *args: Any, **kwargs: Any) -> Result:

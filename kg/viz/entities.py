@@ -5,8 +5,9 @@ Entities are the nodes typed with a class under ``kg:Entity``; a relation is a p
 person's ``kg:holdsPosition`` through the position to its ``kg:organization``. Every query
 reads the union of the store's graphs and asks for a bounded answer: a count, the top of a
 ranking, or the facts of a batch of nodes given with ``VALUES``. Answers are plain strings
-and numbers; nothing here holds the whole graph (except :meth:`EntityGraph.entities`, for
-small graphs and views).
+and numbers, and nothing here holds the whole graph: :meth:`EntityGraph.entities` and
+:meth:`EntityGraph.relations` stream (only :func:`kg.viz.analytics.to_networkx`, for small
+graphs, keeps them all).
 """
 
 from __future__ import annotations
