@@ -163,12 +163,12 @@ def test_viz_trimmed_views_keep_the_most_connected_of_what_they_show(seed_store,
     assert trimmed.network.number_of_edges() == full.network.subgraph(ranked[:6]).number_of_edges()
 
 
-def test_viz_node_evidence_is_the_first_three_sentences_by_source_and_position(seed_graph, seed_page):
+def test_viz_node_evidence_is_the_first_three_sentences_by_article_and_position(seed_graph, seed_page):
     data = _page_data(seed_page)
     node = next(n["id"] for n in data["nodes"] if n["label"] == "西藏自治区")
-    rows = seed_graph.query(f"""SELECT DISTINCT ?text ?file ?i WHERE {{ ?m kg:mentionOf <{node}> ; kg:inSentence ?s .
-                                ?s kg:text ?text ; kg:sentenceIndex ?i ; kg:inDocument/kg:sourceFile ?file }}""")
-    ordered = [str(r.text) for r in sorted(rows, key=lambda r: (str(r.file), int(r.i)))]
+    rows = seed_graph.query(f"""SELECT DISTINCT ?text ?doc ?i WHERE {{ ?m kg:mentionOf <{node}> ; kg:inSentence ?s .
+                                ?s kg:text ?text ; kg:sentenceIndex ?i ; kg:inDocument ?doc }}""")
+    ordered = [str(r.text) for r in sorted(rows, key=lambda r: (str(r.doc), int(r.i)))]
     assert len(ordered) > 3 and [e["text"] for e in data["details"][node]["evidence"]] == ordered[:3]
 
 

@@ -54,6 +54,17 @@ class Minter:
     def sentence(self, doc_id: str, index: int) -> URIRef:
         return self.ns[f"doc/{doc_id}/s{index}"]
 
+    @staticmethod
+    def sentence_position(iri: str) -> tuple[str, int]:
+        """Where the sentence ``iri`` (minted by :meth:`sentence`, under any base) is: its
+        document's IRI and its index; ``(iri, 0)`` for an IRI of another shape.
+
+        >>> Minter.sentence_position(str(Minter().sentence("林芝-新闻", 12)))
+        ('https://example.org/kg/id/doc/林芝-新闻', 12)
+        """
+        document, _, index = iri.rpartition("/s")
+        return (document, int(index)) if document and index.isdigit() else (iri, 0)
+
     def mention(self, doc_id: str, start: int, end: int) -> URIRef:
         return self.ns[f"doc/{doc_id}/m{start}-{end}"]
 

@@ -138,9 +138,18 @@ class _Concatenated(io.RawIOBase):
             self._current = None
 
 
+_BULK_CHUNK = 8 << 20
+
+
 def _fresh(store: ox.Store, parts: Sequence[Path]) -> None:
+    """Bulk-load the parts in chunks of about 8 MB of N-Quads, each ending at a line end.
+
+    Oxigraph's bulk loader holds up to a million quads per thread in memory: one stream of
+    a 750k-quad graph peaked at 660 MB, 8 MB chunks at 98 MB and were faster (4.4 s, not 6.8 s).
+    """
     with io.BufferedReader(_Concatenated(parts), buffer_size=1 << 20) as data:
-        store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        while chunk := data.read(_BULK_CHUNK):
+            store.bulk_load(chunk + data.readline(), format=ox.RdfFormat.N_QUADS)
 
 
 def _patch(store: ox.Store, graphs: Mapping[str, tuple[str, Path]], changes: Changes) -> None:
