@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 
 from kg.build import build
+from kg.build.outputs import AUTO_LIMIT, Outputs
+from kg.errors import KGError
+from kg.rdf.exports import ALWAYS, EXPORTS
 from kg.store.database import open_store, store_path
 from tests.conftest import SEEDS
 
@@ -113,3 +116,19 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path):
                                       "--scheduler", "tcp://127.0.0.1:9"])
     assert result.exit_code == 1 and result.stderr.startswith("kg: error: cannot reach the Dask scheduler")
     assert result.stderr.count("\n") == 1 and not (tmp_path / "out" / "graph.nt").exists()
+
+
+@pytest.mark.parametrize("exports, articles, which", [
+    ("auto", 1, "every"),
+    ("auto", AUTO_LIMIT, "every"),
+    ("auto", AUTO_LIMIT + 1, "always"),
+    ("all", AUTO_LIMIT * 10, "every"),
+    ("minimal", 1, "always"),
+])
+def test_which_whole_graph_exports(exports, articles, which):
+    assert Outputs.choose(exports, articles).which == {"every": EXPORTS, "always": ALWAYS}[which]
+
+
+def test_unknown_exports_choice_is_one_clear_error():
+    with pytest.raises(KGError, match="--exports 'some'"):
+        Outputs.choose("some", 1)

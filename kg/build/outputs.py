@@ -39,8 +39,10 @@ from kg.viz.viewer import write_html
 
 __all__ = ["AUTO_LIMIT", "Outputs", "finish_outputs"]
 
-#: Up to this many articles, ``--exports auto`` writes every export.
-AUTO_LIMIT = 20_000
+#: Up to this many articles, ``--exports auto`` writes every export. Above it, whole-graph Turtle,
+#: TriG and JSON-LD would be rewritten in full by every update, whatever it changed, so
+#: they become opt-in (``--exports all``).
+AUTO_LIMIT = 2_000
 _ALWAYS_FILES = ("graph.html", "ontology.ttl", "report.json")
 
 

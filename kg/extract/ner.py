@@ -46,6 +46,7 @@ def load_surnames(path=SURNAMES_FILE):
 SURNAME1, SURNAME2 = load_surnames()
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of one char, called for every char
 def norm(c):
     """Char as seen by the n-gram features: full-width -> half-width (NFKC),
     every digit -> '0', every Latin letter -> 'A'."""
@@ -59,6 +60,7 @@ def norm(c):
     return c
 
 
+@lru_cache(maxsize=1 << 16)
 def char_type(c):
     """One letter: H han, N digit (any script, or a han numeral), A latin,
     P punctuation, S space, O other."""

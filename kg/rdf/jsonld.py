@@ -113,9 +113,10 @@ def _tidy(node: dict) -> dict:
     """Values sorted, and a single value written without its array."""
     out = {}
     for key, values in sorted(node.items()):
-        if isinstance(values, list):
-            values = sorted(values, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
-            out[key] = values[0] if len(values) == 1 else values
+        if isinstance(values, list) and len(values) == 1:
+            out[key] = values[0]
+        elif isinstance(values, list):
+            out[key] = sorted(values, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
         else:
             out[key] = values
     return out
