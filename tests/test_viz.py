@@ -12,6 +12,7 @@ from kg.errors import ViewError
 from kg.rdf.load import load_graph
 from kg.store.database import open_store, store_path
 from kg.viz.analytics import figures, summary, to_networkx
+from kg.viz.entities import EntityGraph
 from kg.viz.select import _close_matches
 from kg.viz.viewer import to_html, view_graph
 
@@ -176,3 +177,9 @@ def test_viz_node_evidence_is_the_first_three_sentences_by_article_and_position(
 def test_close_matches_over_a_stream_are_difflibs(word):
     names = ["林芝市", "林芝县城", "西藏自治区", "西藏", "双报到", "双联户", "山南市", "党建+综治中心", "党建引领"]
     assert _close_matches(word, iter(names)) == difflib.get_close_matches(word, names, 5, 0.5)
+
+
+def test_figures_from_a_ranking_already_made_are_the_same(seed_store, vocab):
+    ranking = list(EntityGraph(seed_store, vocab).ranked())
+    assert figures(seed_store, vocab, top=5, ranking=ranking) == figures(seed_store, vocab, top=5)
+    assert figures(seed_store, vocab, top=5)["most_connected_places"]  # the comparison is not of empty lists

@@ -26,6 +26,7 @@ _UNESCAPE = re.compile(r"\\(.)")
 _UNESCAPED = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _NATIVE = {_XSD + "integer": int, _XSD + "boolean": lambda text: text == "true"}
+_TYPE = str(RDF.type)
 
 
 def jsonld_context(vocab: Vocabulary, mint: Minter) -> dict:
@@ -101,7 +102,7 @@ def _nodes(lines: Iterable[str], compact: _Compactor) -> Iterator[dict]:
             if node is not None:
                 yield node
             subject, node = s, {"@id": s}
-        if p == str(RDF.type):
+        if p == _TYPE:
             node.setdefault("@type", []).append(compact.name(o[0]))
         else:
             node.setdefault(compact.name(p), []).append(compact.value(p, o))
@@ -123,14 +124,18 @@ def _tidy(node: dict) -> dict:
 
 
 def write_jsonld(ntriples: Path, target: Path, context: dict) -> None:
-    """Write the graph in the sorted N-Triples file ``ntriples`` as compacted JSON-LD."""
+    """Write the graph in the sorted N-Triples file ``ntriples`` as compacted JSON-LD.
+
+    The context is indented; each node is one line (json's C encoder writes those: indenting
+    them too took twice as long).
+    """
     compact = _Compactor(context["@context"])
     head = json.dumps(context["@context"], ensure_ascii=False, sort_keys=True, indent=1)
     with ntriples.open(encoding="utf-8") as lines, target.open("w", encoding="utf-8") as out:
         out.write('{\n "@context": ' + head.replace("\n", "\n ") + ',\n "@graph": [')
         first = True
         for node in _nodes(lines, compact):
-            text = json.dumps(_tidy(node), ensure_ascii=False, sort_keys=True, indent=1)
-            out.write(("\n  " if first else ",\n  ") + text.replace("\n", "\n  "))
+            text = json.dumps(_tidy(node), ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+            out.write(("\n  " if first else ",\n  ") + text)
             first = False
         out.write("\n ]\n}\n")

@@ -107,8 +107,13 @@ def _simple_degree(entities: EntityGraph, node: str) -> int:
     return len(neighbours) + (node in neighbours)
 
 
-def figures(source: Graph | ox.Store, vocab: Vocabulary, top: int = 10) -> dict:
-    """The :func:`summary` of the whole entity graph in ``source``, from bounded queries and one streamed pass."""
+def figures(source: Graph | ox.Store, vocab: Vocabulary, top: int = 10,
+            ranking: list[tuple[str, str, str, int]] | None = None) -> dict:
+    """The :func:`summary` of the whole entity graph in ``source``, from bounded queries and one streamed pass.
+
+    ``ranking`` is every entity as :meth:`EntityGraph.ranked` lists them, if the caller has it
+    already (the viewer does): the three rankings are then read from it, not asked again.
+    """
     entities = EntityGraph(as_store(source), vocab)
     parts = _Components(entities.entities())
     for s, o in entities.relations():
@@ -117,7 +122,9 @@ def figures(source: Graph | ox.Store, vocab: Vocabulary, top: int = 10) -> dict:
 
     def ranked(candidates: list[str] | None, cls: str | None) -> list[dict]:
         rows: list[dict] = []
-        for node, label, node_cls, degree in entities.ranked(candidates, limit=None if cls else max(top, 0)):
+        listed = (ranking if ranking is not None
+                  else entities.ranked(candidates, limit=None if cls else max(top, 0)))
+        for node, label, node_cls, degree in listed:
             if len(rows) >= top:
                 break
             if cls is None or node_cls == cls:

@@ -21,23 +21,35 @@ __all__ = ["EVIDENCE", "edge_details", "node_details"]
 EVIDENCE = 3
 
 
-def _first_sentences(graph: EntityGraph, keys: list[tuple[str, ...]], variables: str, pattern: str) -> dict:
+def _first_sentences(graph: EntityGraph, keys: list[tuple[str, ...]], variables: str, pattern: str,
+                     scan: bool = False) -> dict:
     """Key → its first :data:`EVIDENCE` sentences (``?sentence`` of ``pattern``), by article and index in it.
 
     ``keys`` are tuples of IRIs bound to ``variables`` (``"?e"`` or ``"?s ?p ?o"``). The store
     only lists each key's sentences (a scan of an index); the first few are kept here, a
     short sorted list per key: ordering inside the store (a sorted subquery per key) took 7× as long.
+    With ``scan``, the store lists the pattern's rows for every key once and the wanted keys
+    are picked here: for statements (a five-way join) a ``VALUES`` batch cost the store as
+    much as listing them all.
     """
     found: dict[tuple[str, ...], list[tuple[tuple[str, int], str]]] = {}
     names = [name[1:] for name in variables.split()]
-    for chunk in batches(keys):
-        rows = " ".join("(" + " ".join(term(iri) for iri in key) + ")" for key in chunk)
-        text = f"SELECT DISTINCT {variables} ?sentence WHERE {{ VALUES ({variables}) {{ {graph.data(rows)} }} {pattern} }}"
+    wanted = set(keys) if scan else None
+    texts = ([f"SELECT {variables} ?sentence WHERE {{ {pattern} }}"] if scan else
+             (f"SELECT DISTINCT {variables} ?sentence WHERE {{ VALUES ({variables}) {{ {graph.data(rows)} }} {pattern} }}"
+              for rows in (" ".join("(" + " ".join(term(iri) for iri in key) + ")" for key in chunk)
+                           for chunk in batches(keys))))
+    for text in texts:
         for row in graph.rows(text):
-            first = found.setdefault(tuple(row[n].value for n in names), [])
+            key = tuple(row[n].value for n in names)
+            if wanted is not None and key not in wanted:
+                continue
+            first = found.setdefault(key, [])
             sentence = row["sentence"].value
-            insort(first, (Minter.sentence_position(sentence), sentence))
-            del first[EVIDENCE:]
+            entry = (Minter.sentence_position(sentence), sentence)
+            if entry not in first:
+                insort(first, entry)
+                del first[EVIDENCE:]
     return {key: [sentence for _, sentence in first] for key, first in found.items()}
 
 
@@ -111,6 +123,6 @@ def edge_details(graph: EntityGraph, edges: list[tuple[str, str, str, str, str |
     by_position = _sentences(graph, _first_sentences(graph, positions, "?pos", "?pos $evidence ?sentence ."))
     triples = sorted({(s, str(graph.vocab[p]), o) for s, o, p, _, position in edges if not position})
     pattern = "?st a $Statement ; $subject ?s ; $predicate ?p ; $object ?o ; $evidence ?sentence ."
-    by_triple = _sentences(graph, _first_sentences(graph, triples, "?s ?p ?o", pattern))
+    by_triple = _sentences(graph, _first_sentences(graph, triples, "?s ?p ?o", pattern, scan=True))
     return [by_position.get((position,), []) if position else by_triple.get((s, str(graph.vocab[p]), o), [])
             for s, o, p, _, position in edges]

@@ -160,13 +160,20 @@ def view_graph(
     wanted = _class_names(vocab, classes) if classes else None
     if classes:
         caption.append("、".join(classes))
+    ranking = None  # every entity, most connected first: the page's and the figures' rankings read it
     if pool is None:
         total = graph.count(wanted)
-        shown = (set(graph.entities(wanted)) if total <= max_nodes
-                 else {node for node, *_ in graph.ranked(wanted, wanted, limit=max_nodes)})
+        if total <= max_nodes:
+            shown = set(graph.entities(wanted))
+        elif wanted is None:
+            ranking = list(graph.ranked())
+            shown = {node for node, *_ in ranking[:max_nodes]}
+        else:
+            shown = {node for node, *_ in graph.ranked(wanted, wanted, limit=max_nodes)}
     else:
         if wanted is not None:
             pool = {n for n, data in graph.nodes(pool).items() if data["cls"] in wanted} | set(centres)
         total = len(pool)
         shown = pool if total <= max_nodes else _most_connected(graph, pool, centres, max_nodes)
-    return View(graph.network(shown), " · ".join(caption) or "全图", total, figures(store, vocab, top=5), tuple(centres))
+    return View(graph.network(shown), " · ".join(caption) or "全图", total, figures(store, vocab, top=5, ranking=ranking),
+                tuple(centres))
