@@ -1,7 +1,7 @@
 """The package's shape: stages import downwards only, modules stay small, every import is declared.
 
 The stages are ``kg.text`` → ``kg.extract`` → ``kg.rdf`` → ``kg.store`` / ``kg.viz``; the
-shared ground (``kg.model``, ``kg.errors``, ``kg.state``) may be imported by any of them, and
+shared ground (``kg.model``, ``kg.errors``, ``kg.state``, ``kg.cores``) may be imported by any of them, and
 only ``kg.build`` and ``kg.cli`` tie the stages together.
 """
 
@@ -50,6 +50,7 @@ FORBIDDEN = {
     "kg.model": ("kg.",),
     "kg.errors": ("kg.",),
     "kg.state": ("kg.",),
+    "kg.cores": ("kg.",),
 }
 
 

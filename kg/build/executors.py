@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
+from kg.cores import usable_cores
 from kg.errors import KGError
 
 __all__ = ["Dask", "Executor", "Processes", "Serial", "make_executor"]
@@ -146,7 +147,7 @@ class Dask(Executor):
 
 def make_executor(jobs: int | None, scheduler: str | None) -> Executor:
     """The executor for ``-j/--jobs`` and ``--scheduler`` (default: one process per core)."""
-    workers = jobs or os.cpu_count() or 1
+    workers = jobs or usable_cores()
     if workers < 1:
         raise KGError(f"--jobs {jobs}: give at least 1")
     if scheduler:

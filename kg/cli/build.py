@@ -8,6 +8,7 @@ import click
 
 from kg.cli import DEFAULT_OUT, cli
 from kg.cli import fail as _fail
+from kg.cores import usable_cores
 from kg.errors import KGError
 
 
@@ -44,7 +45,6 @@ def build(inputs: tuple[Path, ...], out_dir: Path, base: str | None, ontology: P
         kg build corpus/ -o out/ --scheduler tcp://scheduler:8786
     """
     import dataclasses
-    import os
 
     from kg.build import build as run_build
     from kg.build.progress import Progress
@@ -56,7 +56,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, base: str | None, ontology: P
     options = dataclasses.replace(SourceOptions(), max_chars=max_chars, **{k: (v,) for k, v in fields.items() if v})
     try:
         result = run_build(paths, out_dir, base=base or DEFAULT_BASE, ontology=ontology or DEFAULT_ONTOLOGY,
-                           jobs=jobs or os.cpu_count() or 1, scheduler=scheduler, exports=exports,
+                           jobs=jobs or usable_cores(), scheduler=scheduler, exports=exports,
                            options=options, progress=Progress())
     except (KGError, ValueError) as error:
         skipped = getattr(error, "skipped", [])

