@@ -72,14 +72,15 @@ def viterbi_batch(emissions: np.ndarray, transitions: np.ndarray,
     batch, length, tags = emissions.shape
     lengths = np.full(batch, length) if lengths is None else np.asarray(lengths)
     score = emissions[:, 0].copy()
-    back = np.zeros((length, batch, tags), dtype=np.uint8 if tags <= 256 else np.intp)
+    small = batch < _RUNNING_MAX_FROM
+    back = np.zeros((length, batch, tags), dtype=np.intp if small or tags > 256 else np.uint8)
     best = np.empty((batch, tags), dtype=emissions.dtype)
     into = np.ascontiguousarray(transitions.T)  # [to, from]
     for t in range(1, length):
-        if batch < _RUNNING_MAX_FROM:
+        if small:
             scores = score[:, None, :] + into
             back[t] = scores.argmax(axis=2)
-            best = np.take_along_axis(scores, back[t][:, :, None].astype(np.intp), axis=2)[:, :, 0]
+            best = scores.max(axis=2)  # cheaper than picking by the argmax at these sizes
         else:
             _running_max(score, transitions, best, back[t])
         score = np.where((t < lengths)[:, None], best + emissions[:, t], score)
