@@ -24,7 +24,7 @@ from kg.extract.gazetteer import LEVELS, Division, Gazetteer
 from kg.extract.lexicon import Lexicon
 from kg.extract.names import LEVEL_WORDS, NAME_TAGS, ORG_SUFFIXES, begins_badly, made_of_names
 from kg.extract.spans import HAN, Found, SpanIndex, TextView, is_han
-from kg.model import most_frequent, place_key
+from kg.model import key_path, most_frequent, place_key
 
 __all__ = ["find_places", "home_province"]
 
@@ -157,8 +157,12 @@ class _ChainReader:
 
 
 def home_province(founds: Iterable[Found]) -> str | None:
-    """The province most mentioned (through any division in it); ties go to the first in name order."""
-    return most_frequent(f.key.removeprefix("Place:").split("/")[0] for f in founds if f.rule.startswith("gazetteer"))
+    """The province most mentioned (through any division in it); ties go to the first in name order.
+
+    A name many divisions share (``gazetteer-ambiguous``: 城关区) says nothing of the province.
+    """
+    return most_frequent(key_path(f.key).split("/")[0] for f in founds
+                         if f.rule.startswith("gazetteer") and f.rule != "gazetteer-ambiguous")
 
 
 def _sites(view: TextView, taken: SpanIndex) -> list[Found]:
