@@ -155,3 +155,13 @@ def test_no_entity_label_begins_or_ends_with_a_function_word(pieces):
     for entity in x.entities:
         assert not entity.name.startswith(NEVER_FIRST), entity.name
         assert not entity.name.endswith(NEVER_LAST), entity.name
+
+
+def test_a_name_many_counties_share_is_no_vote_for_a_province():
+    from kg.extract.places import home_province
+    from kg.extract.spans import Found
+
+    shared = [Found(i * 5, i * 5 + 3, "Place", "Place:城关区", "城关区", "gazetteer-ambiguous") for i in range(3)]
+    placed = Found(20, 23, "Place", "Place:西藏自治区/拉萨市", "拉萨市", "gazetteer")
+    assert home_province([*shared, placed]) == "西藏自治区"
+    assert home_province(shared) is None
