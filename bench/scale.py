@@ -17,7 +17,6 @@ JSON-LD). Figures are measured, not asserted: run it on an idle machine.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import shutil
@@ -42,6 +41,7 @@ def _child(mode: str, corpus: Path, out: Path) -> dict:
     from throughput import SEEDS, _variant
 
     from kg.build import build
+    from kg.store.database import load_parts
 
     options = {"jobs": int(MODES[mode][1])}
     if "--scheduler" in MODES[mode]:
@@ -66,9 +66,7 @@ def _child(mode: str, corpus: Path, out: Path) -> dict:
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         started = time.perf_counter()
         store = ox.Store(tmp)
-        for part in sorted((out / "parts").glob("*.nq.gz")):
-            with gzip.open(part, "rb") as data:
-                store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        load_parts(store, sorted((out / "parts").glob("*.nq.gz")))  # as a build loads a new store
         store.flush()
         load = time.perf_counter() - started
         del store

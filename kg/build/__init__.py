@@ -172,9 +172,14 @@ def build(
         finally:
             shutil.rmtree(staging, ignore_errors=True)
             progress.stop()
-    pid, peak = peak_memory()
-    memory[pid] = max(memory.get(pid, 0), peak)
+    _note_peak(memory, peak_memory())
     return BuildResult(report, out, errors, changes, memory=memory)
+
+
+def _note_peak(memory: dict[int, int], peak: tuple[int, int]) -> None:
+    """Keep each process's highest peak (``peak``: its pid and MB)."""
+    pid, mb = peak
+    memory[pid] = max(memory.get(pid, 0), mb)
 
 
 def _shared_file(out: Path, staging: Path, part: int) -> Path:
@@ -200,7 +205,7 @@ def _run(job: Job, articles: list[Article], errors: list[str], counts: SourceCou
             failed.update(done.errors)
             keys |= done.keys
             texts.update(done.texts)
-            memory[done.memory[0]] = max(memory.get(done.memory[0], 0), done.memory[1])
+            _note_peak(memory, done.memory)
             progress.advance(len(done.extracted), done.chars)
         for article in articles:
             if article.doc_id in failed:
@@ -229,7 +234,7 @@ def _run(job: Job, articles: list[Article], errors: list[str], counts: SourceCou
             graph_keys.update(result.graphs)
             by_doc.update(result.counts)
             warnings += result.warnings
-            memory[result.memory[0]] = max(memory.get(result.memory[0], 0), result.memory[1])
+            _note_peak(memory, result.memory)
             if result.graphs:
                 written[part_name(tasks[i][1])] = result.digest
         index = total()

@@ -8,6 +8,7 @@ import click
 
 from kg.cli import DEFAULT_OUT, cli
 from kg.cli import fail as _fail
+from kg.cores import usable_cores
 from kg.errors import KGError
 
 
@@ -35,10 +36,10 @@ def serve(out_dir: Path, host: str, port: int, timeout: float, workers: int | No
         curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 3' localhost:7878/sparql
     """
     from kg.store.database import store_path
-    from kg.store.serve.server import Settings, cores
+    from kg.store.serve.server import Settings
     from kg.store.serve.server import serve as run_server
 
-    settings = Settings(host=host, port=port, timeout=timeout, workers=cores() if workers is None else workers,
+    settings = Settings(host=host, port=port, timeout=timeout, workers=usable_cores() if workers is None else workers,
                         queue=queue, max_rows=max_rows, access_log=not quiet)
     try:
         run_server(str(store_path(out_dir)), settings, lambda url: click.echo(

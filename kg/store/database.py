@@ -37,7 +37,7 @@ from kg.errors import StoreError, first_line, shorten
 from kg.rdf.ntriples import merge_ntriples
 from kg.state import STATE_DIR, read_record, stage_record
 
-__all__ = ["UNION", "Changes", "STORE_DIR", "graph_digests", "graph_ntriples", "open_store", "plan", "store_generation",
+__all__ = ["UNION", "Changes", "STORE_DIR", "graph_digests", "graph_ntriples", "load_parts", "open_store", "plan", "store_generation",
            "store_path", "sync"]
 
 STORE_DIR = "store"
@@ -141,7 +141,7 @@ class _Concatenated(io.RawIOBase):
 _BULK_CHUNK = 8 << 20
 
 
-def _fresh(store: ox.Store, parts: Sequence[Path]) -> None:
+def load_parts(store: ox.Store, parts: Sequence[Path]) -> None:
     """Bulk-load the parts in chunks of about 8 MB of N-Quads, each ending at a line end.
 
     Oxigraph's bulk loader holds up to a million quads per thread in memory: one stream of
@@ -216,7 +216,7 @@ def sync(path: Path | str, graphs: Mapping[str, tuple[str, Path]], parts: Sequen
             del live
         store = ox.Store(str(staging))
         try:
-            _fresh(store, parts) if fresh else _patch(store, graphs, changes)
+            load_parts(store, parts) if fresh else _patch(store, graphs, changes)
             store.flush()
         finally:
             del store  # closed before its folder is moved or removed

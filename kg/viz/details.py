@@ -32,6 +32,8 @@ def _first_sentences(graph: EntityGraph, keys: list[tuple[str, ...]], variables:
     are picked here: for statements (a five-way join) a ``VALUES`` batch cost the store as
     much as listing them all.
     """
+    if not keys:
+        return {}
     found: dict[tuple[str, ...], list[tuple[tuple[str, int], str]]] = {}
     names = [name[1:] for name in variables.split()]
     wanted = set(keys) if scan else None

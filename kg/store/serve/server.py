@@ -27,14 +27,9 @@ from kg.store.database import open_store
 from kg.store.serve.app import App
 from kg.store.serve.pool import Pool
 
-__all__ = ["Settings", "cores", "listen", "serve"]
+__all__ = ["Settings", "listen", "serve"]
 
 _BACKLOG = 2048
-
-
-def cores() -> int:
-    """The number of cores this process may run on."""
-    return usable_cores()
 
 
 @dataclass(frozen=True)
@@ -44,7 +39,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7878
     timeout: float = 30.0
-    workers: int = field(default_factory=cores)
+    workers: int = field(default_factory=usable_cores)
     queue: int = 512
     max_rows: int = 100_000
     access_log: bool = True
