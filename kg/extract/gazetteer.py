@@ -68,7 +68,6 @@ class Gazetteer:
             provinces = [d for d in divisions if d.level == "province"]
             if provinces:
                 self.short[name] = provinces
-        self.max_len = max(map(len, self.full))
         # name lengths by their first two characters, longest first: a text position is
         # tried only against the names that can start there
         lengths: dict[str, set[int]] = {}
@@ -85,7 +84,6 @@ class Gazetteer:
         self.full.setdefault(old, []).append(found[0])
         starts = set(self.lengths.get(old[:2], ())) | {len(old)}
         self.lengths[old[:2]] = tuple(sorted(starts, reverse=True))
-        self.max_len = max(self.max_len, len(old))
 
     @staticmethod
     def _short_form(division: Division) -> str | None:
