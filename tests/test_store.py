@@ -170,8 +170,19 @@ def test_failed_build_leaves_store_and_files_as_they_were(corpus, tmp_path, monk
     assert quads(out) == before
     assert not [p for p in out.iterdir() if p.name.startswith(".kg-")], "no staging folder is left behind"
     monkeypatch.undo()
+    monkeypatch.setattr("kg.build.outputs.export_task", failed_export)  # in the helper process of -j 2
+    with pytest.raises(OSError, match="disk full"):
+        build([corpus], out, jobs=2)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == files
+    assert quads(out) == before
+    monkeypatch.undo()
     result = build([corpus], out)
     assert doc(THIRD) in result.changes.added and all("/doc/" not in g for g in result.changes.removed)
+
+
+def failed_export(task):
+    """An export that fails as a full disk would (at module level: a helper process imports it)."""
+    raise OSError("disk full")
 
 
 def test_building_nothing_leaves_out_alone(corpus, tmp_path):

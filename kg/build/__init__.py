@@ -38,8 +38,9 @@ from kg.build.inputs import duplicates, find_articles
 from kg.build.outputs import Outputs, finish_outputs
 from kg.build.progress import Progress
 from kg.build.shards import entity_graphs, ontology_graph
-from kg.build.tasks import Article, Job, extract_partition, graph_partition, part_name, peak_memory
+from kg.build.tasks import Article, Job, extract_partition, graph_partition, note_peak, part_name, peak_memory
 from kg.cache import ExtractionCache, GraphCache, digest_of, outputs_fingerprint
+from kg.cores import usable_cores
 from kg.errors import NothingToBuild
 from kg.merge import EntityIndex, candidates
 from kg.model import Extraction
@@ -166,20 +167,15 @@ def build(
                      "digests": {a.doc_id: a.digest for a in articles if a.doc_id in graph_keys}}
             report, changes = finish_outputs(out, staging, outputs, job, vocab, mint, index, graph_keys,
                                              counts_by_doc, shards, ontology_key, extracted, errors, warnings,
-                                             progress, extra, {"parts.json": written, "build.json": {"key": key}})
+                                             progress, extra, {"parts.json": written, "build.json": {"key": key}},
+                                             memory, helper=scheduler is not None or (jobs or usable_cores()) > 1)
             cache.keep_only({a.doc_id for a in articles})
             graphs.keep_only(set(graph_keys.values()) | set(shards.values()) | {ontology_key})
         finally:
             shutil.rmtree(staging, ignore_errors=True)
             progress.stop()
-    _note_peak(memory, peak_memory())
+    note_peak(memory, peak_memory())
     return BuildResult(report, out, errors, changes, memory=memory)
-
-
-def _note_peak(memory: dict[int, int], peak: tuple[int, int]) -> None:
-    """Keep each process's highest peak (``peak``: its pid and MB)."""
-    pid, mb = peak
-    memory[pid] = max(memory.get(pid, 0), mb)
 
 
 def _shared_file(out: Path, staging: Path, part: int) -> Path:
@@ -205,7 +201,7 @@ def _run(job: Job, articles: list[Article], errors: list[str], counts: SourceCou
             failed.update(done.errors)
             keys |= done.keys
             texts.update(done.texts)
-            _note_peak(memory, done.memory)
+            note_peak(memory, done.memory)
             progress.advance(len(done.extracted), done.chars)
         for article in articles:
             if article.doc_id in failed:
@@ -234,7 +230,7 @@ def _run(job: Job, articles: list[Article], errors: list[str], counts: SourceCou
             graph_keys.update(result.graphs)
             by_doc.update(result.counts)
             warnings += result.warnings
-            _note_peak(memory, result.memory)
+            note_peak(memory, result.memory)
             if result.graphs:
                 written[part_name(tasks[i][1])] = result.digest
         index = total()

@@ -19,20 +19,23 @@ write and are rarely read whole.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 from collections import Counter
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 from kg.build.progress import Progress
-from kg.build.tasks import Job, part_name, write_quads
+from kg.build.tasks import Job, note_peak, part_name, peak_memory, write_quads
 from kg.cache import GraphCache
 from kg.errors import KGError
 from kg.merge import EntityIndex
 from kg.rdf.exports import ALWAYS, EXPORTS, write_exports
 from kg.rdf.iris import Minter
-from kg.rdf.ontology import Vocabulary
+from kg.rdf.ontology import Vocabulary, load_vocabulary
 from kg.state import STATE_DIR, read_record, write_record
 from kg.store.database import Changes, plan, store_path, sync
 from kg.viz.viewer import write_html
@@ -75,12 +78,14 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
                    index: EntityIndex, graph_keys: dict[str, str], counts: dict[str, dict],
                    shards: dict[str, str], ontology_key: str, extracted: list[str], errors: list[str],
                    warnings: list[str], progress: Progress, extra: dict,
-                   records: dict[str, dict]) -> tuple[dict, Changes]:
+                   records: dict[str, dict], memory: dict[int, int], helper: bool = False) -> tuple[dict, Changes]:
     """Write the exports, viewer and report (with ``extra``) and the build's ``records`` (``out/.kg/NAME``)
     into staging, sync the store, then move everything into place.
 
-    Every write comes before the store is swapped in, and after it only renames: a failure
-    (a full disk) leaves ``out/`` and the store as they were.
+    With ``helper``, a second process writes the exports while this one loads the store and
+    draws the viewer (its peak memory goes into ``memory``). Every write comes before the
+    store is swapped in, and after it only renames: a failure (a full disk) leaves ``out/``
+    and the store as they were.
     """
     cache = GraphCache(out / STATE_DIR / "graphs")
     named = {str(mint.document(doc_id)): key for doc_id, key in graph_keys.items()}
@@ -94,17 +99,25 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
     wanted = {f"{part_name(_part(d))}.nq.gz" for d in graph_keys} | {"entities.nq.gz", "ontology.nq.gz"}
     parts = [fresh_parts / name if (fresh_parts / name).is_file() else parts_dir / name
              for name in sorted(wanted)]
-    progress.stage("writing the exports")
-    write_exports(sorted((iri, path) for iri, (_, path) in files.items()), str(vocab.iri), vocab, mint, staging,
-                  which=outputs.which)
+    exports = (job, sorted((iri, str(path)) for iri, (_, path) in files.items()), outputs.which)
     shutil.copyfile(vocab.path, staging / "ontology.ttl")
-    report = {**_report(graph_keys, index, counts, staging, extracted, errors, warnings, plan(store_path(out), files)),
-              **extra}
-    (staging / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    for name, data in records.items():
-        write_record(staging / STATE_DIR / name, data)
-    progress.stage("updating the store and drawing the viewer")
-    changes = sync(store_path(out), files, parts, before_swap=lambda store: _viewer(store, staging, vocab))
+    changes = plan(store_path(out), files)
+
+    def finish_staging(store: Path) -> None:  # the new store is whole: the viewer, then the report
+        _viewer(store, staging, vocab)
+        note_peak(memory, exported.result())
+        report = {**_report(graph_keys, index, counts, staging, extracted, errors, warnings, changes), **extra}
+        (staging / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n",
+                                             encoding="utf-8")
+        finished.append(report)
+        for name, data in records.items():
+            write_record(staging / STATE_DIR / name, data)
+
+    finished: list[dict] = []
+    with _helper() if helper else _Here() as pool:
+        progress.stage("writing the exports, updating the store and drawing the viewer")
+        exported = pool.submit(export_task, exports)
+        sync(store_path(out), files, parts, before_swap=finish_staging, changes=changes)
     for name in (*outputs.which, *_ALWAYS_FILES):
         _move(staging / name, out / name)
     for stale in live - wanted:
@@ -118,7 +131,35 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
         _move(fresh, out / STATE_DIR / "shared" / fresh.name)
     for name in records:  # last: build.json says the build is whole
         _move(staging / STATE_DIR / name, out / STATE_DIR / name)
-    return report, changes
+    return finished[0], changes
+
+
+def export_task(task: tuple[Job, list[tuple[str, str]], tuple[str, ...]]) -> tuple[int, int]:
+    """Write a build's exports into its staging folder; give this process's peak memory."""
+    job, graphs, which = task
+    vocab = load_vocabulary(Path(job.ontology))
+    write_exports([(iri, Path(path)) for iri, path in graphs], str(vocab.iri), vocab, Minter(job.base),
+                  Path(job.staging), which=which)
+    return peak_memory()
+
+
+def _helper() -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+
+
+class _Here:
+    """A stand-in for a process pool that runs what it is given at once, here."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def submit(self, fn, *args) -> Future:
+        done: Future = Future()
+        done.set_result(fn(*args))
+        return done
 
 
 def _part(doc_id: str) -> int:

@@ -167,6 +167,12 @@ def peak_memory() -> tuple[int, int]:
     return os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
+def note_peak(memory: dict[int, int], peak: tuple[int, int]) -> None:
+    """Keep each process's highest peak (``peak``: its pid and MB, as :func:`peak_memory` gives)."""
+    pid, mb = peak
+    memory[pid] = max(memory.get(pid, 0), mb)
+
+
 def part_name(part: int) -> str:
     return f"part-{part:05d}"
 

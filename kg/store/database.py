@@ -184,7 +184,7 @@ def plan(path: Path | str, graphs: Mapping[str, tuple[str, Path]]) -> Changes:
 
 
 def sync(path: Path | str, graphs: Mapping[str, tuple[str, Path]], parts: Sequence[Path],
-         before_swap: Callable[[Path], None] | None = None) -> Changes:
+         before_swap: Callable[[Path], None] | None = None, changes: Changes | None = None) -> Changes:
     """Make the store at ``path`` hold exactly ``graphs``: IRI → (digest, sorted N-Triples file).
 
     ``parts`` are N-Quads files (gzipped or not) that together hold every graph: a new
@@ -192,10 +192,11 @@ def sync(path: Path | str, graphs: Mapping[str, tuple[str, Path]], parts: Sequen
     alone; graphs not in ``graphs`` are dropped. Atomic: on any error (a full disk) the
     store and its records are left as they were; everything is written before the renames
     that swap it in. ``before_swap`` is called with the new store's folder (closed, whole)
-    before it is swapped in; if it fails, nothing is swapped.
+    before it is swapped in; if it fails, nothing is swapped. ``changes`` is what
+    :func:`plan` said of the same ``graphs`` just before, if the caller asked it.
     """
     path = Path(path)
-    changes = plan(path, graphs)
+    changes = plan(path, graphs) if changes is None else changes
     exists = (path / "CURRENT").is_file()
     if not changes and exists:
         if before_swap:
