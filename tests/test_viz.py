@@ -183,3 +183,29 @@ def test_figures_from_a_ranking_already_made_are_the_same(seed_store, vocab):
     ranking = list(EntityGraph(seed_store, vocab).ranked())
     assert figures(seed_store, vocab, top=5, ranking=ranking) == figures(seed_store, vocab, top=5)
     assert figures(seed_store, vocab, top=5)["most_connected_places"]  # the comparison is not of empty lists
+
+
+def test_node_evidence_from_the_first_mentions_is_the_long_ways(vocab):
+    """Sentences of a node's first mentions, even when its first mentions crowd into one sentence."""
+    from rdflib import Graph, Literal
+
+    from kg.rdf.iris import Minter
+    from kg.viz.details import _first_sentences, _node_sentences
+    from kg.viz.viewer import as_store
+
+    mint, g = Minter(), Graph()
+    crowded, spread = mint.entity("Place:一村"), mint.entity("Place:二村")
+    for node in (crowded, spread):
+        g.add((node, RDFS.label, Literal(str(node)[-6:])))
+    where = [(crowded, "b", 0, start) for start in range(0, 60, 5)]  # twelve mentions in one sentence
+    where += [(crowded, "b", i, 100 * i) for i in (1, 2, 3)] + [(crowded, "a", 7, 700)]
+    where += [(spread, "c", 2, 200), (spread, "a", 9, 900), (spread, "c", 1, 100)]
+    for node, doc, index, start in where:
+        mention, sentence = mint.mention(doc, start, start + 2), mint.sentence(doc, index)
+        g.add((mention, vocab["mentionOf"], node))
+        g.add((mention, vocab["inSentence"], sentence))
+        g.add((sentence, vocab["text"], Literal(f"{doc}{index}")))
+    graph = EntityGraph(as_store(g), vocab)
+    long_way = _first_sentences(graph, [(crowded,), (spread,)], "?e", "?m $mentionOf ?e . ?m $inSentence ?sentence .")
+    assert _node_sentences(graph, [str(crowded), str(spread)]) == long_way
+    assert long_way[(str(crowded),)] == [str(mint.sentence("a", 7)), str(mint.sentence("b", 0)), str(mint.sentence("b", 1))]
