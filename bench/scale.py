@@ -10,8 +10,7 @@ per build: seconds, characters per second, the speed-up over ``-j 1``, the peak 
 the driver and of the busiest worker, the time to add one article and to rebuild with
 nothing changed, the time to bulk-load ``out/parts`` into a new Oxigraph store, and the
 store's size on disk. Builds use the default ``--exports auto``: every whole-graph file up
-to 2,000 articles, ``graph.nt`` and ``graph.nq`` only above (so 1000× skips Turtle, TriG and
-JSON-LD). Figures are measured, not asserted: run it on an idle machine.
+to 2,000 articles, none above (so 1000× writes none). Figures are measured, not asserted: run it on an idle machine.
 """
 
 from __future__ import annotations

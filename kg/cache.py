@@ -77,13 +77,17 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def _load(path: Path, digest: str) -> object | None:
+def _load(path: Path, digest: str, *, value: bool = True) -> object | None:
+    """What ``path`` holds if it was made from input with ``digest`` by this pipeline (``True``
+    without ``value``: only its small header is read), else ``None``."""
     try:
         with path.open("rb") as handle:
-            fingerprint, stored, value = pickle.load(handle)
+            fingerprint, stored = pickle.load(handle)
+            if fingerprint != pipeline_fingerprint() or stored != digest:
+                return None
+            return pickle.load(handle) if value else True
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
         return None
-    return value if fingerprint == pipeline_fingerprint() and stored == digest else None
 
 
 class ExtractionCache:
@@ -99,6 +103,10 @@ class ExtractionCache:
         value = _load(self._file(doc_id, "pickle"), digest)
         return value if isinstance(value, Extraction) else None
 
+    def has(self, doc_id: str, digest: str) -> bool:
+        """Whether an extraction of this article made from input with ``digest`` is cached (cheap: a header)."""
+        return _load(self._file(doc_id, "summary"), digest, value=False) is True
+
     def summary(self, doc_id: str, digest: str) -> Summary | None:
         value = _load(self._file(doc_id, "summary"), digest)
         return value if isinstance(value, Summary) else None
@@ -107,7 +115,8 @@ class ExtractionCache:
         """Remember ``extraction`` (made from input with this digest); returns its summary."""
         summary = Summary.of(extraction, digest)
         for kind, value in (("pickle", extraction), ("summary", summary)):
-            data = pickle.dumps((pipeline_fingerprint(), digest, value), protocol=pickle.HIGHEST_PROTOCOL)
+            header = pickle.dumps((pipeline_fingerprint(), digest), protocol=pickle.HIGHEST_PROTOCOL)
+            data = header + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             write_atomically(self._file(extraction.article.doc_id, kind), data)
         return summary
 

@@ -16,7 +16,7 @@ import pytest
 from kg.build import build
 from kg.build.outputs import AUTO_LIMIT, Outputs
 from kg.errors import KGError
-from kg.rdf.exports import ALWAYS, EXPORTS
+from kg.rdf.exports import EXPORTS, PLAIN
 from kg.store.database import open_store, store_path
 from tests.conftest import SEEDS
 
@@ -121,12 +121,33 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path):
 @pytest.mark.parametrize("exports, articles, which", [
     ("auto", 1, "every"),
     ("auto", AUTO_LIMIT, "every"),
-    ("auto", AUTO_LIMIT + 1, "always"),
+    ("auto", AUTO_LIMIT + 1, "none"),
     ("all", AUTO_LIMIT * 10, "every"),
-    ("minimal", 1, "always"),
+    ("minimal", 1, "plain"),
+    ("none", 1, "none"),
 ])
 def test_which_whole_graph_exports(exports, articles, which):
-    assert Outputs.choose(exports, articles).which == {"every": EXPORTS, "always": ALWAYS}[which]
+    assert Outputs.choose(exports, articles).which == {"every": EXPORTS, "plain": PLAIN, "none": ()}[which]
+
+
+def test_exports_none_then_minimal_then_all_only_add_files(tmp_path):
+    out = tmp_path / "out"
+    none = build([SEEDS], out, exports="none")
+    assert not [name for name in EXPORTS if (out / name).exists()]
+    assert (out / "graph.html").is_file() and list((out / "parts").glob("part-*.nq.gz"))
+    store = _quads(out)
+    minimal = build([SEEDS], out, exports="minimal")
+    assert sorted(name for name in EXPORTS if (out / name).exists()) == sorted(PLAIN)
+    with (out / "graph.nt").open("rb") as lines:
+        assert none.report["triples"] == minimal.report["triples"] == sum(1 for _ in lines) > 0
+    assert _quads(out) == store and not minimal.report["extracted"]
+    build([SEEDS], out, exports="all")
+    assert all((out / name).is_file() for name in EXPORTS) and _quads(out) == store
+    assert len(build([SEEDS], out, exports="none").graph) == none.report["triples"]  # read from the store
+
+
+def _quads(out):
+    return sorted(str(q) for q in open_store(store_path(out)))
 
 
 def test_unknown_exports_choice_is_one_clear_error():

@@ -47,7 +47,7 @@ from kg.model import Extraction
 from kg.rdf.iris import DEFAULT_BASE, Minter
 from kg.rdf.ontology import DEFAULT_ONTOLOGY, load_vocabulary
 from kg.state import STATE_DIR, read_record
-from kg.store.database import Changes
+from kg.store.database import Changes, store_path, union_ntriples
 from kg.text.sources import SourceCounts, SourceOptions
 
 __all__ = ["PARTS", "BuildResult", "build"]
@@ -60,7 +60,8 @@ SERIAL_BELOW = 4
 
 @dataclass
 class BuildResult:
-    """What a build made. ``graph`` is the whole graph, read from ``graph.nt`` on first use."""
+    """What a build made. ``graph`` is the whole graph (without the ontology), read on first use
+    from ``graph.nt``, or from the store if the build wrote no ``graph.nt``."""
 
     report: dict
     out: Path
@@ -78,7 +79,10 @@ class BuildResult:
         if self.built is None:
             self.built = Graph()
             load_vocabulary().bind(self.built.namespace_manager)
-            self.built.parse(self.out / "graph.nt", format="nt")
+            if (self.out / "graph.nt").is_file():
+                self.built.parse(self.out / "graph.nt", format="nt")
+            else:
+                self.built.parse(data=union_ntriples(store_path(self.out), str(load_vocabulary().iri)), format="nt")
         return self.built
 
     def extractions(self) -> Iterator[Extraction]:
@@ -187,7 +191,7 @@ def _run(job: Job, articles: list[Article], errors: list[str], counts: SourceCou
          scheduler: str | None, progress: Progress, memory: dict[int, int]):
     """Steps 1 and 2 on an executor; returns the entity index and what each article's graph is."""
     cache = ExtractionCache(Path(job.out) / STATE_DIR / "extractions")
-    todo = sum(1 for a in articles if cache.summary(a.doc_id, a.digest) is None)
+    todo = sum(1 for a in articles if not cache.has(a.doc_id, a.digest))
     progress.start(todo)
     if not scheduler and todo < SERIAL_BELOW * jobs:  # a few new articles: quicker here than in new processes
         jobs = 1

@@ -48,7 +48,7 @@ def find_articles(inputs: Iterable[Path | str], options: SourceOptions | None, c
             continue
         payload = None
         if item.payload is not None:
-            if cache.summary(doc_id, digest) is None:
+            if not cache.has(doc_id, digest):
                 payload = spill / f"{len(articles):08d}.bin"
                 payload.parent.mkdir(parents=True, exist_ok=True)
                 payload.write_bytes(item.payload)

@@ -10,10 +10,11 @@ as they were; a build killed during the moves leaves an old ``build.json``, and 
 build writes everything again.
 
 Which whole-graph exports a build writes (``kg build --exports``): ``all``; ``minimal``
-(``graph.nt`` and ``graph.nq`` only: the store, ``out/parts`` and those two hold
-everything); ``auto`` (the default) is ``all`` up to :data:`AUTO_LIMIT` articles and
-``minimal`` above, where Turtle, TriG and JSON-LD of the whole graph would take long to
-write and are rarely read whole.
+(``graph.nt`` and ``graph.nq`` only); ``none`` (the store and ``out/parts``, gzipped
+N-Quads of every graph, hold everything); ``auto`` (the default) is ``all`` up to
+:data:`AUTO_LIMIT` articles and ``none`` above, where every whole-graph file would be
+rewritten in full by every update, whatever it changed (at 5,000 articles ``graph.nt`` and
+``graph.nq`` are 2.9 GB, and writing them took longer than the rest of adding an article).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from kg.build.tasks import Job, note_peak, part_name, peak_memory, write_quads
 from kg.cache import GraphCache
 from kg.errors import KGError
 from kg.merge import EntityIndex
-from kg.rdf.exports import ALWAYS, EXPORTS, write_exports
+from kg.rdf.exports import EXPORTS, PLAIN, write_exports
 from kg.rdf.iris import Minter
 from kg.rdf.ontology import Vocabulary, load_vocabulary
 from kg.state import STATE_DIR, read_record, write_record
@@ -42,9 +43,8 @@ from kg.viz.viewer import write_html
 
 __all__ = ["AUTO_LIMIT", "Outputs", "finish_outputs"]
 
-#: Up to this many articles, ``--exports auto`` writes every export. Above it, whole-graph Turtle,
-#: TriG and JSON-LD would be rewritten in full by every update, whatever it changed, so
-#: they become opt-in (``--exports all``).
+#: Up to this many articles, ``--exports auto`` writes every export; above it, none (they are
+#: opt-in: ``--exports all`` or ``minimal``).
 AUTO_LIMIT = 2_000
 _ALWAYS_FILES = ("graph.html", "ontology.ttl", "report.json")
 
@@ -55,10 +55,11 @@ class Outputs:
 
     @classmethod
     def choose(cls, exports: str, articles: int) -> Outputs:
-        if exports not in ("auto", "all", "minimal"):
-            raise KGError(f"--exports {exports!r}: use auto, all or minimal")
-        full = exports == "all" or (exports == "auto" and articles <= AUTO_LIMIT)
-        return cls(EXPORTS if full else ALWAYS)
+        if exports not in ("auto", "all", "minimal", "none"):
+            raise KGError(f"--exports {exports!r}: use auto, all, minimal or none")
+        if exports == "auto":
+            exports = "all" if articles <= AUTO_LIMIT else "none"
+        return cls({"all": EXPORTS, "minimal": PLAIN, "none": ()}[exports])
 
     def up_to_date(self, out: Path, key: str) -> dict | None:
         """The last report, if the last build had the same key and its outputs are all there."""
@@ -105,8 +106,10 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
 
     def finish_staging(store: Path) -> None:  # the new store is whole: the viewer, then the report
         _viewer(store, staging, vocab)
-        note_peak(memory, exported.result())
-        report = {**_report(graph_keys, index, counts, staging, extracted, errors, warnings, changes), **extra}
+        if exported is not None:
+            note_peak(memory, exported.result())
+        shard_files = [path for iri, (_, path) in files.items() if iri in shards]
+        report = {**_report(graph_keys, index, counts, shard_files, extracted, errors, warnings, changes), **extra}
         (staging / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n",
                                              encoding="utf-8")
         finished.append(report)
@@ -114,9 +117,9 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
             write_record(staging / STATE_DIR / name, data)
 
     finished: list[dict] = []
-    with _helper() if helper else _Here() as pool:
+    with _helper() if helper and outputs.which else _Here() as pool:
         progress.stage("writing the exports, updating the store and drawing the viewer")
-        exported = pool.submit(export_task, exports)
+        exported = pool.submit(export_task, exports) if outputs.which else None
         sync(store_path(out), files, parts, before_swap=finish_staging, changes=changes)
     for name in (*outputs.which, *_ALWAYS_FILES):
         _move(staging / name, out / name)
@@ -175,15 +178,19 @@ def _viewer(store: Path, staging: Path, vocab: Vocabulary) -> None:
     write_html(open_store(store), staging / "graph.html", vocab)
 
 
-def _report(graph_keys: dict[str, str], index: EntityIndex, counts: dict[str, dict], staging: Path,
+def _lines(path: Path) -> int:
+    with path.open("rb") as data:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: data.read(1 << 20), b""))
+
+
+def _report(graph_keys: dict[str, str], index: EntityIndex, counts: dict[str, dict], shard_files: list[Path],
             extracted: list[str], errors: list[str], warnings: list[str], changes: Changes) -> dict:
     relations: Counter = Counter()
     for c in counts.values():
         relations.update(c.get("relations", {}))
     relations["holdsPosition"] = sum(c.get("positions", 0) for c in counts.values())
     classes = Counter(index.entity(key).cls for key in index.keys())
-    with (staging / "graph.nt").open("rb") as lines:
-        triples = sum(1 for _ in lines)
+    triples = sum(c["triples"] for c in counts.values()) + sum(map(_lines, shard_files))  # all but the ontology
     return {
         "documents": sorted(graph_keys),
         "extracted": extracted,

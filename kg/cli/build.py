@@ -22,8 +22,9 @@ from kg.errors import KGError
               help="Worker processes for extraction [default: one per core; 1: all in this process].")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Run on a Dask cluster (tcp://host:8786), or 'local' for a local one of --jobs workers.")
-@click.option("--exports", type=click.Choice(["auto", "all", "minimal"]), default="auto", show_default=True,
-              help="Whole-graph files: all; minimal (graph.nt and graph.nq); auto (all up to 2,000 articles).")
+@click.option("--exports", type=click.Choice(["auto", "all", "minimal", "none"]), default="auto", show_default=True,
+              help="Whole-graph files: all; minimal (graph.nt and graph.nq); none (the store and parts/ hold "
+                   "everything); auto (all up to 2,000 articles, none above).")
 @click.option("--text-field", default=None, help="CSV/JSONL field holding the text [text|content|body].")
 @click.option("--title-field", default=None, help="CSV/JSONL field holding the title [title].")
 @click.option("--date-field", default=None, help="CSV/JSONL field holding the date [date|published|pubdate].")

@@ -28,13 +28,13 @@ from kg.rdf.jsonld import jsonld_context, write_jsonld
 from kg.rdf.ntriples import merge_files
 from kg.rdf.ontology import Vocabulary
 
-__all__ = ["ALWAYS", "EXPORTS", "OPTIONAL", "jsonld_context", "write_exports"]
+__all__ = ["EXPORTS", "OPTIONAL", "PLAIN", "jsonld_context", "write_exports"]
 
-#: Written by every build.
-ALWAYS = ("graph.nt", "graph.nq")
-#: Written by default up to a size (see ``kg build --exports``): Turtle, TriG and JSON-LD.
+#: The plainest whole-graph files (``kg build --exports minimal``).
+PLAIN = ("graph.nt", "graph.nq")
+#: The others: Turtle, TriG and JSON-LD.
 OPTIONAL = ("graph.ttl", "graph.trig", "graph.jsonld", "context.jsonld")
-EXPORTS = ALWAYS + OPTIONAL
+EXPORTS = PLAIN + OPTIONAL
 
 
 def write_nquads(graphs: Sequence[tuple[str, Path]], target: Path) -> None:
@@ -52,12 +52,15 @@ def write_exports(graphs: Sequence[tuple[str, Path]], ontology: str, vocab: Voca
 
     ``graphs`` are every named graph as (IRI, sorted N-Triples file); ``ontology`` is the
     ontology graph's IRI, which ``graph.nq`` and ``graph.trig`` hold but the whole-graph
-    files leave out (it is ``ontology.ttl``).
+    files leave out (it is ``ontology.ttl``). Turtle and JSON-LD are made from ``graph.nt``
+    and TriG from ``graph.nq``: those are written for them, and removed after if not in ``which``.
     """
     folder = Path(folder)
     scratch = folder / ".merge"
-    merge_files([path for iri, path in graphs if iri != ontology], folder / "graph.nt", scratch)
-    write_nquads(graphs, folder / "graph.nq")
+    if {"graph.nt", "graph.ttl", "graph.jsonld"} & set(which):
+        merge_files([path for iri, path in graphs if iri != ontology], folder / "graph.nt", scratch)
+    if {"graph.nq", "graph.trig"} & set(which):
+        write_nquads(graphs, folder / "graph.nq")
     prefixes = vocab.prefixes
     if "graph.ttl" in which:
         triples = ox.parse(path=folder / "graph.nt", format=ox.RdfFormat.N_TRIPLES)
@@ -71,6 +74,8 @@ def write_exports(graphs: Sequence[tuple[str, Path]], ontology: str, vocab: Voca
                                                encoding="utf-8")
     if "graph.jsonld" in which:
         write_jsonld(folder / "graph.nt", folder / "graph.jsonld", context)
+    for name in set(PLAIN) - set(which):
+        (folder / name).unlink(missing_ok=True)
     for leftover in scratch.glob("*"):
         leftover.unlink()
     if scratch.exists():

@@ -38,7 +38,7 @@ from kg.rdf.ntriples import merge_ntriples
 from kg.state import STATE_DIR, read_record, stage_record
 
 __all__ = ["UNION", "Changes", "STORE_DIR", "graph_digests", "graph_ntriples", "load_parts", "open_store", "plan", "store_generation",
-           "store_path", "sync"]
+           "store_path", "sync", "union_ntriples"]
 
 STORE_DIR = "store"
 _MANIFEST = Path(STATE_DIR) / "store.json"
@@ -106,6 +106,13 @@ def open_store(path: Path | str, *, read_only: bool = True) -> ox.Store:
 def graph_ntriples(store: ox.Store, iri: str) -> bytes:
     """One named graph of the store as sorted N-Triples."""
     return merge_ntriples([store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(iri))])
+
+
+def union_ntriples(path: Path | str, leave_out: str) -> bytes:
+    """N-Triples of every graph of the store at ``path`` but ``leave_out`` (the ontology's), sorted."""
+    store = open_store(path)
+    return merge_ntriples(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+                          for graph in store.named_graphs() if graph.value != leave_out)
 
 
 def graph_digests(out_dir: Path | str) -> dict[str, str]:
