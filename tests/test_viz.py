@@ -183,10 +183,17 @@ def test_close_matches_over_a_stream_are_difflibs(word):
     assert _close_matches(word, iter(names)) == difflib.get_close_matches(word, names, 5, 0.5)
 
 
-def test_figures_from_a_ranking_already_made_are_the_same(seed_store, vocab):
-    ranking = list(EntityGraph(seed_store, vocab).ranked())
-    assert figures(seed_store, vocab, top=5, ranking=ranking) == figures(seed_store, vocab, top=5)
-    assert figures(seed_store, vocab, top=5)["most_connected_places"]  # the comparison is not of empty lists
+def test_whole_graph_ranks_as_the_store_ranks(seed_store, vocab):
+    from kg.viz.analytics import whole_graph
+
+    graph = EntityGraph(seed_store, vocab)
+    ranking = list(graph.ranked())
+    whole = whole_graph(graph, keep=40, per_class=3)
+    assert whole.ranking == ranking[:40] and len(ranking) > 40
+    for cls in ("Place", "Programme", "Person"):
+        assert whole.by_class[cls] == [row for row in ranking if row[2] == cls][:3]
+    assert figures(seed_store, vocab, top=3, whole=whole) == figures(seed_store, vocab, top=3)
+    assert figures(seed_store, vocab, top=3)["most_connected_places"]  # the comparison is not of empty lists
 
 
 def test_node_evidence_from_the_first_mentions_is_the_long_ways(vocab):
@@ -213,3 +220,19 @@ def test_node_evidence_from_the_first_mentions_is_the_long_ways(vocab):
     long_way = _first_sentences(graph, [(crowded,), (spread,)], "?e", "?m $mentionOf ?e . ?m $inSentence ?sentence .")
     assert _node_sentences(graph, [str(crowded), str(spread)]) == long_way
     assert long_way[(str(crowded),)] == [str(mint.sentence("a", 7)), str(mint.sentence("b", 0)), str(mint.sentence("b", 1))]
+
+
+def test_edge_evidence_joined_here_is_the_stores_join(seed_store, vocab):
+    """The statements' parts, listed one by one and joined in Python, give what the store's join gives."""
+    from kg.rdf.iris import Minter
+    from kg.viz.details import EVIDENCE, _triple_sentences
+
+    graph = EntityGraph(seed_store, vocab)
+    joined: dict = {}
+    for row in graph.rows("SELECT ?s ?p ?o ?x WHERE { ?st a $Statement ; $subject ?s ; $predicate ?p ; $object ?o ; "
+                          "$evidence ?x }"):
+        joined.setdefault((row["s"].value, row["p"].value, row["o"].value), set()).add(row["x"].value)
+    triples = sorted(joined)[::2]  # every other triple: the others must be left out
+    expected = {t: sorted(joined[t], key=Minter.sentence_position)[:EVIDENCE] for t in triples}
+    assert len(triples) > 10 and any(len(v) > 1 for v in expected.values())
+    assert _triple_sentences(graph, triples) == expected

@@ -110,6 +110,17 @@ class EntityGraph:
                    FILTER EXISTS {{ {self.typed('s')} }} FILTER EXISTS {{ {self.typed('o')} }} }}"""
         return ((row["s"].value, row["o"].value) for row in self.rows(text))
 
+    def described(self) -> Iterator[tuple[str, str, str]]:
+        """Every entity as (IRI, name, class): its least label (else its IRI) and most specific class."""
+        text = """SELECT ?e ?classes ?label WHERE {
+            { SELECT ?e (GROUP_CONCAT(STR(?c); separator=" ") AS ?classes) WHERE { ?e $type ?c . VALUES ?c { $all } }
+              GROUP BY ?e }
+            OPTIONAL { SELECT ?e (MIN(STR(?l)) AS ?label) WHERE { ?e $type ?t . VALUES ?t { $all } ?e $label ?l }
+                       GROUP BY ?e } }"""
+        for row in self.rows(text):
+            cls = entity_class({self._local[c] for c in row["classes"].value.split()}, self.vocab)
+            yield row["e"].value, row["label"].value if row["label"] is not None else row["e"].value, cls
+
     def ranked(self, candidates: Iterable[str] | None = None, within: Iterable[str] | None = None,
                limit: int | None = None) -> Iterator[tuple[str, str, str, int]]:
         """Entities of the ``candidates`` classes, most connected first: (IRI, label, class, degree).

@@ -24,13 +24,15 @@ from rdflib import Graph
 from kg.errors import ViewError
 from kg.rdf.load import as_store
 from kg.rdf.ontology import Vocabulary
-from kg.viz.analytics import figures
+from kg.viz.analytics import figures, whole_graph
 from kg.viz.entities import EntityGraph, term
 
 __all__ = ["MAX_NODES", "View", "view_graph"]
 
 #: Views with more nodes keep the most connected ones (see :func:`view_graph`).
 MAX_NODES = 2000
+#: Entities the page's figures list, overall and per class.
+FIGURES_TOP = 5
 
 
 @dataclass(frozen=True)
@@ -164,14 +166,14 @@ def view_graph(
     wanted = _class_names(vocab, classes) if classes else None
     if classes:
         caption.append("、".join(classes))
-    ranking = None  # every entity, most connected first: the page's and the figures' rankings read it
+    whole = None  # one pass over the whole graph: the page's ranking and the figures read it
     if pool is None:
         total = graph.count(wanted)
         if total <= max_nodes:
             shown = set(graph.entities(wanted))
         elif wanted is None:
-            ranking = list(graph.ranked())
-            shown = {node for node, *_ in ranking[:max_nodes]}
+            whole = whole_graph(graph, keep=max(max_nodes, FIGURES_TOP), per_class=FIGURES_TOP)
+            shown = {node for node, *_ in whole.ranking[:max_nodes]}
         else:
             shown = {node for node, *_ in graph.ranked(wanted, wanted, limit=max_nodes)}
     else:
@@ -180,7 +182,7 @@ def view_graph(
         total = len(pool)
         shown = pool if total <= max_nodes else _most_connected(graph, pool, centres, max_nodes)
     network, figured = together(threads, lambda: graph.network(shown),
-                                lambda: figures(store, vocab, top=5, ranking=ranking))
+                                lambda: figures(store, vocab, top=FIGURES_TOP, whole=whole))
     return View(network, " · ".join(caption) or "全图", total, figured, tuple(centres))
 
 
