@@ -142,10 +142,6 @@ def seed_store(seed_build):
     return open_store(store_path(seed_build[1]))
 
 
-def test_viz_page_drawn_with_two_threads_is_the_same(seed_store, seed_page, vocab):
-    assert to_html(seed_store, vocab, threads=2) == seed_page
-
-
 def test_viz_store_and_graph_give_the_same_pages(seed_store, seed_graph, vocab):
     for filters in ({"focus": "林芝市", "depth": 2}, {"classes": ["Programme"]}, {"document": "001_fa12286181b4949c"}):
         assert to_html(seed_store, vocab, **filters) == to_html(seed_graph, vocab, **filters)

@@ -84,7 +84,7 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
     into staging, sync the store, then move everything into place.
 
     With ``helper``, a second process writes the exports while this one loads the store and
-    draws the viewer with two threads (the helper's peak memory goes into ``memory``). Every write comes before the
+    draws the viewer (its peak memory goes into ``memory``). Every write comes before the
     store is swapped in, and after it only renames: a failure (a full disk) leaves ``out/``
     and the store as they were.
     """
@@ -105,7 +105,7 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
     changes = plan(store_path(out), files)
 
     def finish_staging(store: Path) -> None:  # the new store is whole: the viewer, then the report
-        _viewer(store, staging, vocab, 2 if helper else 1)
+        _viewer(store, staging, vocab)
         if exported is not None:
             note_peak(memory, exported.result())
         shard_files = [path for iri, (_, path) in files.items() if iri in shards]
@@ -171,11 +171,11 @@ def _part(doc_id: str) -> int:
     return part_of(doc_id)
 
 
-def _viewer(store: Path, staging: Path, vocab: Vocabulary, threads: int) -> None:
+def _viewer(store: Path, staging: Path, vocab: Vocabulary) -> None:
     """``graph.html``, drawn from the new store before it is swapped in."""
     from kg.store.database import open_store
 
-    write_html(open_store(store), staging / "graph.html", vocab, threads)
+    write_html(open_store(store), staging / "graph.html", vocab)
 
 
 def _lines(path: Path) -> int:

@@ -12,10 +12,8 @@ from __future__ import annotations
 import difflib
 import heapq
 from collections import Counter
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
@@ -140,7 +138,6 @@ def view_graph(
     classes: list[str] | None = None,
     document: str | None = None,
     max_nodes: int = MAX_NODES,
-    threads: int = 1,
 ) -> View:
     """The entities and relations to show; filters combine: document, then focus, then classes.
 
@@ -149,7 +146,6 @@ def view_graph(
     ``classes`` are class names (``Place``, ``地点``), each with its subclasses; the focus stays.
     ``document`` is a source file name (with or without ``.txt``) or a title.
     Raises :class:`~kg.errors.ViewError` for a name, class or document the graph lacks.
-    With ``threads`` above 1, the figures and the network are asked of the store at once.
     """
     store = as_store(source)
     graph = EntityGraph(store, vocab)
@@ -181,15 +177,5 @@ def view_graph(
             pool = {n for n, data in graph.nodes(pool).items() if data["cls"] in wanted} | set(centres)
         total = len(pool)
         shown = pool if total <= max_nodes else _most_connected(graph, pool, centres, max_nodes)
-    network, figured = together(threads, lambda: graph.network(shown),
-                                lambda: figures(store, vocab, top=FIGURES_TOP, whole=whole))
-    return View(network, " · ".join(caption) or "全图", total, figured, tuple(centres))
-
-
-def together(threads: int, *calls: Callable[[], Any]) -> list[Any]:
-    """The results of ``calls``, run in that many threads at once (pyoxigraph lets go of the
-    GIL while it answers a query), or one after another with ``threads`` 1."""
-    if threads <= 1:
-        return [call() for call in calls]
-    with ThreadPoolExecutor(max_workers=min(threads, len(calls))) as pool:
-        return [future.result() for future in [pool.submit(call) for call in calls]]
+    return View(graph.network(shown), " · ".join(caption) or "全图", total,
+                figures(store, vocab, top=FIGURES_TOP, whole=whole), tuple(centres))

@@ -26,7 +26,7 @@ from kg.rdf.load import as_store
 from kg.rdf.ontology import Vocabulary
 from kg.viz.details import edge_details, node_details
 from kg.viz.entities import EntityGraph
-from kg.viz.select import MAX_NODES, View, together, view_graph
+from kg.viz.select import MAX_NODES, View, view_graph
 
 __all__ = ["MAX_NODES", "View", "to_html", "view_graph", "write_html"]
 
@@ -64,7 +64,7 @@ def _options(size: int) -> dict:
     }
 
 
-def _page_data(store: ox.Store, vocab: Vocabulary, view: View, threads: int = 1) -> dict:
+def _page_data(store: ox.Store, vocab: Vocabulary, view: View) -> dict:
     colours = _class_colours(vocab)
     graph = EntityGraph(store, vocab)
     net = Network(directed=True)
@@ -74,9 +74,8 @@ def _page_data(store: ox.Store, vocab: Vocabulary, view: View, threads: int = 1)
         present[data["cls"]] = present.get(data["cls"], 0) + 1
         net.add_node(node, label=data["label"], group=data["cls"], value=max(1, data["mentions"]))
     edges = sorted((s, o, d["predicate"], d.get("role", ""), d.get("position")) for s, o, d in view.network.edges(data=True))
-    details, edge_evidence = together(threads, lambda: node_details(graph, view.network), lambda: edge_details(graph, edges))
     edge_details_out = {}
-    for i, ((s, o, predicate, role, _), evidence) in enumerate(zip(edges, edge_evidence)):
+    for i, ((s, o, predicate, role, _), evidence) in enumerate(zip(edges, edge_details(graph, edges))):
         text = f"{vocab.label(vocab[predicate], 'zh')} {role}".strip()
         net.add_edge(s, o, id=f"e{i}", label=text)
         edge_details_out[f"e{i}"] = {"relation": text, "evidence": evidence}
@@ -89,7 +88,7 @@ def _page_data(store: ox.Store, vocab: Vocabulary, view: View, threads: int = 1)
         "nodes": nodes,
         "edges": edges_out,
         "options": options,
-        "details": details,
+        "details": node_details(graph, view.network),
         "edgeDetails": edge_details_out,
         "legend": [{"group": c, "label": vocab.label(vocab[c], "zh"), "colour": colours[c], "count": present[c]}
                    for c in colours if c in present],
@@ -98,16 +97,14 @@ def _page_data(store: ox.Store, vocab: Vocabulary, view: View, threads: int = 1)
     }
 
 
-def to_html(source: Graph | ox.Store, vocab: Vocabulary, view: View | None = None, threads: int = 1,
-            **filters) -> str:
+def to_html(source: Graph | ox.Store, vocab: Vocabulary, view: View | None = None, **filters) -> str:
     """One self-contained HTML page for ``view`` (default: ``view_graph(source, vocab, **filters)``).
 
     ``source`` is a store (its default graph the union of its graphs) or an rdflib graph.
-    With ``threads`` above 1, independent questions are asked of the store at once.
     """
     store = as_store(source)
-    view = view or view_graph(store, vocab, threads=threads, **filters)
-    data = json.dumps(_page_data(store, vocab, view, threads), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    view = view or view_graph(store, vocab, **filters)
+    data = json.dumps(_page_data(store, vocab, view), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     vis = (_STATIC / "vis-network.min.js").read_text(encoding="utf-8")
     page = Template((_STATIC / "viewer.html").read_text(encoding="utf-8"))
     return page.substitute(
@@ -119,9 +116,9 @@ def to_html(source: Graph | ox.Store, vocab: Vocabulary, view: View | None = Non
     )
 
 
-def write_html(source: Graph | ox.Store, path: Path | str, vocab: Vocabulary, threads: int = 1, **filters) -> View:
+def write_html(source: Graph | ox.Store, path: Path | str, vocab: Vocabulary, **filters) -> View:
     """Write the page for ``view_graph(source, vocab, **filters)`` to ``path``; returns the view."""
     store = as_store(source)
-    view = view_graph(store, vocab, threads=threads, **filters)
-    Path(path).write_text(to_html(store, vocab, view, threads), encoding="utf-8")
+    view = view_graph(store, vocab, **filters)
+    Path(path).write_text(to_html(store, vocab, view), encoding="utf-8")
     return view
