@@ -170,6 +170,7 @@ def test_failed_build_leaves_store_and_files_as_they_were(corpus, tmp_path, monk
     assert quads(out) == before
     assert not [p for p in out.iterdir() if p.name.startswith(".kg-")], "no staging folder is left behind"
     monkeypatch.undo()
+    monkeypatch.setattr("kg.build.HELPER_FROM", 1)
     monkeypatch.setattr("kg.build.outputs.export_task", failed_export)  # in the helper process of -j 2
     with pytest.raises(OSError, match="disk full"):
         build([corpus], out, jobs=2)

@@ -56,6 +56,9 @@ __all__ = ["PARTS", "BuildResult", "build"]
 PARTS = 256
 #: With fewer articles than this per worker to extract, worker processes are not worth starting.
 SERIAL_BELOW = 4
+#: From this many articles, with more than one core, a helper process writes the exports beside the
+#: store and the viewer; below it, starting the process (about 1 s) costs more than the exports take.
+HELPER_FROM = 100
 
 
 @dataclass
@@ -172,7 +175,8 @@ def build(
             report, changes = finish_outputs(out, staging, outputs, job, vocab, mint, index, graph_keys,
                                              counts_by_doc, shards, ontology_key, extracted, errors, warnings,
                                              progress, extra, {"parts.json": written, "build.json": {"key": key}},
-                                             memory, helper=scheduler is not None or (jobs or usable_cores()) > 1)
+                                             memory, helper=len(articles) >= HELPER_FROM
+                                             and (scheduler is not None or (jobs or usable_cores()) > 1))
             cache.keep_only({a.doc_id for a in articles})
             graphs.keep_only(set(graph_keys.values()) | set(shards.values()) | {ontology_key})
         finally:
