@@ -102,6 +102,8 @@ def test_stats_and_eval(runner, seed_build):
     assert set(scores["entities"]) == {"Place", "Organization", "Programme", "Person"}
     for cls, score in scores["entities"].items():
         assert score["precision"] >= 0.7 and score["recall"] >= 0.6, (cls, score)
+    from_store = runner.invoke(cli, ["eval", str(out), str(ROOT / "tests" / "gold"), "--json"])
+    assert json.loads(from_store.output) == scores  # the folder's store: what builds above 2,000 articles leave
 
 
 def test_viz_writes_a_view_and_names_a_missing_focus(runner, seed_build, tmp_path):

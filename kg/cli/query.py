@@ -91,17 +91,29 @@ def stats(graph: Path | None, out_dir: Path, top: int, as_json: bool) -> None:
 
 
 @cli.command(name="eval")
-@click.argument("graph", type=click.Path(path_type=Path), default=DEFAULT_OUT / "graph.ttl")
+@click.argument("graph", type=click.Path(path_type=Path), default=DEFAULT_OUT)
 @click.argument("gold", type=click.Path(path_type=Path), default=Path("tests/gold"))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def evaluate(graph: Path, gold: Path, as_json: bool) -> None:
-    """Precision, recall and F1 per entity class and relation type against gold annotations."""
+    """Precision, recall and F1 per entity class and relation type against gold annotations.
+
+    GRAPH is a folder kg built (its store is read) or a Turtle file.
+    """
+    from rdflib import Graph
+
     from kg.evaluate.gold import evaluate as run_eval
     from kg.evaluate.gold import format_scores
     from kg.rdf.load import load_graph
+    from kg.rdf.ontology import load_vocabulary
+    from kg.store.database import open_store, store_path, union_ntriples
 
     try:
-        scores = run_eval(load_graph(graph), gold)
+        if graph.is_dir():
+            open_store(store_path(graph))  # one clear line if there is no store
+            data = Graph().parse(data=union_ntriples(store_path(graph), str(load_vocabulary().iri)), format="nt")
+        else:
+            data = load_graph(graph)
+        scores = run_eval(data, gold)
     except KGError as error:
         _fail(error)
     click.echo(json.dumps(scores, ensure_ascii=False, indent=2) if as_json else format_scores(scores))
