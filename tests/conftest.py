@@ -13,6 +13,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 
 
+def quads(out: Path) -> set[str] | None:
+    """Every quad in the store of the folder ``out`` as text; ``None`` if it has no store."""
+    from kg.store.database import open_store, store_path
+
+    if not (store_path(out) / "CURRENT").is_file():
+        return None
+    return {str(q) for q in open_store(store_path(out))}
+
+
 @pytest.fixture(scope="session")
 def vocab():
     return load_vocabulary()

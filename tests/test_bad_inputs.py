@@ -44,7 +44,7 @@ from kg.rdf.iris import Minter
 from kg.rdf.ontology import DEFAULT_ONTOLOGY
 from kg.state import read_record
 from kg.store.database import open_store, store_path
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, quads
 from tests.test_push import _Recorder, read_graphs, serving
 from tests.virtuoso import free_port
 
@@ -166,12 +166,6 @@ def out_files(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
             if p.is_file() and not p.relative_to(out).as_posix().startswith(_CACHES)
             and not p.relative_to(out).parts[0].startswith((".kg-", ".store-old"))}
-
-
-def quads(out: Path) -> set[str] | None:
-    if not (store_path(out) / "CURRENT").is_file():
-        return None
-    return {str(q) for q in open_store(store_path(out))}
 
 
 def leftovers(out: Path) -> list[str]:

@@ -17,8 +17,7 @@ from kg.build import build
 from kg.build.outputs import AUTO_LIMIT, Outputs
 from kg.errors import KGError
 from kg.rdf.exports import EXPORTS, PLAIN
-from kg.store.database import open_store, store_path
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, quads
 
 #: Every file a build writes that must not depend on who ran it.
 COMPARED = ("graph.nt", "graph.nq", "graph.ttl", "graph.trig", "graph.jsonld", "context.jsonld", "graph.html",
@@ -29,10 +28,6 @@ def _outputs(out: Path) -> dict[str, bytes]:
     files = {name: (out / name).read_bytes() for name in COMPARED}
     files.update({f"parts/{p.name}": p.read_bytes() for p in sorted((out / "parts").glob("*"))})
     return files
-
-
-def _quads(out: Path) -> set[str]:
-    return {str(q) for q in open_store(store_path(out))}
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +44,7 @@ def test_worker_processes_give_the_same_bytes_as_one_process(serial, tmp_path, m
     result = build([SEEDS], out, jobs=2)
     assert len(result.memory) >= 3, "the work ran in worker processes and the exports in a helper"
     assert _outputs(out) == _outputs(serial)
-    assert _quads(out) == _quads(serial)
+    assert quads(out) == quads(serial)
 
 
 def _dask(*args: str) -> list[str]:
@@ -99,7 +94,7 @@ def test_a_dask_cluster_gives_the_same_bytes_as_one_process(serial, cluster, tmp
     out = tmp_path / "out"
     build([SEEDS], out, scheduler=cluster)
     assert _outputs(out) == _outputs(serial)
-    assert _quads(out) == _quads(serial)
+    assert quads(out) == quads(serial)
 
 
 def test_a_local_dask_cluster_gives_the_same_bytes(serial, tmp_path):
@@ -136,14 +131,14 @@ def test_exports_none_then_minimal_then_all_only_add_files(tmp_path):
     none = build([SEEDS], out, exports="none")
     assert not [name for name in EXPORTS if (out / name).exists()]
     assert (out / "graph.html").is_file() and list((out / "parts").glob("part-*.nq.gz"))
-    store = _quads(out)
+    store = quads(out)
     minimal = build([SEEDS], out, exports="minimal")
     assert sorted(name for name in EXPORTS if (out / name).exists()) == sorted(PLAIN)
     with (out / "graph.nt").open("rb") as lines:
         assert none.report["triples"] == minimal.report["triples"] == sum(1 for _ in lines) > 0
-    assert _quads(out) == store and not minimal.report["extracted"]
+    assert quads(out) == store and not minimal.report["extracted"]
     build([SEEDS], out, exports="all")
-    assert all((out / name).is_file() for name in EXPORTS) and _quads(out) == store
+    assert all((out / name).is_file() for name in EXPORTS) and quads(out) == store
     assert len(build([SEEDS], out, exports="none").graph) == none.report["triples"]  # read from the store
 
 

@@ -14,14 +14,9 @@ from kg.rdf.exports import EXPORTS
 from kg.rdf.graph import SHARDS
 from kg.rdf.iris import Minter
 from kg.store.database import open_store, store_path
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, quads
 
 FIRST, SECOND, THIRD = sorted(SEEDS.glob("*.txt"))[2:5]
-
-
-def quads(out) -> set[str]:
-    store = open_store(store_path(out))
-    return {str(q) for q in store}
 
 
 def graphs(out) -> set[str]:
