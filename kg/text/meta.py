@@ -31,8 +31,11 @@ _AUTHOR_OF = re.compile(r"作者(?:系|为|[:：])[^)）\n]*?(?:教授|研究员
                         r"([\u4e00-\u9fff]{2,4})(?=[)）\s]|$)")
 _EDITOR = re.compile(rf"(?:责任编辑|责编|编辑)\s*[:：]\s*({_NAME})")
 _CREDIT_FORMS = ((_REPORTERS, "author"), (_AUTHOR_SLASH, "author"), (_AUTHOR_OF, "author"), (_EDITOR, "editor"))
-#: Words glued after a name in a byline and never part of it (（记者 李明辉报道）, 王东摄).
-_REPORTING = re.compile(r"(?:报道|摄影|摄|讯|供稿|整理|编译)$")
+#: Words glued after a name in a byline and never part of it (（记者 李明辉报道）, 王东摄); no name
+#: begins with one (记者报道说 has no byline).
+_REPORTING_WORDS = "报道|摄影|摄|讯|供稿|整理|编译"
+_REPORTING = re.compile(rf"(?:{_REPORTING_WORDS})$")
+_REPORTING_FIRST = re.compile(rf"(?:{_REPORTING_WORDS})")
 #: Prepositions that begin a clause, never a name: 记者在一线采访 has no byline.
 _NOT_A_NAME_START = tuple("在把被对让给")  # not 于, 向: surnames
 
@@ -60,6 +63,8 @@ def find_credits(text: str) -> list[Credit]:
     [('王东', 'author'), ('李明', 'editor')]
     >>> [c.name for c in find_credits("(记者 李明辉报道)")]
     ['李明辉']
+    >>> [c.name for c in find_credits("一记者报道说")]
+    []
     """
     credits = []
     for pattern, role in _CREDIT_FORMS:
@@ -67,7 +72,7 @@ def find_credits(text: str) -> list[Credit]:
             for name in re.finditer(r"\S+", match.group(1)):
                 cut = _REPORTING.sub("", name.group(0))
                 kept = cut if len(cut) >= 2 else name.group(0)
-                if kept.startswith(_NOT_A_NAME_START):
+                if kept.startswith(_NOT_A_NAME_START) or _REPORTING_FIRST.match(name.group(0)):
                     continue
                 start = match.start(1) + name.start()
                 credits.append(Credit(kept, role, start, start + len(kept)))
