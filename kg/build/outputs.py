@@ -100,27 +100,24 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
     wanted = {f"{part_name(_part(d))}.nq.gz" for d in graph_keys} | {"entities.nq.gz", "ontology.nq.gz"}
     parts = [fresh_parts / name if (fresh_parts / name).is_file() else parts_dir / name
              for name in sorted(wanted)]
-    exports = (job, sorted((iri, str(path)) for iri, (_, path) in files.items()), outputs.which)
     shutil.copyfile(vocab.path, staging / "ontology.ttl")
     changes = plan(store_path(out), files)
-
-    def finish_staging(store: Path) -> None:  # the new store is whole: the viewer, then the report
-        _viewer(store, staging, vocab)
-        if exported is not None:
-            note_peak(memory, exported.result())
-        shard_files = [path for iri, (_, path) in files.items() if iri in shards]
-        report = {**_report(graph_keys, index, counts, shard_files, extracted, errors, warnings, changes), **extra}
-        (staging / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n",
-                                             encoding="utf-8")
-        finished.append(report)
-        for name, data in records.items():
-            write_record(staging / STATE_DIR / name, data)
-
-    finished: list[dict] = []
+    report = {**_report(graph_keys, index, counts, [cache.path(key) for key in shards.values()], extracted, errors,
+                        warnings, changes), **extra}
+    (staging / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    for name, data in records.items():
+        write_record(staging / STATE_DIR / name, data)
+    progress.stage("writing the exports, updating the store and drawing the viewer")
     with _helper() if helper and outputs.which else _Here() as pool:
-        progress.stage("writing the exports, updating the store and drawing the viewer")
+        exports = (job, sorted((iri, str(path)) for iri, (_, path) in files.items()), outputs.which)
         exported = pool.submit(export_task, exports) if outputs.which else None
-        sync(store_path(out), files, parts, before_swap=finish_staging, changes=changes)
+
+        def before_swap(store: Path) -> None:  # the new store is whole: the viewer; and the exports are done
+            _viewer(store, staging, vocab)
+            if exported is not None:
+                note_peak(memory, exported.result())
+
+        sync(store_path(out), files, parts, before_swap=before_swap, changes=changes)
     for name in (*outputs.which, *_ALWAYS_FILES):
         _move(staging / name, out / name)
     for stale in live - wanted:
@@ -134,7 +131,7 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
         _move(fresh, out / STATE_DIR / "shared" / fresh.name)
     for name in records:  # last: build.json says the build is whole
         _move(staging / STATE_DIR / name, out / STATE_DIR / name)
-    return finished[0], changes
+    return report, changes
 
 
 def export_task(task: tuple[Job, list[tuple[str, str]], tuple[str, ...]]) -> tuple[int, int]:
