@@ -47,7 +47,7 @@ from kg.model import Extraction
 from kg.rdf.iris import DEFAULT_BASE, Minter
 from kg.rdf.ontology import DEFAULT_ONTOLOGY, load_vocabulary
 from kg.state import STATE_DIR, read_record
-from kg.store.database import Changes, store_path, union_ntriples
+from kg.store.database import Changes, store_path, union_graph
 from kg.text.sources import SourceCounts, SourceOptions
 
 __all__ = ["PARTS", "BuildResult", "build"]
@@ -85,7 +85,7 @@ class BuildResult:
             if (self.out / "graph.nt").is_file():
                 self.built.parse(self.out / "graph.nt", format="nt")
             else:
-                self.built.parse(data=union_ntriples(store_path(self.out), str(load_vocabulary().iri)), format="nt")
+                union_graph(store_path(self.out), str(load_vocabulary().iri), self.built)
         return self.built
 
     def extractions(self) -> Iterator[Extraction]:

@@ -30,9 +30,14 @@ def open_source(graph: Path | None, out_dir: Path) -> ox.Store:
     from kg.rdf.load import load_store
     from kg.store.database import open_store, store_path
 
-    if graph is None or graph.is_dir() or not graph.suffix:
+    if graph is None or names_a_folder(graph):
         return open_store(store_path(graph or out_dir))
     return load_store(graph)
+
+
+def names_a_folder(path: Path) -> bool:
+    """Whether a GRAPH argument means a folder kg built (an existing folder, or a name without a suffix)."""
+    return path.is_dir() or not path.suffix
 
 
 @cli.command(name="validate")

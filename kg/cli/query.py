@@ -99,18 +99,16 @@ def evaluate(graph: Path, gold: Path, as_json: bool) -> None:
 
     GRAPH is a folder kg built (its store is read) or a Turtle file.
     """
-    from rdflib import Graph
-
+    from kg.cli.check import names_a_folder
     from kg.evaluate.gold import evaluate as run_eval
     from kg.evaluate.gold import format_scores
     from kg.rdf.load import load_graph
     from kg.rdf.ontology import load_vocabulary
-    from kg.store.database import open_store, store_path, union_ntriples
+    from kg.store.database import store_path, union_graph
 
     try:
-        if graph.is_dir():
-            open_store(store_path(graph))  # one clear line if there is no store
-            data = Graph().parse(data=union_ntriples(store_path(graph), str(load_vocabulary().iri)), format="nt")
+        if names_a_folder(graph):
+            data = union_graph(store_path(graph), str(load_vocabulary().iri))
         else:
             data = load_graph(graph)
         scores = run_eval(data, gold)

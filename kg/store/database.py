@@ -32,13 +32,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import Graph
 
 from kg.errors import StoreError, first_line, shorten
 from kg.rdf.ntriples import merge_ntriples
 from kg.state import STATE_DIR, read_record, stage_record
 
-__all__ = ["UNION", "Changes", "STORE_DIR", "graph_digests", "graph_ntriples", "load_parts", "open_store", "plan", "store_generation",
-           "store_path", "sync", "union_ntriples"]
+__all__ = ["UNION", "Changes", "STORE_DIR", "graph_digests", "graph_ntriples", "load_parts", "open_store", "plan",
+           "store_generation", "store_path", "sync", "union_graph"]
 
 STORE_DIR = "store"
 _MANIFEST = Path(STATE_DIR) / "store.json"
@@ -108,11 +109,15 @@ def graph_ntriples(store: ox.Store, iri: str) -> bytes:
     return merge_ntriples([store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(iri))])
 
 
-def union_ntriples(path: Path | str, leave_out: str) -> bytes:
-    """N-Triples of every graph of the store at ``path`` but ``leave_out`` (the ontology's), sorted."""
+def union_graph(path: Path | str, leave_out: str, graph: Graph | None = None) -> Graph:
+    """Every graph of the store at ``path`` but ``leave_out`` (the ontology's) as one rdflib
+    graph (``graph``, if given), for code that wants the whole graph in memory: small graphs only."""
     store = open_store(path)
-    return merge_ntriples(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
-                          for graph in store.named_graphs() if graph.value != leave_out)
+    graph = Graph() if graph is None else graph
+    for name in store.named_graphs():
+        if name.value != leave_out:
+            graph.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name), format="nt")
+    return graph
 
 
 def graph_digests(out_dir: Path | str) -> dict[str, str]:
