@@ -197,8 +197,8 @@ def test_node_evidence_from_the_first_mentions_is_the_long_ways(vocab):
     from rdflib import Graph, Literal
 
     from kg.rdf.iris import Minter
+    from kg.rdf.load import as_store
     from kg.viz.details import _first_sentences, _node_sentences
-    from kg.viz.viewer import as_store
 
     mint, g = Minter(), Graph()
     crowded, spread = mint.entity("Place:一村"), mint.entity("Place:二村")

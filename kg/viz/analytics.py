@@ -13,7 +13,7 @@ import hashlib
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import networkx as nx
 import pyoxigraph as ox
@@ -136,8 +136,8 @@ class Whole:
     and by class, ranked as :meth:`EntityGraph.ranked` ranks them) and the components."""
 
     ranking: list[Ranked]  #: the ``keep`` most connected entities
-    by_class: dict[str, list[Ranked]] = field(default_factory=dict)  #: the ``per_class`` most connected of each class
-    parts: _Components | None = None
+    by_class: dict[str, list[Ranked]]  #: the ``per_class`` most connected of each class
+    parts: _Components
 
 
 def whole_graph(entities: EntityGraph, keep: int, per_class: int = 10) -> Whole:
