@@ -38,12 +38,20 @@ def _first_sentences(graph: EntityGraph, keys: list[tuple[str, ...]], variables:
     return {key: [sentence for _, sentence in first] for key, first in found.items()}
 
 
+def _keep(first: list, entry: tuple, size: int) -> bool:
+    """Put ``entry`` into ``first``, a sorted list of at most ``size``; whether one was left out."""
+    if entry in first:
+        return False
+    insort(first, entry)
+    if len(first) <= size:
+        return False
+    del first[size:]
+    return True
+
+
 def _keep_first(first: list[tuple[tuple[str, int], str]], sentence: str) -> None:
     """Add ``sentence`` to ``first``, the sorted first :data:`EVIDENCE` sentences by article and index."""
-    entry = (Minter.sentence_position(sentence), sentence)
-    if entry not in first:
-        insort(first, entry)
-        del first[EVIDENCE:]
+    _keep(first, (Minter.sentence_position(sentence), sentence), EVIDENCE)
 
 
 def _triple_sentences(graph: EntityGraph, triples: list[tuple[str, str, str]]) -> dict:
@@ -89,14 +97,7 @@ def _node_sentences(graph: EntityGraph, nodes: list[str]) -> dict:
     for chunk in batches(nodes):
         for row in graph.rows(f"SELECT ?e ?m WHERE {{ {graph.values('e', chunk)} ?m $mentionOf ?e }}"):
             node, mention = row["e"].value, row["m"].value
-            head = heads.setdefault(node, [])
-            entry = (Minter.mention_position(mention), mention)
-            if len(head) < keep or entry < head[-1]:
-                insort(head, entry)
-                if len(head) > keep:
-                    del head[keep:]
-                    cut.add(node)
-            else:
+            if _keep(heads.setdefault(node, []), (Minter.mention_position(mention), mention), keep):
                 cut.add(node)
     listed: dict[str, list[str]] = {node: [] for node in heads}
     asked = dict.fromkeys(heads, 0)  # how many of each node's first mentions were looked up
