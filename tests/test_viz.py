@@ -232,3 +232,38 @@ def test_edge_evidence_joined_here_is_the_stores_join(seed_store, vocab):
     expected = {t: sorted(joined[t], key=Minter.sentence_position)[:EVIDENCE] for t in triples}
     assert len(triples) > 10 and any(len(v) > 1 for v in expected.values())
     assert _triple_sentences(graph, triples) == expected
+
+
+@pytest.mark.parametrize("path", ["$text", "$label", "$altLabel", "$role/$label"])
+def test_first_by_a_scan_is_first_by_batches(seed_store, vocab, monkeypatch, path):
+    """Past SCAN_FROM wanted nodes, EntityGraph.first reads every value and keeps the least: the same answer."""
+    import kg.viz.entities as entities
+
+    graph = EntityGraph(seed_store, vocab)
+    subjects = sorted({row["e"].value for row in graph.rows(f"SELECT ?e WHERE {{ ?e {path} ?x }}")})
+    wanted = subjects[::2] + ["https://example.org/kg/id/nothing"]
+    batched = graph.first(wanted, path)
+    asked = []
+    monkeypatch.setattr(entities, "SCAN_FROM", 1)
+    monkeypatch.setattr(graph, "rows", lambda text, rows=graph.rows: asked.append(text) or rows(text))
+    assert graph.first(wanted, path) == batched and len(batched) == len(subjects[::2]) > 1
+    assert any("VALUES" not in text and "COUNT" not in text for text in asked)  # it did scan
+
+
+def test_evidence_names_the_sentences_document(seed_store, vocab):
+    """The page takes a sentence's document from its IRI (Minter.sentence) and asks for the others."""
+    from rdflib import Graph, Literal
+
+    from kg.rdf.iris import Minter
+    from kg.rdf.load import as_store
+    from kg.viz.details import _sentences
+
+    graph = EntityGraph(seed_store, vocab)
+    rows = list(graph.rows("SELECT ?s ?d WHERE { ?s $text ?t ; $inDocument ?d }"))
+    assert len(rows) > 100 and all(Minter.sentence_position(r["s"].value)[0] == r["d"].value for r in rows)
+    g, doc, odd = Graph(), URIRef("https://example.org/kg/id/doc/a"), URIRef("https://example.org/other/sentence-1")
+    g.add((odd, vocab["text"], Literal("一句话。")))
+    g.add((odd, vocab["inDocument"], doc))
+    g.add((doc, vocab["sourceFile"], Literal("a.txt")))
+    assert _sentences(EntityGraph(as_store(g), vocab), {("x",): [str(odd)]}) == {
+        ("x",): [{"text": "一句话。", "source": "a.txt"}]}

@@ -102,10 +102,16 @@ class _Components:
         return sorted((self.size[i] for i in range(len(self.keys)) if self.parent[i] == i), reverse=True)
 
 
-def _simple_degree(entities: EntityGraph, node: str) -> int:
-    """The node's degree in the simple undirected graph: its distinct neighbours, a self-loop counting twice."""
-    neighbours = {x for _, x in entities.neighbours([node])}
-    return len(neighbours) + (node in neighbours)
+def _simple_degrees(entities: EntityGraph, parts: _Components, nodes: set[str]) -> dict[str, int]:
+    """Each node's degree in the simple undirected graph: its distinct neighbours, a self-loop counting twice."""
+    neighbours: dict[str, set[str]] = {node: set() for node in nodes}
+    for s, o in entities.relations():
+        if (s in nodes or o in nodes) and parts.index(s) is not None and parts.index(o) is not None:
+            if s in nodes:
+                neighbours[s].add(o)
+            if o in nodes:
+                neighbours[o].add(s)
+    return {node: len(near) + (node in near) for node, near in neighbours.items()}
 
 
 Ranked = tuple[str, str, str, int]  # (IRI, name, class, degree), as EntityGraph.ranked gives
@@ -167,17 +173,16 @@ def figures(source: Graph | ox.Store, vocab: Vocabulary, top: int = 10, whole: W
     parts = whole.parts
     sizes, nodes = parts.sizes(), len(parts.keys)
 
-    def ranked(listed: list[Ranked]) -> list[dict]:
-        return [_row(label, cls, degree, _simple_degree(entities, node), nodes)
-                for node, label, cls, degree in listed[: max(top, 0)]]
-
+    lists = {"most_connected": whole.ranking, "most_connected_places": whole.by_class.get("Place", []),
+             "most_connected_programmes": whole.by_class.get("Programme", [])}
+    lists = {name: listed[: max(top, 0)] for name, listed in lists.items()}
+    simple = _simple_degrees(entities, parts, {node for listed in lists.values() for node, *_ in listed})
     return {
         "nodes": nodes,
         "edges": parts.edges,
         "components": len(sizes),
         "largest_component": sizes[0] if sizes else 0,
         "isolated": sum(1 for d in parts.degree if d == 0),
-        "most_connected": ranked(whole.ranking),
-        "most_connected_places": ranked(whole.by_class.get("Place", [])),
-        "most_connected_programmes": ranked(whole.by_class.get("Programme", [])),
+        **{name: [_row(label, cls, degree, simple[node], nodes) for node, label, cls, degree in listed]
+           for name, listed in lists.items()},
     }

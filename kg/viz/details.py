@@ -119,7 +119,12 @@ def _sentences(graph: EntityGraph, chosen: dict) -> dict:
     """Key → the evidence as the page shows it: text, source (title and file, or file) and URL."""
     sentences = sorted({s for listed in chosen.values() for s in listed})
     text = graph.first(sentences, "$text")
-    docs = graph.first(sentences, "$inDocument")
+    docs = {}  # a sentence's IRI is minted under its document's (Minter.sentence); others are asked
+    for sentence in sentences:
+        document, index = Minter.sentence_position(sentence)
+        if document != sentence:
+            docs[sentence] = document
+    docs |= graph.first([s for s in sentences if s not in docs], "$inDocument")
     facts = {name: graph.first(set(docs.values()), f"${name}") for name in ("sourceFile", "sourceRecord", "title", "sourceUrl")}
     out = {}
     for key, listed in chosen.items():

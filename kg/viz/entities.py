@@ -26,6 +26,10 @@ __all__ = ["BATCH", "RELATIONS", "EntityGraph", "batches", "entity_class", "term
 
 #: Nodes per ``VALUES`` block.
 BATCH = 400
+#: :meth:`EntityGraph.first` reads every value along a path, keeping the wanted ones, when it
+#: wants at least this many nodes and one in :data:`SCAN_SHARE` of the values: asking in
+#: ``VALUES`` batches costs about ten times as much per node as a scan costs per value.
+SCAN_FROM, SCAN_SHARE = 4 * BATCH, 10
 #: The plain relations drawn as edges (``holdsPosition`` goes through the position).
 RELATIONS = ("locatedIn", "partOf", "carriesOut")
 _TERMS = (*RELATIONS, "holdsPosition", "organization", "role", "mentionOf", "mentions", "inSentence", "inDocument",
@@ -105,10 +109,14 @@ class EntityGraph:
         return (row["e"].value for row in self.rows(f"SELECT DISTINCT ?e WHERE {{ {self.typed('e', cls)} }}"))
 
     def relations(self) -> Iterator[tuple[str, str]]:
-        """Every relation between two entities, as (subject, object), streamed."""
-        text = f"""SELECT ?s ?o WHERE {{ {self.edge('s', 'o', 'e')}
-                   FILTER EXISTS {{ {self.typed('s')} }} FILTER EXISTS {{ {self.typed('o')} }} }}"""
-        return ((row["s"].value, row["o"].value) for row in self.rows(text))
+        """Every relation, as (subject, object) IRIs, streamed; an end need not be an entity.
+
+        The caller, who holds the entities anyway, tells which are: asking the store to check
+        each end's class took 17× as long as the relations themselves.
+        """
+        for row in self.rows(f"SELECT ?s ?o WHERE {{ {self.edge('s', 'o', 'e')} }}"):
+            if isinstance(row["s"], ox.NamedNode) and isinstance(row["o"], ox.NamedNode):
+                yield row["s"].value, row["o"].value
 
     def described(self) -> Iterator[tuple[str, str, str]]:
         """Every entity as (IRI, name, class): its least label (else its IRI) and most specific class."""
@@ -149,7 +157,17 @@ class EntityGraph:
     def first(self, nodes: Iterable[str], path: str) -> dict[str, str]:
         """Each node's least value (as a string) along ``path`` (a property path of ``$terms``), if any."""
         found: dict[str, str] = {}
-        for chunk in batches(sorted(nodes)):
+        nodes = sorted(set(nodes))
+        if len(nodes) >= SCAN_FROM:
+            (row,) = self.rows(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?e {path} ?x }}")
+            if int(row["n"].value) <= SCAN_SHARE * len(nodes):
+                wanted = set(nodes)
+                for row in self.rows(f"SELECT ?e ?x WHERE {{ ?e {path} ?x }}"):
+                    node, value = row["e"].value, row["x"].value
+                    if node in wanted and (node not in found or value < found[node]):
+                        found[node] = value
+                return found
+        for chunk in batches(nodes):
             text = f"SELECT ?e (MIN(STR(?x)) AS ?v) WHERE {{ {self.values('e', chunk)} ?e {path} ?x }} GROUP BY ?e"
             found.update((row["e"].value, row["v"].value) for row in self.rows(text))
         return found
