@@ -22,12 +22,12 @@ Entity resolution is a keyed join, so it can run sharded on a cluster:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from kg.model import Corpus, Entity, Extraction, key_family, key_name, key_path, most_frequent, place_key
 
-__all__ = ["EntityIndex", "candidates", "merge", "rekey", "rekey_entities", "resolve"]
+__all__ = ["EntityIndex", "candidates", "merge", "rekey", "rekey_entities", "resolve", "widest"]
 
 
 def _path(key: str) -> list[str]:
@@ -49,7 +49,17 @@ def candidates(keys: Iterable[str]) -> dict[str, tuple[str, ...]]:
     return {name: tuple(sorted(found)) for name, found in sorted(by_name.items()) if len(found) > 1}
 
 
-def resolve(keys: Iterable[str], known: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+def widest(key: str, known: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The fullest keys of ``known`` that ``key`` could be a shorter way of writing: same family
+    and name, a path that holds all of its links in order, and no other such key wider still."""
+    path = _path(key)
+    fuller = [(q, _path(q)) for q in known.get(path[-1], ()) if key_family(q) == key_family(key)]
+    fuller = [(q, long) for q, long in fuller if len(long) > len(path) and _within(path, long)]
+    return tuple(q for q, long in fuller if not any(r != q and _within(long, wider) for r, wider in fuller))
+
+
+def resolve(keys: Iterable[str], known: Mapping[str, tuple[str, ...]],
+            fullest: Callable[[str], tuple[str, ...]] | None = None) -> dict[str, str]:
     """An article's keys mapped to the one fuller key each is a shorter way of writing.
 
     ``尼池社区`` or ``巴宜区/尼池社区`` → ``西藏自治区/林芝市/巴宜区/尼池社区``: a key resolves
@@ -57,21 +67,23 @@ def resolve(keys: Iterable[str], known: Mapping[str, tuple[str, ...]]) -> dict[s
     When several such keys remain (two 城关镇 in two counties), the one whose path shares
     most names with the places the article names wins, if one does; otherwise the key is
     left as it is: two things merge only when the evidence agrees.
+
+    ``fullest`` is :func:`widest` over ``known``, if the caller keeps it memoised (it depends
+    on the key alone, and one build resolves the same keys in many articles).
     """
+    fullest = fullest or (lambda key: widest(key, known))
     keys = sorted(set(keys))
     context = {link for key in keys if key.startswith("Place:") for link in _path(key)}
     mapping = {}
     for key in keys:
-        path = _path(key)
-        fuller = [q for q in known.get(path[-1], ()) if key_family(q) == key_family(key)
-                  and len(_path(q)) > len(path) and _within(path, _path(q))]
-        widest = [q for q in fuller if not any(r != q and _within(_path(q), _path(r)) for r in fuller)]
-        if len(widest) > 1:
-            shared = {q: len(context & set(_path(q)[:-1]) - set(path)) for q in widest}
+        found = fullest(key)
+        if len(found) > 1:
+            own = set(_path(key))
+            shared = {q: len(context & set(_path(q)[:-1]) - own) for q in found}
             best = max(shared.values())
-            widest = [q for q in widest if shared[q] == best] if best else widest
-        if len(widest) == 1:
-            mapping[key] = widest[0]
+            found = tuple(q for q in found if shared[q] == best) if best else found
+        if len(found) == 1:
+            mapping[key] = found[0]
     return mapping
 
 

@@ -166,3 +166,22 @@ def test_a_name_many_counties_share_is_no_vote_for_a_province():
     placed = Found(20, 23, "Place", "Place:西藏自治区/拉萨市", "拉萨市", "gazetteer")
     assert home_province([*shared, placed]) == "西藏自治区"
     assert home_province(shared) is None
+
+
+LINKS = st.sampled_from(["西藏自治区", "林芝市", "巴宜区", "八一镇", "拉萨市", "城关区", "城关镇", "嘎拉村"])
+KEYS = st.builds(lambda family, links: f"{family}:{'/'.join(links)}", st.sampled_from(["Place", "Organization"]),
+                 st.lists(LINKS, min_size=1, max_size=4, unique=True))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(KEYS, min_size=1, max_size=12), st.lists(KEYS, min_size=1, max_size=6))
+def test_resolving_with_a_memo_is_resolving(corpus, article):
+    """A build memoises each key's fullest candidates (they do not depend on the article): same mapping."""
+    from functools import lru_cache, partial
+
+    from kg.merge import candidates, resolve, widest
+
+    known = candidates(corpus + article)
+    fullest = lru_cache(maxsize=4)(partial(widest, known=known))
+    for keys in (article, corpus, article):
+        assert resolve(keys, known, fullest) == resolve(keys, known)

@@ -18,13 +18,14 @@ import gzip
 import os
 import pickle
 import resource
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from kg.cache import ExtractionCache, GraphCache, digest_of, write_atomically
 from kg.errors import InputError
-from kg.merge import EntityIndex, rekey, rekey_entities, resolve
+from kg.merge import EntityIndex, rekey, rekey_entities, resolve, widest
 from kg.model import Summary
 from kg.rdf.graph import article_graph, shard_of
 from kg.rdf.iris import Minter
@@ -123,12 +124,14 @@ def extract_partition(task: tuple[Job, list[Article]]) -> MapResult:
 
 
 @lru_cache(maxsize=2)
-def _known(path: str, mtime: int) -> dict[str, tuple[str, ...]]:
+def _known(path: str, mtime: int) -> tuple[dict[str, tuple[str, ...]], Callable[[str], tuple[str, ...]]]:
     with open(path, "rb") as handle:
-        return pickle.load(handle)
+        known = pickle.load(handle)
+    return known, lru_cache(maxsize=1 << 16)(partial(widest, known=known))
 
 
-def _candidates(job: Job) -> dict[str, tuple[str, ...]]:
+def _candidates(job: Job) -> tuple[dict[str, tuple[str, ...]], Callable[[str], tuple[str, ...]]]:
+    """The build's candidates (:func:`kg.merge.candidates`) and :func:`kg.merge.widest` over them, memoised."""
     path = Path(job.staging) / "candidates.pickle"
     return _known(str(path), os.stat(path).st_mtime_ns)
 
@@ -180,13 +183,13 @@ def part_name(part: int) -> str:
 def graph_partition(task: tuple[Job, int, list[Article], str | None]) -> tuple[GraphResult, EntityIndex]:
     """Resolve, graph and index one partition; write its files if its graphs changed since ``previous``."""
     job, part, articles, previous = task
-    known, cache, graphs = _candidates(job), job.extractions(), job.graphs()
+    (known, fullest), cache, graphs = _candidates(job), job.extractions(), job.graphs()
     index, result = EntityIndex(), GraphResult()
     for article in sorted(articles, key=lambda a: a.doc_id):
         summary = cache.summary(article.doc_id, article.digest)
         if summary is None:
             continue  # it could not be read; the map step said so
-        mapping = resolve((e.key for e in summary.entities), known)
+        mapping = resolve((e.key for e in summary.entities), known, fullest)
         key = _graph_key(job, summary, mapping)
         if not graphs.has(key):
             _make_graph(job, summary, mapping, key)
