@@ -17,14 +17,18 @@ slogans can look like names to the model, but a user who wants every name gets t
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import tee
+
+from spacy.tokens import Doc
 
 from kg.extract.extraction import extract
 from kg.extract.nlp import make_nlp
 from kg.extract.spans import NAMES, REFERRING_RULES, SpanIndex
 from kg.model import Article, Meta
 
-__all__ = ["EntityMention", "entities"]
+__all__ = ["EntityMention", "entities", "entities_many"]
 
 _MODEL_CLASSES = {"PER": "Person", "LOC": "Place", "ORG": "Organization"}
 
@@ -49,7 +53,19 @@ def entities(text: str, *, nested: bool = True) -> list[EntityMention]:
     outermost names only, as most NER benchmarks count them (where the model reads a whole
     name over the graph's parts, 扎囊县桑耶镇雅江村村委会, the whole is that name).
     """
-    doc = make_nlp()(text)
+    return _mentions(text, make_nlp()(text), nested)
+
+
+def entities_many(texts: Iterable[str], *, nested: bool = True, batch_size: int = 64) -> Iterator[list[EntityMention]]:
+    """:func:`entities` of each text, in order; LAC and the name model run on ``batch_size`` texts at once,
+    which is quicker for many short texts (sentences, titles, records) than one call each."""
+    nlp = make_nlp()
+    texts, again = tee(texts)
+    for text, doc in zip(again, nlp.pipe(nlp.tokenizer.pipe(texts, batch_size=batch_size), batch_size=batch_size)):
+        yield _mentions(text, doc, nested)
+
+
+def _mentions(text: str, doc: Doc, nested: bool) -> list[EntityMention]:
     x = extract(Article("text", "text", text, Meta(), "", "", "simplified"), doc)
     classes = {e.key: e.cls for e in x.entities}
     names = {e.key: e.name for e in x.entities}

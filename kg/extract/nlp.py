@@ -13,7 +13,9 @@ in ``doc.user_data`` for the recognisers.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import islice
 
 import spacy
 from spacy.language import Language
@@ -47,18 +49,30 @@ class LacTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
+        return next(self.pipe([text]))
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[Doc]:
+        """A ``Doc`` per text; LAC and the name model run on the pieces of ``batch_size`` texts at once."""
+        texts = iter(texts)
+        while batch := list(islice(texts, batch_size)):
+            pieces = [_chunks(text) for text in batch]
+            runnable = [piece for listed in pieces for piece in listed if piece.strip()]
+            analysed = lac().run(runnable) if runnable else []
+            spans = tagger().tag(runnable, analysed) if runnable else []
+            results, names = iter(analysed), iter(spans)
+            for text, listed in zip(batch, pieces):
+                yield self._doc(text, listed, results, names)
+
+    def _doc(self, text: str, pieces: list[str], analysed: Iterator, spans: Iterator) -> Doc:
+        """The ``Doc`` of ``text`` from its pieces, taking each runnable piece's LAC words and names in turn."""
         words: list[str] = []
         tags: list[str] = []
         names: list[tuple[int, int, str]] = []
-        pieces = _chunks(text)
-        runnable = [p for p in pieces if p.strip()]
-        analysed = lac().run(runnable) if runnable else []
-        spans = iter(tagger().tag(runnable, analysed) if runnable else [])
-        results, at = iter(analysed), 0
+        at = 0
         for piece in pieces:
             if piece.strip():
                 names.extend((at + start, at + end, kind) for start, end, kind in next(spans))
-                for word, tag in next(results):
+                for word, tag in next(analysed):
                     for part in re.findall(r"\s+|\S+", word):
                         words.append(part)
                         tags.append("_SP" if part.isspace() else tag)

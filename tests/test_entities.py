@@ -1,0 +1,47 @@
+"""kg as a named-entity recogniser: kg.entities for one text, kg.entities_many for many."""
+
+from __future__ import annotations
+
+import pytest
+
+import kg
+
+# Our own sentences, in the style of county news; with an empty text, a blank one, one longer
+# than a LAC piece (256 characters) and one of several lines.
+TEXTS = [
+    "扎囊县桑耶镇雅江村村委会主任达瓦说。",
+    "",
+    "  \n ",
+    "林芝市巴宜区召开乡村振兴工作会议，区委书记李明辉出席。",
+    "雅江村青稞种植专业合作社今年收入128万元。" * 20,
+    "米林市委组织部部长次仁旺堆到南伊乡调研。\n会议强调，要推进“双报到”工作。",
+    "西藏",
+]
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 64])
+@pytest.mark.parametrize("nested", [True, False])
+def test_entities_many_is_entities_of_each(batch_size, nested):
+    one_by_one = [kg.entities(text, nested=nested) for text in TEXTS]
+    assert list(kg.entities_many(iter(TEXTS), nested=nested, batch_size=batch_size)) == one_by_one
+    assert sum(map(len, one_by_one)) > 10
+
+
+def test_entities_have_offsets_classes_and_names():
+    text = TEXTS[3]
+    found = {(m.text, m.cls) for m in kg.entities(text)}
+    assert {("林芝市", "Place"), ("巴宜区", "Place"), ("李明辉", "Person")} <= found
+    assert all(text[m.start : m.end] == m.text for m in kg.entities(text))
+
+
+def test_readme_examples_run_as_shown():
+    import doctest
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    blocks = "\n".join(re.findall(r"```python\n(.*?)```", readme, re.S))
+    test = doctest.DocTestParser().get_doctest(blocks, {}, "README.md", "README.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    assert runner.tries >= 3 and runner.failures == 0
