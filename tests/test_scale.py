@@ -145,3 +145,32 @@ def test_exports_none_then_minimal_then_all_only_add_files(tmp_path):
 def test_unknown_exports_choice_is_one_clear_error():
     with pytest.raises(KGError, match="--exports 'some'"):
         Outputs.choose("some", 1)
+
+
+class _Result:
+    """A result a worker sends back (weak references reach it, unlike a dict's)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+
+def _square(n: int) -> _Result:
+    return _Result(n * n)
+
+
+def test_worker_results_are_let_go_once_taken():
+    """The driver holds one partition's result at a time, not every result until the last."""
+    import gc
+    import weakref
+
+    from kg.build.executors import Processes
+
+    with Processes(2) as pool:
+        seen, taken, most = [], [], 0
+        for i, result in pool.map(_square, list(range(12))):
+            seen.append((i, result.n))
+            taken.append(weakref.ref(result))
+            del result
+            gc.collect()
+            most = max(most, sum(ref() is not None for ref in taken))  # while the map is still going
+        assert sorted(seen) == [(i, i * i) for i in range(12)] and most <= 1

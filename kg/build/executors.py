@@ -86,7 +86,7 @@ class Processes(Executor):
     def map(self, fn: Callable, items: list) -> Iterator[tuple[int, Any]]:
         futures = {self._pool.submit(fn, item): i for i, item in enumerate(items)}
         for future in as_completed(futures):
-            yield futures[future], future.result()
+            yield futures.pop(future), future.result()  # no result outlives its turn here
 
 
 class Dask(Executor):
