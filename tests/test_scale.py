@@ -174,3 +174,20 @@ def test_worker_results_are_let_go_once_taken():
             gc.collect()
             most = max(most, sum(ref() is not None for ref in taken))  # while the map is still going
         assert sorted(seen) == [(i, i * i) for i in range(12)] and most <= 1
+
+
+@pytest.mark.parametrize("articles, fresh, workers", [(500, 500, 2), (500, 3, 2), (50, 50, 2), (5, 5, 1), (2000, 700, 8)])
+def test_map_tasks_take_partitions_whole_and_in_order(articles, fresh, workers):
+    from kg.build import _map_groups, _partitions
+    from kg.build.tasks import EXTRACT_BATCH
+    from kg.build.tasks import Article
+    from kg.text.sources import Source
+
+    listed = [Article(f"doc-{i}", f"{i:08x}", Source(Path(f"{i}.txt"), "txt")) for i in range(articles)]
+    new = {a.doc_id for a in listed[::max(1, articles // fresh)][:fresh]}
+    groups = _map_groups(listed, new, workers)
+    assert [a for group in groups for a in group] == [a for part in _partitions(listed).values() for a in part]
+    counts = [sum(a.doc_id in new for a in group) for group in groups]
+    size = max(1, min(EXTRACT_BATCH, fresh // (4 * workers)))
+    assert all(count >= size for count in counts[:-1]) and all(count < size + 16 for count in counts)
+    assert len(groups) >= min(4 * workers, fresh // EXTRACT_BATCH) or fresh < 4 * workers

@@ -5,7 +5,8 @@ runs partition by partition on an executor (:mod:`kg.build.executors`: this proc
 ``-j N`` worker processes, or a Dask cluster):
 
 1. **map** (:func:`~kg.build.tasks.extract_partition`): extract each article whose
-   extraction is not cached in ``out/.kg``;
+   extraction is not cached in ``out/.kg``, a run of partitions per task (enough articles
+   to tag together, :func:`_map_groups`);
 2. **resolve and graph** (:func:`~kg.build.tasks.graph_partition`): resolve each article's
    bare place names, write its named graph and the partition's ``out/parts/part-NNNNN.nq.gz``,
    and index its entities; the partial indexes are combined by key (:mod:`kg.merge`);
@@ -38,7 +39,7 @@ from kg.build.inputs import duplicates, find_articles
 from kg.build.outputs import Outputs, finish_outputs
 from kg.build.progress import Progress
 from kg.build.shards import entity_graphs, ontology_graph
-from kg.build.tasks import Article, Job, extract_partition, graph_partition, note_peak, part_name, peak_memory
+from kg.build.tasks import EXTRACT_BATCH, Article, Job, extract_partition, graph_partition, note_peak, part_name, peak_memory
 from kg.cache import ExtractionCache, GraphCache, digest_of, outputs_fingerprint
 from kg.cores import usable_cores
 from kg.errors import NothingToBuild
@@ -191,11 +192,28 @@ def _shared_file(out: Path, staging: Path, part: int) -> Path:
     return fresh if fresh.is_file() else out / STATE_DIR / "shared" / f"{part_name(part)}.nt"
 
 
+def _map_groups(articles: list[Article], fresh: set[str], workers: int) -> list[list[Article]]:
+    """The map's tasks: partitions taken in order until a task has :data:`EXTRACT_BATCH` articles to
+    extract (each task extracts them together), or fewer while that leaves under four tasks a worker.
+    Which articles go together changes no output: the map only fills the extraction cache."""
+    size = max(1, min(EXTRACT_BATCH, len(fresh) // (4 * workers)))
+    groups: list[list[Article]] = [[]]
+    count = 0
+    for members in _partitions(articles).values():
+        if count >= size:
+            groups.append([])
+            count = 0
+        groups[-1] += members
+        count += sum(a.doc_id in fresh for a in members)
+    return [group for group in groups if group]
+
+
 def _run(job: Job, articles: list[Article], errors: list[str], counts: SourceCounts, jobs: int,
          scheduler: str | None, progress: Progress, memory: dict[int, int]):
     """Steps 1 and 2 on an executor; returns the entity index and what each article's graph is."""
     cache = ExtractionCache(Path(job.out) / STATE_DIR / "extractions")
-    todo = sum(1 for a in articles if not cache.has(a.doc_id, a.digest))
+    fresh = {a.doc_id for a in articles if not cache.has(a.doc_id, a.digest)}
+    todo = len(fresh)
     progress.start(todo)
     if not scheduler and todo < SERIAL_BELOW * jobs:  # a few new articles: quicker here than in new processes
         jobs = 1
@@ -204,7 +222,7 @@ def _run(job: Job, articles: list[Article], errors: list[str], counts: SourceCou
     failed: dict[str, str] = {}
     texts: dict[str, str] = {}
     with make_executor(jobs, scheduler) as executor:
-        for _, done in executor.map(extract_partition, [(job, members) for members in _partitions(articles).values()]):
+        for _, done in executor.map(extract_partition, [(job, group) for group in _map_groups(articles, fresh, executor.workers)]):
             extracted += done.extracted
             failed.update(done.errors)
             keys |= done.keys

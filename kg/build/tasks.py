@@ -101,7 +101,7 @@ EXTRACT_BATCH = 16
 
 
 def extract_partition(task: tuple[Job, list[Article]]) -> MapResult:
-    """Extract the partition's articles that have no cached extraction; read the others' summaries.
+    """Extract the task's articles (a run of partitions) that have no cached extraction; read the others' summaries.
 
     An article cached from a build with a higher ``--max-chars`` is refused as if it were read
     afresh, so what is built never depends on what was built before."""
