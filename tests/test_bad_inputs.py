@@ -154,7 +154,7 @@ def inputs(world: World) -> dict[str, object]:
     return seen
 
 
-_CACHES = ("store/", ".kg/extractions/", ".kg/graphs/", ".kg/lock", ".kg/pushed.json")
+_CACHES = ("store/", ".kg/extractions/", ".kg/graphs/", ".kg/partitions/", ".kg/lock", ".kg/pushed.json")
 
 
 def out_files(out: Path) -> dict[str, bytes]:
