@@ -88,17 +88,14 @@ class Brief(NamedTuple):
     read_chars: int  #: :attr:`Summary.read_chars`
 
 
-def _load(path: Path, digest: str, item: int | None = 0, fingerprint: str | None = None) -> object | None:
+def _load(path: Path, digest: str, item: int = 0, fingerprint: str | None = None) -> object | None:
     """Item ``item`` of what ``path`` holds after its header, if it was made from input with
-    ``digest`` (by the pipeline with ``fingerprint``, by default this one); ``True`` for
-    ``item=None`` (only the small header is read); else ``None``."""
+    ``digest`` (by the pipeline with ``fingerprint``, by default this one), else ``None``."""
     try:
         with path.open("rb") as handle:
             made_by, stored = pickle.load(handle)
             if made_by != (fingerprint or pipeline_fingerprint()) or stored != digest:
                 return None
-            if item is None:
-                return True
             for _ in range(item):
                 pickle.load(handle)
             return pickle.load(handle)
@@ -125,8 +122,9 @@ class ExtractionCache:
         return value if isinstance(value, Extraction) else None
 
     def has(self, doc_id: str, digest: str) -> bool:
-        """Whether an extraction of this article made from input with ``digest`` is cached (cheap: a header)."""
-        return _load(self._file(doc_id, "summary"), digest, None) is True
+        """Whether an extraction of this article made from input with ``digest`` is cached (cheap: its
+        :class:`Brief`, which a cache written before briefs lacks)."""
+        return self.brief(doc_id, digest) is not None
 
     def brief(self, doc_id: str, digest: str) -> Brief | None:
         """The article's :class:`Brief` (cheaper than its summary: no entities to build)."""

@@ -339,3 +339,25 @@ def test_a_partition_is_made_again_only_when_its_articles_or_their_candidates_ch
         fresh = tmp_path / f"fresh-{name}"
         build([corpus], fresh, jobs=1)
         assert quads(out) == quads(fresh)
+
+
+def test_a_cache_from_before_briefs_counts_as_not_cached(corpus, tmp_path):
+    """An extraction cached without its Brief (by an older kg) is not cached: the map step
+    plans for it (workers, progress) instead of finding out article by article."""
+    import pickle
+
+    from kg.cache import ExtractionCache, pipeline_fingerprint
+
+    out = tmp_path / "out"
+    result = build([corpus], out, jobs=1)
+    cache = ExtractionCache(out / ".kg" / "extractions")
+    digests = result.report["digests"]
+    for doc_id, digest in digests.items():
+        summary = cache.summary(doc_id, digest)
+        older = pickle.dumps((pipeline_fingerprint(), digest)) + pickle.dumps(summary)
+        (out / ".kg" / "extractions" / f"{doc_id}.summary").write_bytes(older)
+        assert not cache.has(doc_id, digest) and cache.brief(doc_id, digest) is None
+    (out / ".kg" / "build.json").unlink()  # or the build finds its outputs up to date and stops there
+    again = build([corpus], out, jobs=1)
+    assert sorted(again.report["extracted"]) == sorted(digests)
+    assert all(cache.has(doc_id, digest) for doc_id, digest in digests.items())
