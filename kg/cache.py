@@ -88,14 +88,26 @@ class Brief(NamedTuple):
     read_chars: int  #: :attr:`Summary.read_chars`
 
 
-def _load(path: Path, digest: str, item: int = 0, fingerprint: str | None = None) -> object | None:
+#: How an extraction cache entry is laid out (a summary file holds a Brief, then the Summary):
+#: part of every entry's header, so entries of another layout are misses, found from the header.
+_LAYOUT = "brief+summary"
+
+
+def _made_by() -> str:
+    return f"{pipeline_fingerprint()}/{_LAYOUT}"
+
+
+def _load(path: Path, digest: str, item: int | None = 0, fingerprint: str | None = None) -> object | None:
     """Item ``item`` of what ``path`` holds after its header, if it was made from input with
-    ``digest`` (by the pipeline with ``fingerprint``, by default this one), else ``None``."""
+    ``digest`` (by ``fingerprint``, by default this pipeline and layout), else ``None``; with
+    ``item=None``, ``True`` after reading only the small header."""
     try:
         with path.open("rb") as handle:
             made_by, stored = pickle.load(handle)
-            if made_by != (fingerprint or pipeline_fingerprint()) or stored != digest:
+            if made_by != (fingerprint or _made_by()) or stored != digest:
                 return None
+            if item is None:
+                return True
             for _ in range(item):
                 pickle.load(handle)
             return pickle.load(handle)
@@ -122,9 +134,8 @@ class ExtractionCache:
         return value if isinstance(value, Extraction) else None
 
     def has(self, doc_id: str, digest: str) -> bool:
-        """Whether an extraction of this article made from input with ``digest`` is cached (cheap: its
-        :class:`Brief`, which a cache written before briefs lacks)."""
-        return self.brief(doc_id, digest) is not None
+        """Whether an extraction of this article made from input with ``digest`` is cached (cheap: a header)."""
+        return _load(self._file(doc_id, "summary"), digest, None) is True
 
     def brief(self, doc_id: str, digest: str) -> Brief | None:
         """The article's :class:`Brief` (cheaper than its summary: no entities to build)."""
@@ -139,7 +150,7 @@ class ExtractionCache:
         """Remember ``extraction`` (made from input with this digest); returns its summary."""
         summary = Summary.of(extraction, digest)
         brief = Brief(tuple(e.key for e in summary.entities), summary.text_digest, summary.read_chars)
-        doc_id, fingerprint = extraction.article.doc_id, pipeline_fingerprint()
+        doc_id, fingerprint = extraction.article.doc_id, _made_by()
         _dump(self._file(doc_id, "pickle"), fingerprint, digest, extraction)
         _dump(self._file(doc_id, "summary"), fingerprint, digest, brief, summary)
         return summary
