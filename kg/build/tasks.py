@@ -136,11 +136,9 @@ def _extract(pending: list[tuple[Article, model.Article]], cache: ExtractionCach
     if not pending:
         return
     from kg.extract.extraction import extract  # the NLP models load only where they are needed
-    from kg.extract.nlp import make_nlp
+    from kg.extract.nlp import parse_many
 
-    nlp = make_nlp()
-    docs = nlp.pipe(nlp.tokenizer.pipe([read.text for _, read in pending], batch_size=len(pending)))
-    for (article, read), doc in zip(pending, docs):
+    for (article, read), doc in zip(pending, parse_many([read.text for _, read in pending], len(pending))):
         summary = cache.put(extract(read, doc), article.digest)
         result.extracted.append(article.doc_id)
         result.chars += summary.chars

@@ -19,12 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import tee
 
 from spacy.tokens import Doc
 
 from kg.extract.extraction import extract
-from kg.extract.nlp import make_nlp
+from kg.extract.nlp import make_nlp, parse_many
 from kg.extract.spans import NAMES, REFERRING_RULES, SpanIndex
 from kg.model import Article, Meta
 
@@ -59,10 +58,8 @@ def entities(text: str, *, nested: bool = True) -> list[EntityMention]:
 def entities_many(texts: Iterable[str], *, nested: bool = True, batch_size: int = 64) -> Iterator[list[EntityMention]]:
     """:func:`entities` of each text, in order; LAC and the name model run on ``batch_size`` texts at once,
     which is quicker for many short texts (sentences, titles, records) than one call each."""
-    nlp = make_nlp()
-    texts, again = tee(texts)
-    for text, doc in zip(again, nlp.pipe(nlp.tokenizer.pipe(texts, batch_size=batch_size), batch_size=batch_size)):
-        yield _mentions(text, doc, nested)
+    for doc in parse_many(texts, batch_size):
+        yield _mentions(doc.text, doc, nested)
 
 
 def _mentions(text: str, doc: Doc, nested: bool) -> list[EntityMention]:

@@ -121,7 +121,7 @@ def _sentences(graph: EntityGraph, chosen: dict) -> dict:
     text = graph.first(sentences, "$text")
     docs = {}  # a sentence's IRI is minted under its document's (Minter.sentence); others are asked
     for sentence in sentences:
-        document, index = Minter.sentence_position(sentence)
+        document, _ = Minter.sentence_position(sentence)
         if document != sentence:
             docs[sentence] = document
     docs |= graph.first([s for s in sentences if s not in docs], "$inDocument")
