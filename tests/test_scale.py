@@ -176,6 +176,32 @@ def test_worker_results_are_let_go_once_taken():
         assert sorted(seen) == [(i, i * i) for i in range(12)] and most <= 1
 
 
+def test_dask_results_are_let_go_once_taken():
+    """On a cluster too, a partition's result is released once the build has taken it."""
+    import time
+
+    from distributed import LocalCluster
+
+    from kg.build.executors import Dask
+
+    def held_after(dask: Dask, most: int) -> int:  # tasks the scheduler keeps, once it has caught up (≤ 10 s)
+        deadline = time.monotonic() + 10
+        while (held := dask._client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks))) > most:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        return held
+
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0") as cluster, \
+            Dask(cluster.scheduler_address, 1) as dask:
+        items, seen = list(range(8)), []
+        for taken, (i, result) in enumerate(dask.map(_square, items), start=1):
+            seen.append((i, result.n))
+            del result
+            assert held_after(dask, len(items) - taken + 1) <= len(items) - taken + 1  # the rest, and this one
+        assert sorted(seen) == [(i, i * i) for i in items]
+
+
 @pytest.mark.parametrize("articles, fresh, workers", [(500, 500, 2), (500, 3, 2), (50, 50, 2), (5, 5, 1), (2000, 700, 8)])
 def test_map_tasks_take_partitions_whole_and_in_order(articles, fresh, workers):
     from kg.build import _map_groups, _partitions

@@ -120,8 +120,10 @@ class Dask(Executor):
 
         futures = self._client.map(fn, items, pure=False)
         index = {future.key: i for i, future in enumerate(futures)}
-        for future, result in completed(futures, with_results=True):
-            yield index[future.key], result
+        pending = completed(futures, with_results=True)  # it lets each future go once it is yielded
+        del futures  # so no result outlives its turn on the cluster either
+        for future, result in pending:
+            yield index.pop(future.key), result
 
     def map_combine(self, fn, items, combine, empty):
         from distributed import as_completed as completed
@@ -130,10 +132,12 @@ class Dask(Executor):
         futures = client.map(fn, items, pure=False)
         index = {future.key: i for i, future in enumerate(futures)}
         partials = [client.submit(lambda pair: pair[1], f, pure=False) for f in futures]
+        pending = completed(futures)
+        del futures  # each (result, partial) pair goes once its result is taken and its partial made
 
         def results() -> Iterator[tuple[int, Any]]:
-            for future in completed(futures):
-                yield index[future.key], client.submit(lambda pair: pair[0], future, pure=False).result()
+            for future in pending:
+                yield index.pop(future.key), client.submit(lambda pair: pair[0], future, pure=False).result()
 
         def total() -> Any:
             level = partials or [client.submit(empty, pure=False)]
