@@ -97,10 +97,24 @@ def test_a_dask_cluster_gives_the_same_bytes_as_one_process(serial, cluster, tmp
     assert quads(out) == quads(serial)
 
 
-def test_a_local_dask_cluster_gives_the_same_bytes(serial, tmp_path):
+def test_a_local_dask_cluster_gives_the_same_bytes(serial, tmp_path, monkeypatch):
+    monkeypatch.setattr("kg.build.SERIAL_BELOW", 0)  # five articles: worth a cluster here, to test it
+    out = tmp_path / "out"
+    result = build([SEEDS], out, jobs=2, scheduler="local")
+    assert len(result.memory) >= 2, "the work ran on the cluster's workers"
+    assert _outputs(out) == _outputs(serial)
+
+
+def test_a_few_new_articles_start_no_local_cluster(serial, tmp_path, monkeypatch):
+    """Adding an article to a build made with ``--scheduler local`` runs here, as ``-j N`` does."""
+    import kg.build
+
+    asked = []
+    monkeypatch.setattr("kg.build.make_executor", lambda jobs, scheduler: asked.append((jobs, scheduler))
+                        or kg.build.executors.make_executor(jobs, scheduler))
     out = tmp_path / "out"
     build([SEEDS], out, jobs=2, scheduler="local")
-    assert _outputs(out) == _outputs(serial)
+    assert asked == [(1, None)] and _outputs(out) == _outputs(serial)
 
 
 def test_an_unreachable_scheduler_is_one_line(tmp_path):

@@ -60,6 +60,14 @@ TYPES = [  # co-operatives, institutes and academies are organisations
     ("自治区农科院派出技术团队。", ("ResearchInstitute", "自治区农科院")),
     ("云南省社会科学院发布研究报告。", ("ResearchInstitute", "云南省社会科学院")),
 ]
+NEWS_NAMES = [  # an autonomous division by the name news gives it, and a township LAC misreads, in their chain
+    ("云南省怒江州贡山县独龙江乡孔当村党总支书记高德明获得表彰。",
+     [("怒江傈僳族自治州", "云南省"), ("贡山独龙族怒族自治县", "怒江傈僳族自治州"), ("独龙江乡", "贡山独龙族怒族自治县")]),
+    ("黔东南州从江县加榜乡党委书记杨光辉带领干部深入田间。",
+     [("黔东南苗族侗族自治州", "贵州省"), ("从江县", "黔东南苗族侗族自治州"), ("加榜乡", "从江县")]),
+    ("湘西州花垣县十八洞村今年接待游客超过10万人次。", [("湘西土家族苗族自治州", "湖南省"), ("花垣县", "湘西土家族苗族自治州")]),
+    ("海东市互助县五十镇班彦村开展易地搬迁后续帮扶。", [("互助土族自治县", "海东市"), ("五十镇", "互助土族自治县")]),
+]
 POSITIONS = [  # (sentence, person, role, organisation)
     ("温泉村党支部书记马强介绍了情况。", "马强", "书记", "温泉村党支部"),
     ("日喀则市白朗县巴扎乡强堆村第一书记刘建国介绍了情况。", "刘建国", "第一书记", "强堆村党支部"),
@@ -67,11 +75,20 @@ POSITIONS = [  # (sentence, person, role, organisation)
     ("琼结县召开会议，县委书记张华出席。", "张华", "书记", "琼结县委"),
     ("琼结县召开会议，县委组织部部长李强出席。", "李强", "部长", "琼结县委组织部"),
     ("巴宜区区长王平到布久乡调研。", "王平", "区长", "巴宜区人民政府"),
+    ("于都县委副书记、县长刘晓东主持召开常务会议。", "刘晓东", "县长", "于都县人民政府"),
+    ("于都县委副书记、县长刘晓东主持召开常务会议。", "刘晓东", "副书记", "于都县委"),
+    ("田东县祥周镇党委书记、镇长黄丽华带队检查。", "黄丽华", "镇长", "祥周镇人民政府"),
+    ("昭觉县三岔河镇三河村驻村第一书记吉克阿木介绍了村里的变化。", "吉克阿木", "驻村第一书记", "三河村党支部"),
+    ("拜城县康其乡党委书记艾尔肯·吐尔洪主持召开会议。", "艾尔肯·吐尔洪", "书记", "康其乡党委"),
 ]
 FIGURES = [  # (sentence, subject, measure, value, unit, period)
     ("白朗县巴扎乡强堆村2023年村集体经济收入128万元。", "强堆村", "村集体经济收入", 1_280_000, "元", "2023"),
     ("平襄镇温泉村今年新建蔬菜大棚60座，2024年村集体经济收入达到85万元。", "温泉村", "村集体经济收入", 850_000, "元",
      "2024"),
+    ("西吉县将台堡镇毛沟村集体经济收入从2019年的3万元增加到2023年的52万元。", "毛沟村", "集体经济收入", 520_000, "元",
+     "2023"),
+    ("西吉县将台堡镇毛沟村集体经济收入从2019年的3万元增加到2023年的52万元。", "毛沟村", "集体经济收入", 30_000, "元",
+     "2019"),
 ]
 # fmt: on
 
@@ -98,6 +115,12 @@ def test_unseen_organisation_is_split_into_its_place_chain(text, wanted, located
 @pytest.mark.parametrize("text, wanted", TYPES)
 def test_unseen_cooperatives_institutes_and_academies_are_organisations(text, wanted):
     assert wanted in _found(text)
+
+
+@pytest.mark.parametrize("text, chain", NEWS_NAMES)
+def test_unseen_autonomous_divisions_and_misread_townships_are_found_in_their_chain(text, chain):
+    parents = {e.name: key_name(e.parent) if e.parent else None for e in extract(_article(text)).entities if e.cls == "Place"}
+    assert [(name, parents.get(name)) for name, _ in chain] == chain
 
 
 @pytest.mark.parametrize("text, person, role, organisation", POSITIONS)
@@ -143,6 +166,26 @@ def test_unseen_renamed_division_resolves_to_the_current_one(old, current, provi
     assert place.key.startswith(f"Place:{province}/") and old in place.aliases
 
 
+@pytest.mark.parametrize("name, stem", [
+    ("黔东南苗族侗族自治州", "黔东南"), ("贡山独龙族怒族自治县", "贡山"), ("博尔塔拉蒙古自治州", "博尔塔拉"),
+    ("龙胜各族自治县", "龙胜"), ("莫力达瓦达斡尔族自治旗", "莫力达瓦"),
+    ("东乡族自治县", None), ("鄂伦春自治旗", None), ("林芝市", None), ("西藏自治区", None),
+])
+def test_an_autonomous_division_without_its_peoples(name, stem):
+    from kg.extract.gazetteer import without_peoples
+
+    assert without_peoples(name) == stem
+
+
+def test_every_news_name_of_an_autonomous_division_finds_it_alone():
+    from kg.extract.gazetteer import _AUTONOMOUS, load_gazetteer, without_peoples
+
+    gazetteer = load_gazetteer()
+    divisions = {d for found in gazetteer.full.values() for d in found if d.name[-3:] in _AUTONOMOUS}
+    news = {d: without_peoples(d.name) + _AUTONOMOUS[d.name[-3:]] for d in divisions if without_peoples(d.name)}
+    assert len(news) > 100 and all(gazetteer.lookup(name) == [d] for d, name in news.items())
+
+
 HAN = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
 PIECES = st.sampled_from(["村", "社区", "党支部", "村委会", "合作社", "书记", "主任", "在", "把", "被", "对", "让", "给",
                           "的", "了", "县", "镇", "乡", "开展", "召开", "，", "。", "记者", "报道", "以及", "并且"])
@@ -151,6 +194,7 @@ PIECES = st.sampled_from(["村", "社区", "党支部", "村委会", "合作社"
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.one_of(st.text(HAN, min_size=1, max_size=3), PIECES), min_size=3, max_size=25))
 @example(pieces=["一", "记者", "报道"])  # once a Person 报道: a byline of nothing but the reporting word
+@example(pieces=["书记", "让", "丁"])  # once a Person 让丁: the model's span over LAC's 让|丁
 def test_no_entity_label_begins_or_ends_with_a_function_word(pieces):
     x = extract(_article("".join(pieces)))
     for entity in x.entities:

@@ -55,7 +55,8 @@ __all__ = ["PARTS", "BuildResult", "build"]
 
 #: How many partitions articles are hashed into (fixed, so an article's partition never moves).
 PARTS = 256
-#: With fewer articles than this per worker to extract, worker processes are not worth starting.
+#: With fewer articles than this per worker to extract, worker processes (or a local Dask cluster)
+#: are not worth starting: the build runs in this process.
 SERIAL_BELOW = 4
 #: From this many articles, with more than one core, a helper process writes the exports beside the
 #: store and the viewer; below it, starting the process (about 1 s) costs more than the exports take.
@@ -216,8 +217,8 @@ def _run(job: Job, articles: list[Article], errors: list[str], counts: SourceCou
     fresh = {a.doc_id for a in articles if not cache.has(a.doc_id, a.digest)}
     todo = len(fresh)
     progress.start(todo)
-    if not scheduler and todo < SERIAL_BELOW * jobs:  # a few new articles: quicker here than in new processes
-        jobs = 1
+    if scheduler in (None, "local") and todo < SERIAL_BELOW * jobs:
+        jobs, scheduler = 1, None  # a few new articles: quicker here than in new processes (or a new local cluster)
     extracted: list[str] = []
     keys: set[str] = set()
     failed: dict[str, str] = {}

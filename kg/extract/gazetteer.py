@@ -6,7 +6,9 @@ finds the current division.
 Each :class:`Division` knows its full path, so ``巴宜区`` resolves to
 ``西藏自治区/林芝市/巴宜区`` and its parents come for free. Short forms of
 province- and prefecture-level names (``西藏``, ``林芝``) are indexed separately,
-because short county names (``比如``, ``和平``) are ordinary words.
+because short county names (``比如``, ``和平``) are ordinary words. An autonomous
+division is also found by the name news gives it, without its peoples
+(``黔东南州`` for 黔东南苗族侗族自治州, ``贡山县`` for 贡山独龙族怒族自治县).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ LEVELS = ("country", "province", "prefecture", "county", "township", "village", 
 _PROVINCE_SUFFIX = re.compile(r"(?:维吾尔|壮族|回族)?(?:自治区|特别行政区|省|市)$")
 _PREFECTURE_SUFFIX = re.compile(r"(?:[\u4e00-\u9fff]{1,8}族)*(?:自治州|地区|盟|市)$")
 _MIN_SHORT = 2
+#: An autonomous division's suffix, and the one news puts after its name without its peoples.
+_AUTONOMOUS = {"自治州": "州", "自治县": "县", "自治旗": "旗"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,16 +85,22 @@ class Gazetteer:
         found = [d for d in self.full.get(current, []) if d.path[0] == province]
         if len(found) != 1:
             raise ValueError(f"renamed.tsv: {current} in {province} is not one division of the gazetteer")
-        self.full.setdefault(old, []).append(found[0])
-        starts = set(self.lengths.get(old[:2], ())) | {len(old)}
-        self.lengths[old[:2]] = tuple(sorted(starts, reverse=True))
+        self.add_name(old, found[0])
+
+    def add_name(self, name: str, division: Division) -> None:
+        """Let ``name`` find ``division`` as its full name does (it stays an alternative label)."""
+        if division in self.full.get(name, []):
+            return
+        self.full.setdefault(name, []).append(division)
+        starts = set(self.lengths.get(name[:2], ())) | {len(name)}
+        self.lengths[name[:2]] = tuple(sorted(starts, reverse=True))
 
     @staticmethod
     def _short_form(division: Division) -> str | None:
         if division.level == "province":
             short = _PROVINCE_SUFFIX.sub("", division.name)
         elif division.level == "prefecture":
-            short = _PREFECTURE_SUFFIX.sub("", division.name)
+            short = without_peoples(division.name) or _PREFECTURE_SUFFIX.sub("", division.name)
         else:
             return None
         return short if len(short) >= _MIN_SHORT and short != division.name else None
@@ -110,6 +120,33 @@ class Gazetteer:
 
 
 @lru_cache(maxsize=1)
+def _peoples() -> tuple[str, ...]:
+    """The ethnic groups' names, each also without 族 where two characters or more remain, longest first."""
+    names = {word for row in read_table("ethnic_groups.txt") for word in row[0].split()}
+    names |= {name[:-1] for name in names if len(name) > 2} | {"各族"}
+    return tuple(sorted(names, key=lambda name: (-len(name), name)))
+
+
+def without_peoples(name: str) -> str | None:
+    """An autonomous division's name without its suffix and peoples (黔东南苗族侗族自治州 → 黔东南), if any is left."""
+    suffix = next((s for s in _AUTONOMOUS if name.endswith(s)), None)
+    if suffix is None:
+        return None
+    stem = name[: -len(suffix)]
+    while people := next((p for p in _peoples() if stem.endswith(p) and len(stem) > len(p)), None):
+        stem = stem[: -len(people)]
+    return stem if len(stem) >= _MIN_SHORT and stem != name[: -len(suffix)] else None
+
+
+def _news_names(gazetteer: Gazetteer) -> None:
+    """Index each autonomous division under its name in news (黔东南州, 贡山县)."""
+    for division in sorted(gazetteer.by_path.values(), key=lambda d: d.path):
+        stem = without_peoples(division.name)
+        if stem is not None:
+            gazetteer.add_name(stem + _AUTONOMOUS[division.name[-3:]], division)
+
+
+@lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     """Read the divisions table shipped in the ``cpca`` package (without importing cpca)."""
     spec = find_spec("cpca")
@@ -118,6 +155,7 @@ def load_gazetteer() -> Gazetteer:
     with table.open(encoding="utf-8") as handle:
         rows = [(r["sheng"], r["shi"], r["qu"]) for r in csv.DictReader(handle) if r["sheng"]]
     gazetteer = Gazetteer(rows)
+    _news_names(gazetteer)
     for old, current, province, *_ in read_table("renamed.tsv"):
         gazetteer.rename(old, current, province)
     return gazetteer

@@ -36,6 +36,8 @@ _YEAR_END = re.compile(r"截至(\d{4})年底")
 _YEAR = re.compile(r"(\d{4})年(?:(\d{1,2})月)?")
 _NOW = re.compile(r"今年|目前|一年来|当前|现在")
 _MAX_MEASURE = 20
+#: ``收入从2019年的3万元增加到2023年的52万元``: a change over time; what changed is named before 从/由.
+_CHANGE = re.compile(r"(?:从|由)(?=\d{4}年)")
 _NOUN_TAGS = frozenset({"n", "nz", "nw", "vn", "an", "ORG", "LOC"})
 _NOUN_JOINERS = frozenset({"等", "和", "与", "及"})
 
@@ -84,20 +86,26 @@ def _noun_after(view: TextView, end: int) -> str:
 def _measure(view: TextView, start: int, end: int, names: SpanIndex) -> str:
     """What the quantity at ``text[start:end]`` counts.
 
-    The phrase before the number, unless it only modifies what follows (ends in 的 or an
-    aspect particle: ``冲锋在前的2万余名党员``, ``解决了10200余名``), is one character, or
+    The phrase before the number (in a change over time, before 从/由 and the year: ``收入从2019年的3万元``),
+    unless it only modifies what follows (ends in 的 or an aspect
+    particle: ``冲锋在前的2万余名党员``, ``解决了10200余名``), is one character, or
     is itself a place or organisation name (``那曲23名``): then the noun after the unit.
     A verb right before the number joins the noun after it (``排查整顿240个软弱涣散基层党组织``).
     ``names`` are the places and organisations found.
     """
     text = view.text
-    head = text[max(0, start - 24) : start]
-    raw = _PHRASE_BREAK.split(head)[-1]
+    raw = _PHRASE_BREAK.split(text[max(0, start - 24) : start])[-1]
+    wide = _PHRASE_BREAK.split(text[max(0, start - 48) : start])[-1]
+    if _CHANGE.search(wide):  # the change's start may be further back
+        raw = wide
     near = names.overlapping(start - len(raw) - 1, start)
     is_name = any(n.end == start and n.start <= start - len(raw) for n in near)
     inside = [n.end for n in names.starting_in(start - len(raw), start) if n.end < start]
     if inside:  # 西藏自治区新发展党员1.49万名: the name is the subject, what follows it the measure
         raw = text[max(inside) : start]
+    changed = _CHANGE.split(raw, maxsplit=1)[0]
+    if len(changed) >= 2:
+        raw = changed
     before = _RELATIVE_START.sub("", _STRIP_BEFORE.sub("", raw)).lstrip("的")
     after_match = _NOUN_AFTER.match(text[end : end + 14].lstrip("的"))
     after = after_match.group(0) if after_match else _noun_after(view, end)

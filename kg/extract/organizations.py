@@ -40,7 +40,8 @@ _CONJUNCTIONS = "和与及、暨"
 # fmt: off
 #: (place level, office) → the organisation that office is held in, named after the place.
 _OFFICE_ORGS = {
-    ("village", "书记"): "党支部", ("village", "第一书记"): "党支部", ("village", "主任"): "村委会",
+    ("village", "书记"): "党支部", ("village", "第一书记"): "党支部", ("village", "驻村第一书记"): "党支部",
+    ("village", "主任"): "村委会",
     ("village", "村长"): "村委会",
     ("township", "书记"): "党委", ("township", "乡长"): "人民政府", ("township", "镇长"): "人民政府",
     ("county", "书记"): "委", ("county", "县长"): "人民政府", ("county", "区长"): "人民政府",
@@ -146,6 +147,7 @@ class _OrgReader:
         for match in _SUFFIX_RE.finditer(text):
             self._read_suffix(match.start(), match.end(), match.group(0))
         self._offices_of_places()
+        self._coordinated_offices()
         self._lexicon_matches()
         self.orgs.sort(key=lambda f: (f.start, -f.end))
         return self.orgs
@@ -203,16 +205,39 @@ class _OrgReader:
         for place in self.places:
             if place.end in ends or not place.level:
                 continue
-            office = next((o for o in self.lex.offices if self.view.text.startswith(o, place.end)), None)
-            suffix = _OFFICE_ORGS.get((place.level, office.removeprefix("副") if office else ""))
-            if suffix is None:
-                continue
-            if suffix == "委" and place.name.endswith("自治区"):
-                suffix = "党委"
-            if place.level == "village" and place.name.endswith("社区"):
-                suffix = {"村委会": "居委会"}.get(suffix, suffix)
-            self._add(place.start, place.end + len(office), place.name + suffix, ORG_SUFFIXES.get(suffix, "Organization"),
-                      "office", place=place)
+            office = self._office_at(place.end)
+            held = self._office_org(place, office) if office else None
+            if held is not None:
+                self._add(place.start, place.end + len(office), *held, "office", place=place)
+
+    def _coordinated_offices(self) -> None:
+        """于都县委副书记、县长, 祥周镇党委书记、镇长: an office listed after an office held in a place's
+        organisation is held in the organisation that office belongs to in the same place."""
+        text, places = self.view.text, {p.key: p for p in self.places if p.level}
+        for org in list(self.orgs):
+            place, pos = places.get(org.parent or ""), org.end
+            office = self._office_at(pos)
+            while place is not None and office is not None and text.startswith("、", pos + len(office)):
+                pos += len(office) + 1
+                office = self._office_at(pos)
+                held = self._office_org(place, office) if office else None
+                if held is not None:
+                    self._add(pos, pos + len(office), *held, "office-listed", place=place)
+
+    def _office_at(self, pos: int) -> str | None:
+        return next((o for o in self.lex.offices if self.view.text.startswith(o, pos)), None)
+
+    @staticmethod
+    def _office_org(place: Found, office: str) -> tuple[str, str] | None:
+        """The name and class of the organisation ``office`` is held in at ``place`` (巴宜区 区长: 巴宜区人民政府)."""
+        suffix = _OFFICE_ORGS.get((place.level, office.removeprefix("副")))
+        if suffix is None:
+            return None
+        if suffix == "委" and place.name.endswith("自治区"):
+            suffix = "党委"
+        if place.level == "village" and place.name.endswith("社区"):
+            suffix = {"村委会": "居委会"}.get(suffix, suffix)
+        return place.name + suffix, ORG_SUFFIXES.get(suffix, "Organization")
 
     def _chain_start(self, place: Found) -> int:
         start = place.start

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kg.extract.lexicon import Lexicon
+from kg.extract.names import begins_badly
 from kg.extract.spans import Found, SpanIndex, TextView, is_han
 from kg.model import person_key
 from kg.text.meta import find_credits
@@ -27,7 +28,11 @@ _NAME_LIKE = {"PER", "LOC", "nz", "nr"}
 _TITLE_AFTER = ("同志", "教授", "总书记")
 
 def _valid(name: str) -> bool:
-    return 2 <= len(name) <= 6 and is_han(name.replace("·", ""))
+    """Two to six Han characters; or, for a name in parts (艾尔肯·吐尔逊), Han parts of at most six each."""
+    parts = name.split("·")
+    if len(parts) == 1:
+        return 2 <= len(name) <= 6 and is_han(name)
+    return all(1 <= len(part) <= 6 and is_han(part) for part in parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +49,8 @@ def find_people(view: TextView, lexicon: Lexicon, taken: list[Found]) -> list[Fo
     model = SpanIndex(_Span(s, e) for s, e, kind in view.names if kind == "PER")
     for start, end, tag in view.tokens:
         wider = [m for m in model.overlapping(start, end) if m.start <= start and end <= m.end]
-        if wider and tag in _NAME_LIKE:  # 次仁旺|堆: the model sees the whole name LAC cut
+        if wider and tag in _NAME_LIKE and (wider[0].start == start or not begins_badly(view, wider[0].start)):
+            # 次仁旺|堆: the model sees the whole name LAC cut (but not 书记让|丁: 让 is a verb)
             start, end = wider[0].start, wider[0].end
         elif tag == "PER":  # 白玛|且增 to the model, 白玛且增 to LAC: the longer reading is the name
             model.drop(m for m in model.overlapping(start, end) if start <= m.start and m.end <= end)

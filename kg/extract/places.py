@@ -109,6 +109,13 @@ class _ChainReader:
                 return Found(pos, end, found.cls, found.key, found.name, found.rule, found.level, found.parent)
         return None
 
+    def _read_whole(self, start: int, end: int, parent: Found | None) -> bool:
+        """Is ``text[start:end]``, three characters or more, one LAC word right after its parent in a
+        chain? Then its tag is LAC's slip (从江县加榜乡 read as 'p' and 'v'), not a verb in front of a name."""
+        token = self.view.token_at(start)
+        return parent is not None and parent.end == start and end - start >= 3 and token is not None \
+            and token[:2] == (start, end)
+
     def _sub_county(self, pos: int, parent: Found | None) -> Found | None:
         match = _SUB_COUNTY.match(self.view.text, pos)
         if not match:
@@ -118,8 +125,8 @@ class _ChainReader:
         level = LEVEL_WORDS[suffix]
         if stem[0] in _BAD_STEM_START or stem in _NOT_STEMS or not _deeper(level, parent and parent.level):
             return None
-        if begins_badly(self.view, pos) and pos not in self.model_starts:  # 乃东区把以社区: not a name's start
-            return None
+        if begins_badly(self.view, pos) and pos not in self.model_starts and not self._read_whole(pos, match.end(), parent):
+            return None  # 乃东区把以社区: not a name's start
         if parent is None and not self._standalone_ok(pos, name, stem):
             return None
         key = f"{parent.key}/{name}" if parent else place_key([name])

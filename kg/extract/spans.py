@@ -16,9 +16,9 @@ __all__ = ["HAN", "NAMES", "REFERRING_RULES", "TOKENS", "Found", "SpanIndex", "T
 
 HAN = r"\u4e00-\u9fff"
 
-#: Rules whose mention refers to an entity without naming it (全市, 该村, 我区, 村党支部):
-#: a mention of the entity, but not one of its names.
-REFERRING_RULES = frozenset({"relative", "anaphora"})
+#: Rules whose mention refers to an entity without naming it (全市, 该村, 我区, 村党支部, the 县长
+#: of 县委副书记、县长): a mention of the entity, but not one of its names.
+REFERRING_RULES = frozenset({"relative", "anaphora", "office-listed"})
 _OPENERS = "“《("
 #: ``doc.user_data`` key under which the tokenizer leaves its tokens as (start, end, tag) offsets.
 TOKENS = "kg_tokens"
