@@ -115,8 +115,9 @@ class EntityGraph:
         each end's class took 17× as long as the relations themselves.
         """
         for row in self.rows(f"SELECT ?s ?o WHERE {{ {self.edge('s', 'o', 'e')} }}"):
-            if isinstance(row["s"], ox.NamedNode) and isinstance(row["o"], ox.NamedNode):
-                yield row["s"].value, row["o"].value
+            s, o = row[0], row[1]  # by position: quicker than by name
+            if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode):
+                yield s.value, o.value
 
     def described(self) -> Iterator[tuple[str, str, str]]:
         """Every entity as (IRI, name, class): its least label (else its IRI) and most specific class."""
@@ -163,7 +164,7 @@ class EntityGraph:
             if int(row["n"].value) <= SCAN_SHARE * len(nodes):
                 wanted = set(nodes)
                 for row in self.rows(f"SELECT ?e ?x WHERE {{ ?e {path} ?x }}"):
-                    node, value = row["e"].value, row["x"].value
+                    node, value = row[0].value, row[1].value
                     if node in wanted and (node not in found or value < found[node]):
                         found[node] = value
                 return found
