@@ -116,6 +116,14 @@ class _OrgReader:
         joined = [o.end + 1 for o in self.orgs if token[0] < o.end < pos and self.view.text[o.end] in _CONJUNCTIONS]
         return max(joined, default=token[0])
 
+    def _place_said_again(self, pos: int) -> Found | None:
+        """水宁寺村 + 村党支部, 尼池社区 + 社区党委: the place whose level word is said again right before ``pos``."""
+        for word in LEVEL_WORDS:
+            place = self.place_ending.get(pos - len(word))
+            if place is not None and place.name.endswith(word) and self.view.text.startswith(word, pos - len(word)):
+                return place
+        return None
+
     def _anaphor(self, level_word: str, start: int) -> Found | None:
         """``村`` in ``村党支部`` at ``start`` → the nearest village earlier in the paragraph."""
         level = LEVEL_WORDS.get(level_word)
@@ -156,7 +164,7 @@ class _OrgReader:
         if not self._suffix_ok(suffix_start, end):
             return
         cls = ORG_SUFFIXES[suffix]
-        place = self.place_ending.get(suffix_start)
+        place = self.place_ending.get(suffix_start) or self._place_said_again(suffix_start)
         if place is not None:
             outer = self._org_ending(self._chain_start(place))
             if outer is not None:  # 那曲市委党校 + 色尼区 + 分校

@@ -63,9 +63,13 @@ class _ChainReader:
         self.view, self.gaz, self.lex, self.home = view, gazetteer, lexicon, home
         self.model_starts = {start for start, _, kind in view.names if kind == "LOC"}
 
-    def _bounded(self, end: int) -> bool:
-        """A name may end here: at a token end, or where an organisation suffix follows."""
-        return end in self.view.ends or self.view.text.startswith(_ORG_FOLLOWERS, end)
+    def _bounded(self, end: int, level_word: str = "") -> bool:
+        """A name may end here: at a token end, or where an organisation suffix follows, or its
+        level word and one (水宁寺村 + 村党支部, which LAC reads as 水宁寺村村 + 党支部)."""
+        text = self.view.text
+        return end in self.view.ends or text.startswith(_ORG_FOLLOWERS, end) or (
+            bool(level_word) and text.startswith(level_word, end)
+            and text.startswith(_ORG_FOLLOWERS, end + len(level_word)))
 
     def _division(self, pos: int, parent: Found | None) -> Found | None:
         text = self.view.text
@@ -132,7 +136,7 @@ class _ChainReader:
         key = f"{parent.key}/{name}" if parent else place_key([name])
         found = Found(pos, match.end(), "Place", key, name, "suffix", level=level, parent=parent and parent.key)
         # It may end here only at a name boundary or where the chain goes on (古乡 + 嘎朗村).
-        if not self._bounded(found.end) and not self._sub_county(found.end, found):
+        if not self._bounded(found.end, suffix) and not self._sub_county(found.end, found):
             return None
         return found
 
