@@ -9,7 +9,6 @@ entity named in many thousands of sentences costs no more memory than one named 
 from __future__ import annotations
 
 from bisect import insort
-from collections.abc import Iterator
 
 import networkx as nx
 
@@ -55,13 +54,6 @@ def _keep_first(first: list[tuple[tuple[str, int], str]], sentence: str) -> None
     _keep(first, (Minter.sentence_position(sentence), sentence), EVIDENCE)
 
 
-def _pairs(graph: EntityGraph, text: str) -> Iterator[tuple[str, str]]:
-    """The two terms of each answer to ``text`` (a two-variable ``SELECT``), as strings, taken by position:
-    in the viewer's scans of every statement, reaching a solution's terms by name took 40 % longer."""
-    for row in graph.rows(text):
-        yield row[0].value, row[1].value
-
-
 def _triple_sentences(graph: EntityGraph, triples: list[tuple[str, str, str]]) -> dict:
     """(subject, predicate, object) → the first :data:`EVIDENCE` sentences of its statements.
 
@@ -73,18 +65,18 @@ def _triple_sentences(graph: EntityGraph, triples: list[tuple[str, str, str]]) -
     wanted = set(triples)
     subjects = {s for s, _, _ in wanted}
     parts: dict[str, list[str]] = {}
-    for statement, x in _pairs(graph, "SELECT ?st ?x WHERE { ?st $subject ?x }"):
+    for statement, x in graph.pairs("SELECT ?st ?x WHERE { ?st $subject ?x }"):
         if x in subjects:
             parts[statement] = [x]
     for name in ("predicate", "object"):
-        for statement, x in _pairs(graph, f"SELECT ?st ?x WHERE {{ ?st ${name} ?x }}"):
+        for statement, x in graph.pairs(f"SELECT ?st ?x WHERE {{ ?st ${name} ?x }}"):
             if (part := parts.get(statement)) is not None:
                 part.append(x)
     key_of = {st: key for st, part in parts.items() if len(part) == 3 and (key := tuple(part)) in wanted}
     del parts
     typed = {st for row in graph.rows("SELECT ?st WHERE { ?st a $Statement }") if (st := row[0].value) in key_of}
     found: dict[tuple[str, ...], list[tuple[tuple[str, int], str]]] = {}
-    for statement, sentence in _pairs(graph, "SELECT ?st ?x WHERE { ?st $evidence ?x }"):
+    for statement, sentence in graph.pairs("SELECT ?st ?x WHERE { ?st $evidence ?x }"):
         if statement in typed:
             _keep_first(found.setdefault(key_of[statement], []), sentence)
     return {key: [sentence for _, sentence in first] for key, first in found.items()}
@@ -103,7 +95,7 @@ def _node_sentences(graph: EntityGraph, nodes: list[str]) -> dict:
     heads: dict[str, list[tuple[tuple[str, int], str]]] = {}
     cut: set[str] = set()  # nodes with more mentions than were kept
     for chunk in batches(nodes):
-        for node, mention in _pairs(graph, f"SELECT ?e ?m WHERE {{ {graph.values('e', chunk)} ?m $mentionOf ?e }}"):
+        for node, mention in graph.pairs(f"SELECT ?e ?m WHERE {{ {graph.values('e', chunk)} ?m $mentionOf ?e }}"):
             if _keep(heads.setdefault(node, []), (Minter.mention_position(mention), mention), keep):
                 cut.add(node)
     listed: dict[str, list[str]] = {node: [] for node in heads}
