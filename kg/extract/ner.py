@@ -4,11 +4,10 @@ It is trained on the MSRA NER corpus (SIGHAN 2006; People's Daily) by
 ``training/train_ner.py``; the model ships in ``kg/extract/models/`` (its README says where
 it came from). The pipeline already runs LAC (segmentation, parts of speech, its own
 PER/LOC/ORG/TIME), so LAC's words and tags are free evidence: the CRF learns from the
-characters around when to trust, extend or overrule them. The recognisers use its spans
-for name boundaries and recall (:mod:`kg.extract.recognize`); the rules still type
-organisations, place them and find programmes, positions and figures.
+characters around when to trust, extend or overrule them. It is one half of kg's name model
+(:mod:`kg.extract.name_model`, with a BiLSTM-CRF).
 
-    spans = tagger().tag(texts, lac().run(texts))   # [[(start, end, "PER"), ...], ...]
+    spans = CrfTagger().tag(texts, lac().run(texts))   # [[(start, end, "PER"), ...], ...]
 
 :func:`features` is a pure function of (text, LAC words); training and tagging share it, so
 changing it means training again.
@@ -206,9 +205,3 @@ def lac_spans(lac_words, types=TYPES):
             spans.append((i, i + len(w), t))
         i += len(w)
     return spans
-
-
-@lru_cache(maxsize=1)
-def tagger() -> CrfTagger:
-    """The process's tagger, with the model shipped in the package."""
-    return CrfTagger(MODEL)

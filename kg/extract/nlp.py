@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from kg.extract.lac import lac
-from kg.extract.ner import tagger
+from kg.extract.name_model import tagger
 from kg.extract.spans import NAMES, TOKENS
 
 __all__ = ["LacTokenizer", "make_nlp", "parse_many"]
@@ -57,8 +57,8 @@ class LacTokenizer:
         while batch := list(islice(texts, batch_size)):
             pieces = [_chunks(text) for text in batch]
             runnable = [piece for listed in pieces for piece in listed if piece.strip()]
-            analysed = lac().run(runnable) if runnable else []
-            spans = tagger().tag(runnable, analysed) if runnable else []
+            analysed, states = lac().run_with_states(runnable) if runnable else ([], [])
+            spans = tagger().tag(runnable, analysed, states) if runnable else []
             results, names = iter(analysed), iter(spans)
             for text, listed in zip(batch, pieces):
                 yield self._doc(text, listed, results, names)

@@ -26,7 +26,7 @@ import re
 from kg.extract.context import Places
 from kg.extract.lexicon import Lexicon
 from kg.extract.names import FUNCTION_TAGS, LEVEL_WORDS, NAME_TAGS, ORG_SUFFIXES, suffix_class
-from kg.extract.spans import Found, SpanIndex, TextView, is_han
+from kg.extract.spans import LISTED_OFFICE_RULE, OFFICE_RULE, Found, SpanIndex, TextView, is_han
 from kg.model import org_key
 
 __all__ = ["find_organizations", "org_class"]
@@ -216,7 +216,7 @@ class _OrgReader:
             office = self._office_at(place.end)
             held = self._office_org(place, office) if office else None
             if held is not None:
-                self._add(place.start, place.end + len(office), *held, "office", place=place)
+                self._add(place.start, place.end + len(office), *held, OFFICE_RULE, place=place)
 
     def _coordinated_offices(self) -> None:
         """于都县委副书记、县长, 祥周镇党委书记、镇长: an office listed after an office held in a place's
@@ -230,7 +230,7 @@ class _OrgReader:
                 office = self._office_at(pos)
                 held = self._office_org(place, office) if office else None
                 if held is not None:
-                    self._add(pos, pos + len(office), *held, "office-listed", place=place)
+                    self._add(pos, pos + len(office), *held, LISTED_OFFICE_RULE, place=place)
 
     def _office_at(self, pos: int) -> str | None:
         return next((o for o in self.lex.offices if self.view.text.startswith(o, pos)), None)

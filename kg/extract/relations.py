@@ -20,7 +20,7 @@ import re
 
 from kg.extract.context import subject_before
 from kg.extract.lexicon import Lexicon
-from kg.extract.spans import Found, SpanIndex, TextView
+from kg.extract.spans import OFFICE_RULES, Found, SpanIndex, TextView
 from kg.model import Position, Relation, most_frequent
 
 __all__ = ["find_carries_out", "find_positions", "find_subsidiaries"]
@@ -43,7 +43,7 @@ def find_positions(view: TextView, founds: list[Found], lexicon: Lexicon) -> lis
     org_ending: dict[int, Found] = {}
     held_in: dict[int, Found] = {}  # 强堆村第一书记: the organisation an office after a place implies
     for found in founds:
-        if _is_org(found) and found.rule in ("office", "office-listed"):
+        if _is_org(found) and found.rule in OFFICE_RULES:
             held_in[found.end] = found
         elif _is_org(found) and (found.end not in org_ending or found.start < org_ending[found.end].start):
             org_ending[found.end] = found

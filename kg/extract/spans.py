@@ -12,13 +12,17 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["HAN", "NAMES", "REFERRING_RULES", "TOKENS", "Found", "SpanIndex", "TextView", "is_han"]
+__all__ = ["HAN", "LISTED_OFFICE_RULE", "NAMES", "OFFICE_RULE", "OFFICE_RULES", "REFERRING_RULES", "TOKENS", "Found", "SpanIndex", "TextView", "is_han"]
 
 HAN = r"\u4e00-\u9fff"
 
 #: Rules whose mention refers to an entity without naming it (全市, 该村, 我区, 村党支部, the 县长
 #: of 县委副书记、县长): a mention of the entity, but not one of its names.
-REFERRING_RULES = frozenset({"relative", "anaphora", "office-listed"})
+#: Rules that find an office after a place or an organisation (巴宜区区长, 县委副书记、县长): the
+#: organisation the office implies, where a position is held.
+OFFICE_RULE, LISTED_OFFICE_RULE = "office", "office-listed"
+OFFICE_RULES = frozenset({OFFICE_RULE, LISTED_OFFICE_RULE})
+REFERRING_RULES = frozenset({"relative", "anaphora", LISTED_OFFICE_RULE})
 _OPENERS = "“《("
 #: ``doc.user_data`` key under which the tokenizer leaves its tokens as (start, end, tag) offsets.
 TOKENS = "kg_tokens"

@@ -1,0 +1,207 @@
+"""kg's name model: finds person, place and organisation names (PER/LOC/ORG).
+
+Two models trained on the MSRA NER corpus (SIGHAN 2006; People's Daily), read together by
+:class:`NameTagger`; both ship in ``kg/extract/models/`` (its README says where they came
+from):
+
+* the character CRF of :mod:`kg.extract.ner` (``training/train_ner.py``);
+* a BiLSTM-CRF (``training/train_neural.py``, run in onnxruntime) over learnt character,
+  bigram and LAC-tag tables and LAC's encoder states. Its vocabularies and CRF transitions
+  travel in the ONNX file's metadata, so one file is the whole model.
+
+The pipeline already runs LAC, so LAC's words, tags and states are free evidence. The
+recognisers use the spans for name boundaries and recall (:mod:`kg.extract.recognize`); the
+rules still type organisations, place them and find programmes, positions and figures.
+
+    words, states = lac().run_with_states(texts)
+    spans = tagger().tag(texts, words, states)   # [[(start, end, "PER"), ...], ...]
+
+:func:`nn_vocab_keys` is a pure function of (text, LAC words); training and tagging share
+it, so changing it means training again.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from kg.extract.ner import (
+    MODEL,
+    PLACE_ABBREV,
+    SURNAME1,
+    SURNAME2,
+    TYPES,
+    CrfTagger,
+    features,
+    lac_per_char,
+    norm,
+    tags_to_spans,
+)
+
+# A BiLSTM-CRF over characters, char bigrams and LAC's words (training/train_neural.py).
+# It runs in onnxruntime; its vocabularies and CRF transitions travel in the ONNX file's
+# metadata, so one file is the whole model.
+
+NN_MODEL = Path(__file__).resolve().parent / "models" / "msra_bilstm.onnx"
+NN_TAGS = ('O',) + tuple(f'{p}-{t}' for t in TYPES for p in 'BMES')
+UNK, PAD = 1, 0            # ids 0 and 1 of every vocabulary
+
+
+def nn_vocab_keys(text, lac_words):
+    """Per-char keys the neural model looks up: (char, left bigram, right bigram,
+    LAC position|tag, surname/abbreviation flags). A pure function of (text, LAC words)."""
+    info = lac_per_char(text, lac_words)
+    tags = [t for _, t in lac_words]
+    cs = ['<s>'] + [norm(c) for c in text] + ['</s>']
+    n = len(text)
+    keys = []
+    for i in range(n):
+        k, pos = info[i]
+        ch = text[i]
+        flags = ((ch in SURNAME1) | (text[i:i + 2] in SURNAME2) << 1 | (ch in PLACE_ABBREV) << 2)
+        keys.append((cs[i + 1], cs[i] + cs[i + 1], cs[i + 1] + cs[i + 2], pos + '|' + tags[k], flags))
+    return keys
+
+
+def nn_ids(text, lac_words, vocabs):
+    """Five id lists (char, left bigram, right bigram, LAC tag, flags) for one text;
+    ``vocabs`` = (chars, bigrams, lac tags) dicts key -> id, unknown keys -> UNK."""
+    chars, bigrams, lactags = vocabs
+    keys = nn_vocab_keys(text, lac_words)
+    return ([chars.get(k[0], UNK) for k in keys], [bigrams.get(k[1], UNK) for k in keys],
+            [bigrams.get(k[2], UNK) for k in keys], [lactags.get(k[3], UNK) for k in keys],
+            [k[4] for k in keys])
+
+
+def nn_batch(id_lists, states):
+    """Pad a batch of ``nn_ids`` results to (5, B, T) int64 and their LAC states to
+    (B, T, S) float32, plus the gather index that reverses each row's real part in place (the
+    backward LSTM reads it), and the lengths."""
+    import numpy as np
+    lengths = np.array([len(ids[0]) for ids in id_lists])
+    width = max(1, int(lengths.max()))
+    x = np.zeros((5, len(id_lists), width), dtype=np.int64)
+    padded = np.zeros((len(id_lists), width, states[0].shape[1]), dtype=np.float32)
+    rev = np.tile(np.arange(width, dtype=np.int64), (len(id_lists), 1))
+    for b, ids in enumerate(id_lists):
+        n = lengths[b]
+        for f in range(5):
+            x[f, b, :n] = ids[f]
+        padded[b, :n] = states[b]
+        rev[b, :n] = np.arange(n - 1, -1, -1)
+    return x, padded, rev, lengths
+
+
+def allowed_transitions():
+    """(K, K) bool: may tag j follow tag i (BMES)? And (K,) may a sentence start with it."""
+    import numpy as np
+    k = len(NN_TAGS)
+    ok = np.zeros((k, k), dtype=bool)
+    start = np.zeros(k, dtype=bool)
+    for j, b in enumerate(NN_TAGS):
+        bp, _, bt = b.partition('-')
+        start[j] = bp in ('O', 'B', 'S')
+        for i, a in enumerate(NN_TAGS):
+            ap, _, at = a.partition('-')
+            opens = ap in ('B', 'M')
+            ok[i, j] = (bp in ('M', 'E') and at == bt) if opens else bp in ('O', 'B', 'S')
+    return ok, start
+
+
+def nn_decode(emissions, transitions, lengths):
+    """Best BMES tag id path per row: the CRF's transitions with forbidden moves (M after O,
+    say, or a row that opens or ends inside a name) made impossible."""
+    import numpy as np
+
+    from kg.extract.lac import viterbi_batch
+    ok, start = allowed_transitions()
+    trans = np.where(ok, transitions, -1e4).astype(np.float32)
+    em = emissions.astype(np.float32).copy()
+    em[:, 0] += np.where(start, 0, -1e4).astype(np.float32)
+    ends = np.array([not t.startswith(('B-', 'M-')) for t in NN_TAGS])   # nor end inside a name
+    em[np.arange(len(em)), np.asarray(lengths) - 1] += np.where(ends, 0, -1e4).astype(np.float32)
+    return viterbi_batch(em, trans, lengths)
+
+
+class OnnxTagger:
+    """The BiLSTM-CRF name model in onnxruntime; the same ``tag`` as :class:`CrfTagger`."""
+
+    def __init__(self, model_path=NN_MODEL, threads=1, batch_size=32):
+        import json
+
+        import numpy as np
+        import onnxruntime as ort
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(str(model_path), options, providers=['CPUExecutionProvider'])
+        meta = json.loads(self._session.get_modelmeta().custom_metadata_map['kg'])
+        self.vocabs = tuple({key: i for i, key in enumerate(meta[name])}
+                            for name in ('chars', 'bigrams', 'lactags'))
+        self.transitions = np.array(meta['transitions'], dtype=np.float32)
+        self.crf_weight = float(meta.get('crf_weight', 0.0))  # chosen on dev by training/train_neural.py
+        self.batch_size = batch_size
+
+    def emissions(self, id_lists, states):
+        x, padded, rev, lengths = nn_batch(id_lists, states)
+        out, = self._session.run(None, {'ids': x, 'states': padded, 'rev': rev})
+        return out, lengths
+
+    def tag(self, texts, lac_results, lac_states):
+        """Spans per text, from LAC's (word, tag) lists and encoder states for the texts."""
+        ids = [nn_ids(t, lw, self.vocabs) for t, lw in zip(texts, lac_results)]
+        order = sorted((i for i, t in enumerate(texts) if t), key=lambda i: len(texts[i]))
+        spans = [[] for _ in texts]
+        for s in range(0, len(order), self.batch_size):
+            chunk = order[s:s + self.batch_size]
+            em, lengths = self.emissions([ids[i] for i in chunk], [lac_states[i] for i in chunk])
+            paths = nn_decode(em, self.transitions, lengths)
+            for row, i in enumerate(chunk):
+                spans[i] = tags_to_spans(NN_TAGS[t] for t in paths[row, :lengths[row]])
+        return spans
+
+
+class NameTagger:
+    """kg's name model: the BiLSTM-CRF's emission scores plus ``crf_weight`` times the log of
+    the character CRF's tag marginals, decoded with the BiLSTM-CRF's transitions. The two
+    models err differently (the CRF on rare contexts, the BiLSTM on rare names), so the sum is
+    better than either alone (``kg/extract/models/README.md`` has the figures on dev)."""
+
+    def __init__(self, nn_path=NN_MODEL, crf_path=MODEL, crf_weight=None, threads=1):
+        self.nn = OnnxTagger(nn_path, threads=threads)
+        self.crf = CrfTagger(crf_path)
+        self.crf_weight = self.nn.crf_weight if crf_weight is None else crf_weight
+
+    def crf_log_marginals(self, text, lac_words):
+        """(len(text), len(NN_TAGS)) log P(tag at char) under the CRF."""
+        import numpy as np
+        crf = self.crf._tagger
+        crf.set(features(text, lac_words))
+        labels = set(crf.labels())
+        marginal = crf.marginal
+        p = np.array([[marginal(y, i) if y in labels else 0.0 for y in NN_TAGS] for i in range(len(text))],
+                     dtype=np.float32)
+        return np.log(p + 1e-6)
+
+    def tag(self, texts, lac_results, lac_states):
+        """Spans [(start, end, type)] per text, from LAC's words and encoder states."""
+        nn = self.nn
+        ids = [nn_ids(t, lw, nn.vocabs) for t, lw in zip(texts, lac_results)]
+        order = sorted((i for i, t in enumerate(texts) if t), key=lambda i: len(texts[i]))
+        spans = [[] for _ in texts]
+        for s in range(0, len(order), nn.batch_size):
+            chunk = order[s:s + nn.batch_size]
+            em, lengths = nn.emissions([ids[i] for i in chunk], [lac_states[i] for i in chunk])
+            if self.crf_weight:
+                for row, i in enumerate(chunk):
+                    em[row, :lengths[row]] += self.crf_weight * self.crf_log_marginals(texts[i], lac_results[i])
+            paths = nn_decode(em, nn.transitions, lengths)
+            for row, i in enumerate(chunk):
+                spans[i] = tags_to_spans(NN_TAGS[t] for t in paths[row, :lengths[row]])
+        return spans
+
+
+@lru_cache(maxsize=1)
+def tagger() -> NameTagger:
+    """The process's name model, shipped in the package."""
+    return NameTagger()

@@ -1,0 +1,248 @@
+"""Train kg's neural name model (kg.extract.ner.OnnxTagger: a BiLSTM-CRF) on MSRA.
+
+    pip install torch==2.13.0 onnx        # training only; kg runs the model in onnxruntime
+    python training/train_neural.py       # → kg/extract/models/msra_bilstm.onnx
+
+It trains on ``train90`` and keeps the epoch that scores best on ``dev`` (the last tenth of
+train, never trained on); the test split is never read here (it is for bench/ner.py's
+report). Inputs per character, all looked up in tables learnt here: the character, its left
+and right character bigrams, LAC's word position and tag for it, and three flags (surname,
+two-char surname, place abbreviation). A one-layer BiLSTM reads them and a linear-chain CRF
+scores the BMES tags. Seeded (Python, torch) and single-order, so one machine gives the same
+model again; about 15 minutes on two cores.
+"""
+import argparse
+import collections
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+sys.path.insert(0, str(Path(__file__).parent))
+from train_ner import lac_outputs
+
+from kg.evaluate import msra
+from kg.extract.lac import STATE_SIZE, lac
+from kg.extract.name_model import NN_MODEL, NN_TAGS, NameTagger, OnnxTagger, nn_batch, nn_decode, nn_ids, nn_vocab_keys
+from kg.extract.ner import tags_to_spans
+
+
+def lac_states(texts):
+    """LAC's words (cached, as train_ner does) and its encoder's states for each text, kept
+    as float16 while training waits (float32 when fed)."""
+    words = lac_outputs(texts)
+    states = []
+    for at in range(0, len(texts), 2048):
+        states += [s.astype(np.float16) for s in lac().run_with_states(texts[at:at + 2048])[1]]
+    return words, states
+
+
+class BiLstmCrf(nn.Module):
+    def __init__(self, sizes, dims=(128, 64, 32, 8, 128), hidden=150, dropout=0.33, state_size=256):
+        super().__init__()
+        n_chars, n_bigrams, n_lac = sizes
+        self.char = nn.Embedding(n_chars, dims[0], padding_idx=0)
+        self.bigram = nn.Embedding(n_bigrams, dims[1], padding_idx=0)
+        self.lac = nn.Embedding(n_lac, dims[2], padding_idx=0)
+        self.flags = nn.Embedding(8, dims[3])
+        self.states = nn.Linear(state_size, dims[4])
+        width = dims[0] + 2 * dims[1] + dims[2] + dims[3] + dims[4]
+        self.drop = nn.Dropout(dropout)
+        # Two one-way LSTMs instead of bidirectional=True: the backward one reads each row
+        # reversed in place (``rev``), so padded batches need no packing and export as is.
+        self.forward_lstm = nn.LSTM(width, hidden, batch_first=True)
+        self.backward_lstm = nn.LSTM(width, hidden, batch_first=True)
+        self.out = nn.Linear(2 * hidden, len(NN_TAGS))
+        self.transitions = nn.Parameter(torch.zeros(len(NN_TAGS), len(NN_TAGS)))
+
+    def forward(self, ids, states, rev):
+        x = torch.cat([self.char(ids[0]), self.bigram(ids[1]), self.bigram(ids[2]),
+                       self.lac(ids[3]), self.flags(ids[4]), torch.tanh(self.states(states))], dim=-1)
+        x = self.drop(x)
+        index = rev.unsqueeze(-1).expand(-1, -1, x.shape[-1])
+        fwd, _ = self.forward_lstm(x)
+        bwd, _ = self.backward_lstm(torch.gather(x, 1, index))
+        bwd = torch.gather(bwd, 1, rev.unsqueeze(-1).expand(-1, -1, bwd.shape[-1]))
+        return self.out(self.drop(torch.cat([fwd, bwd], dim=-1)))
+
+    def nll(self, emissions, tags, mask):
+        """Mean negative log-likelihood of the gold paths (linear-chain CRF)."""
+        batch, length, _ = emissions.shape
+        rows = torch.arange(batch)
+        gold = emissions[rows, 0, tags[:, 0]]
+        alpha = emissions[:, 0]
+        for t in range(1, length):
+            m = mask[:, t]
+            gold = gold + m * (emissions[rows, t, tags[:, t]] + self.transitions[tags[:, t - 1], tags[:, t]])
+            step = torch.logsumexp(alpha.unsqueeze(2) + self.transitions + emissions[:, t].unsqueeze(1), dim=1)
+            alpha = torch.where(m.bool().unsqueeze(1), step, alpha)
+        return (torch.logsumexp(alpha, dim=1) - gold).mean()
+
+
+def vocab(counter, min_count, cap=None):
+    keys = sorted((k for k, c in counter.items() if c >= min_count), key=lambda k: (-counter[k], k))
+    return ['<pad>', '<unk>'] + keys[:cap]
+
+
+def batches(n_items, lengths, size, rng):
+    """Index batches of similar length, in shuffled order."""
+    order = list(range(n_items))
+    rng.shuffle(order)
+    out = []
+    for s in range(0, len(order), size * 50):
+        pool = sorted(order[s:s + size * 50], key=lambda i: lengths[i])
+        out += [pool[k:k + size] for k in range(0, len(pool), size)]
+    rng.shuffle(out)
+    return out
+
+
+def score(model, vocabs, sents, lac, states):
+    model.eval()
+    preds = []
+    with torch.no_grad():
+        order = sorted(range(len(sents)), key=lambda i: len(sents[i].text))
+        by_index = {}
+        for s in range(0, len(order), 64):
+            chunk = order[s:s + 64]
+            x, padded, rev, lengths = nn_batch([nn_ids(sents[i].text, lac[i], vocabs) for i in chunk],
+                                               [states[i] for i in chunk])
+            em = model(torch.from_numpy(x), torch.from_numpy(padded), torch.from_numpy(rev)).numpy()
+            paths = nn_decode(em, model.transitions.detach().numpy(), lengths)
+            for row, i in enumerate(chunk):
+                by_index[i] = tags_to_spans(NN_TAGS[t] for t in paths[row, :lengths[row]])
+        preds = [by_index[i] for i in range(len(sents))]
+    model.train()
+    return msra.score([s.spans for s in sents], preds), preds
+
+
+def export(model, meta, path):
+    model.eval()
+    x, padded, rev, _ = nn_batch([[[2, 3], [2, 3], [2, 3], [2, 3], [0, 1]]] * 2, [np.zeros((2, STATE_SIZE), np.float32)] * 2)
+    tmp = Path(str(path) + '.tmp')
+    torch.onnx.export(model, (torch.from_numpy(x), torch.from_numpy(padded), torch.from_numpy(rev)), str(tmp),
+                      input_names=['ids', 'states', 'rev'], output_names=['emissions'],
+                      dynamic_axes={'ids': {1: 'batch', 2: 'length'}, 'rev': {0: 'batch', 1: 'length'},
+                                    'states': {0: 'batch', 1: 'length'},
+                                    'emissions': {0: 'batch', 1: 'length'}},
+                      opset_version=17, dynamo=False)
+    set_meta(tmp, meta)
+    tmp.replace(path)
+
+
+def set_meta(path, meta):
+    """Put ``meta`` (JSON) into the ONNX file's metadata under 'kg'."""
+    import onnx
+    proto = onnx.load(str(path))
+    for entry in list(proto.metadata_props):
+        if entry.key == 'kg':
+            proto.metadata_props.remove(entry)
+    entry = proto.metadata_props.add()
+    entry.key, entry.value = 'kg', json.dumps(meta, ensure_ascii=False, separators=(',', ':'))
+    onnx.save(proto, str(path))
+
+
+def choose_crf_weight(path, crf_path, dev, lac_dev, states_dev, weights=(0.0, 0.25, 0.5, 1.0, 2.0)):
+    """The weight of the CRF's log marginals (NameTagger) that scores best on dev, by mean F1."""
+    texts, gold = [s.text for s in dev], [s.spans for s in dev]
+    best = None
+    for w in weights:
+        res = msra.score(gold, NameTagger(path, crf_path, crf_weight=w).tag(texts, lac_dev, states_dev))
+        f1 = float(np.mean([v[2] for v in res.values()]))
+        print(f'  crf weight {w}: {msra.format_scores(res)}', flush=True)
+        if best is None or f1 > best[0]:
+            best = (f1, w)
+    return best[1]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--train', default='train90')
+    ap.add_argument('--eval', default='dev', choices=('dev',))
+    ap.add_argument('--epochs', type=int, default=12)
+    ap.add_argument('--hidden', type=int, default=150)
+    ap.add_argument('--batch', type=int, default=32)
+    ap.add_argument('--lr', type=float, default=2e-3)
+    ap.add_argument('--bigram-min', type=int, default=3)
+    ap.add_argument('--bigram-cap', type=int, default=60000)
+    ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--limit', type=int, default=None)
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--out', default=str(NN_MODEL))
+    ap.add_argument('--crf', default=None, help='a CRF trained on the same split (train_ner.py --train train90 '
+                    '--out F): the NameTagger weight for it is chosen on dev; without it the weight is 0')
+    ap.add_argument('--wheel', default=None)
+    a = ap.parse_args()
+    print('args:', vars(a), flush=True)
+    random.seed(a.seed)
+    torch.manual_seed(a.seed)
+    torch.set_num_threads(a.threads)
+    rng = random.Random(a.seed)
+    train = msra.load(a.train, a.wheel)[:a.limit]
+    dev = msra.load(a.eval, a.wheel)
+    lac_train, states_train = lac_states([s.text for s in train])
+    lac_dev, states_dev = lac_states([s.text for s in dev])
+
+    counts = [collections.Counter() for _ in range(3)]
+    for s, lw in zip(train, lac_train):
+        for key in nn_vocab_keys(s.text, lw):
+            counts[0][key[0]] += 1
+            counts[1][key[1]] += 1
+            counts[1][key[2]] += 1
+            counts[2][key[3]] += 1
+    lists = (vocab(counts[0], 2), vocab(counts[1], a.bigram_min, a.bigram_cap), vocab(counts[2], 1))
+    vocabs = tuple({k: i for i, k in enumerate(v)} for v in lists)
+    print('vocabularies:', [len(v) for v in lists], flush=True)
+
+    tag_id = {t: i for i, t in enumerate(NN_TAGS)}
+    data = [(nn_ids(s.text, lw, vocabs), [tag_id[t] for t in s.tags]) for s, lw in zip(train, lac_train)]
+    lengths = [len(s.text) for s in train]
+    model = BiLstmCrf([len(v) for v in lists], hidden=a.hidden)
+    opt = torch.optim.Adam(model.parameters(), lr=a.lr)
+    best, best_state = -1.0, None
+    for epoch in range(1, a.epochs + 1):
+        t0, total = time.time(), 0.0
+        for batch in batches(len(data), lengths, a.batch, rng):
+            x, padded, rev, lens = nn_batch([data[i][0] for i in batch], [states_train[i] for i in batch])
+            tags = np.zeros(x.shape[1:], dtype=np.int64)
+            for row, i in enumerate(batch):
+                tags[row, :lens[row]] = data[i][1]
+            mask = torch.from_numpy((np.arange(x.shape[2])[None, :] < lens[:, None]).astype(np.float32))
+            em = model(torch.from_numpy(x), torch.from_numpy(padded), torch.from_numpy(rev))
+            loss = model.nll(em, torch.from_numpy(tags), mask)
+            opt.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            opt.step()
+            total += loss.item() * len(batch)
+        res, _ = score(model, vocabs, dev, lac_dev, states_dev)
+        f1 = float(np.mean([v[2] for v in res.values()]))   # mean F1 of PER, LOC, ORG
+        print(f'epoch {epoch:2d} loss {total / len(data):.3f} {time.time() - t0:.0f} s  '
+              f'{a.eval}: {msra.format_scores(res)}', flush=True)
+        if f1 > best:
+            best, best_state = f1, {k: v.clone() for k, v in model.state_dict().items()}
+    model.load_state_dict(best_state)
+    meta = {'chars': lists[0], 'bigrams': lists[1], 'lactags': lists[2],
+            'transitions': model.transitions.detach().numpy().round(6).tolist(),
+            'trained_on': a.train, 'args': vars(a)}
+    export(model, meta, a.out)
+    res, _ = score(model, vocabs, dev, lac_dev, states_dev)
+    tagger = OnnxTagger(a.out)
+    t0 = time.time()
+    pred = tagger.tag([s.text for s in dev], lac_dev, states_dev)
+    dt = time.time() - t0
+    print(f'kept: {a.eval} {msra.format_scores(res)}')
+    if a.crf:
+        meta['crf_weight'] = choose_crf_weight(a.out, a.crf, dev, lac_dev, states_dev)
+        set_meta(a.out, meta)
+        print('crf weight:', meta['crf_weight'])
+    print(f'onnx: {a.eval} {msra.format_scores(msra.score([s.spans for s in dev], pred))} '
+          f'{sum(len(s.text) for s in dev) / dt:,.0f} chars/s; {a.out} {Path(a.out).stat().st_size / 1e6:.1f} MB')
+
+
+if __name__ == '__main__':
+    main()
