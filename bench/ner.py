@@ -6,7 +6,7 @@ Three rows, each with precision, recall and F1 for PER, LOC and ORG and characte
 second (one process, one ONNX thread):
 
 * **kg**: ``kg.entities_many(sentences, nested=False)`` — the whole extraction (LAC, the
-  name model, the rules) of each sentence alone, LAC and the model run on 64 sentences at a
+  name model, the rules) of each sentence alone, LAC and the model run on 1,024 sentences at a
   time; Person → PER, Place → LOC, Organization and its subclasses → ORG;
 * **model alone**: LAC, then the name model (:mod:`kg.extract.name_model`: the BiLSTM-CRF with
   the character CRF) on its output;

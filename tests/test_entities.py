@@ -19,12 +19,23 @@ TEXTS = [
 ]
 
 
-@pytest.mark.parametrize("batch_size", [1, 2, 64])
+@pytest.mark.parametrize("batch_size", [1, 2, 64, 1024])
 @pytest.mark.parametrize("nested", [True, False])
 def test_entities_many_is_entities_of_each(batch_size, nested):
     one_by_one = [kg.entities(text, nested=nested) for text in TEXTS]
     assert list(kg.entities_many(iter(TEXTS), nested=nested, batch_size=batch_size)) == one_by_one
     assert sum(map(len, one_by_one)) > 10
+
+
+@pytest.mark.parametrize("state_chars", [1, 30, 300])
+def test_tagging_in_slices_changes_nothing(monkeypatch, state_chars):
+    """LAC and the name model run on slices of at most ``_STATE_CHARS`` characters (a piece
+    longer than that on its own): the answers are those of one slice."""
+    from kg.extract import nlp
+
+    whole = list(kg.entities_many(TEXTS))
+    monkeypatch.setattr(nlp, "_STATE_CHARS", state_chars)
+    assert list(kg.entities_many(TEXTS)) == whole
 
 
 def test_entities_have_offsets_classes_and_names():

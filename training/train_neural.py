@@ -28,7 +28,7 @@ from train_ner import lac_outputs
 
 from kg.evaluate import msra
 from kg.extract.lac import STATE_SIZE, lac
-from kg.extract.name_model import NN_MODEL, NN_TAGS, NameTagger, OnnxTagger, nn_batch, nn_decode, nn_ids, nn_vocab_keys
+from kg.extract.name_model import NN_MODEL, NN_TAGS, PAD, UNK, NameTagger, OnnxTagger, nn_batch, nn_decode, nn_ids, nn_vocab_keys
 from kg.extract.ner import tags_to_spans
 
 
@@ -169,6 +169,9 @@ def main():
     ap.add_argument('--lr', type=float, default=2e-3)
     ap.add_argument('--bigram-min', type=int, default=3)
     ap.add_argument('--bigram-cap', type=int, default=60000)
+    ap.add_argument('--lr-decay', type=float, default=1.0, help='learning rate factor after each epoch')
+    ap.add_argument('--unk', type=float, default=0.0, help='rate at which training replaces a char or '
+                    'bigram by the unknown id (so the model learns to read names it has not seen)')
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--limit', type=int, default=None)
     ap.add_argument('--threads', type=int, default=2)
@@ -203,6 +206,8 @@ def main():
     lengths = [len(s.text) for s in train]
     model = BiLstmCrf([len(v) for v in lists], hidden=a.hidden)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
+    sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=a.lr_decay)
+    unk_rng = np.random.default_rng(a.seed)
     best, best_state = -1.0, None
     for epoch in range(1, a.epochs + 1):
         t0, total = time.time(), 0.0
@@ -211,6 +216,8 @@ def main():
             tags = np.zeros(x.shape[1:], dtype=np.int64)
             for row, i in enumerate(batch):
                 tags[row, :lens[row]] = data[i][1]
+            if a.unk:
+                x[:3][(unk_rng.random(x[:3].shape) < a.unk) & (x[:3] != PAD)] = UNK
             mask = torch.from_numpy((np.arange(x.shape[2])[None, :] < lens[:, None]).astype(np.float32))
             em = model(torch.from_numpy(x), torch.from_numpy(padded), torch.from_numpy(rev))
             loss = model.nll(em, torch.from_numpy(tags), mask)
@@ -219,6 +226,7 @@ def main():
             nn.utils.clip_grad_norm_(model.parameters(), 5.0)
             opt.step()
             total += loss.item() * len(batch)
+        sched.step()
         res, _ = score(model, vocabs, dev, lac_dev, states_dev)
         f1 = float(np.mean([v[2] for v in res.values()]))   # mean F1 of PER, LOC, ORG
         print(f'epoch {epoch:2d} loss {total / len(data):.3f} {time.time() - t0:.0f} s  '

@@ -31,6 +31,27 @@ __all__ = ["LacTokenizer", "make_nlp", "parse_many"]
 _CHUNK = re.compile(r"[^\n。！？!?；;]*[。！？!?；;]?[”’)]*|\n")
 _MAX_CHUNK = 256
 _SENTENCE_END = ["。", "！", "？", "!", "?", "\n"]
+#: LAC's encoder states (1 KB a character) are held for this many characters at most at once.
+_STATE_CHARS = 32768
+
+
+def _analyse(pieces: list[str]) -> tuple[list, list]:
+    """LAC's (word, tag) list and the name model's spans for each piece, run on slices of
+    about ``_STATE_CHARS`` characters: big enough for LAC's equal-length batches, small enough
+    that a huge text's encoder states never pile up."""
+    analysed: list = []
+    spans: list = []
+    at = 0
+    while at < len(pieces):
+        end, size = at + 1, len(pieces[at])
+        while end < len(pieces) and size + len(pieces[end]) <= _STATE_CHARS:
+            size += len(pieces[end])
+            end += 1
+        words, states = lac().run_with_states(pieces[at:end])
+        analysed += words
+        spans += tagger().tag(pieces[at:end], words, states)
+        at = end
+    return analysed, spans
 
 
 def _chunks(text: str) -> list[str]:
@@ -51,14 +72,13 @@ class LacTokenizer:
     def __call__(self, text: str) -> Doc:
         return next(self.pipe([text]))
 
-    def pipe(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[Doc]:
+    def pipe(self, texts: Iterable[str], batch_size: int = 1024) -> Iterator[Doc]:
         """A ``Doc`` per text; LAC and the name model run on the pieces of ``batch_size`` texts at once."""
         texts = iter(texts)
         while batch := list(islice(texts, batch_size)):
             pieces = [_chunks(text) for text in batch]
             runnable = [piece for listed in pieces for piece in listed if piece.strip()]
-            analysed, states = lac().run_with_states(runnable) if runnable else ([], [])
-            spans = tagger().tag(runnable, analysed, states) if runnable else []
+            analysed, spans = _analyse(runnable)
             results, names = iter(analysed), iter(spans)
             for text, listed in zip(batch, pieces):
                 yield self._doc(text, listed, results, names)
@@ -111,7 +131,7 @@ def make_nlp() -> Language:
     return nlp
 
 
-def parse_many(texts: Iterable[str], batch_size: int = 64) -> Iterator[Doc]:
+def parse_many(texts: Iterable[str], batch_size: int = 1024) -> Iterator[Doc]:
     """A ``Doc`` of each text, in order (``doc.text`` is the text), LAC and the name model running on
     ``batch_size`` texts at a time: spaCy's own ``pipe`` would tokenize one text at a time."""
     nlp = make_nlp()
