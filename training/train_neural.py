@@ -1,4 +1,4 @@
-"""Train kg's neural name model (kg.extract.ner.OnnxTagger: a BiLSTM-CRF) on MSRA.
+"""Train kg's neural name model (kg.extract.name_model: a BiLSTM-CRF) on MSRA.
 
     pip install torch==2.13.0 onnx        # training only; kg runs the model in onnxruntime
     python training/train_neural.py       # → kg/extract/models/msra_bilstm.onnx
@@ -28,7 +28,17 @@ from train_ner import lac_outputs
 
 from kg.evaluate import msra
 from kg.extract.lac import STATE_SIZE, lac
-from kg.extract.name_model import NN_MODEL, NN_TAGS, PAD, UNK, NameTagger, OnnxTagger, nn_batch, nn_decode, nn_ids, nn_vocab_keys
+from kg.extract.name_model import (
+    NN_MODEL,
+    NN_TAGS,
+    PAD,
+    UNK,
+    NameTagger,
+    nn_batch,
+    nn_decode,
+    nn_ids,
+    nn_vocab_keys,
+)
 from kg.extract.ner import tags_to_spans
 
 
@@ -239,7 +249,7 @@ def main():
             'trained_on': a.train, 'args': vars(a)}
     export(model, meta, a.out)
     res, _ = score(model, vocabs, dev, lac_dev, states_dev)
-    tagger = OnnxTagger(a.out)
+    tagger = NameTagger(a.out, crf_path=None)
     t0 = time.time()
     pred = tagger.tag([s.text for s in dev], lac_dev, states_dev)
     dt = time.time() - t0

@@ -124,9 +124,9 @@ def nn_decode(emissions, transitions, lengths):
 
 
 class OnnxTagger:
-    """The BiLSTM-CRF name model in onnxruntime; the same ``tag`` as :class:`CrfTagger`."""
+    """One BiLSTM-CRF in onnxruntime: its emission scores for a batch (:class:`NameTagger` tags)."""
 
-    def __init__(self, model_path=NN_MODEL, threads=1, batch_size=32):
+    def __init__(self, model_path=NN_MODEL, threads=1):
         import json
 
         import numpy as np
@@ -140,37 +140,28 @@ class OnnxTagger:
                             for name in ('chars', 'bigrams', 'lactags'))
         self.transitions = np.array(meta['transitions'], dtype=np.float32)
         self.crf_weight = float(meta.get('crf_weight', 0.0))  # chosen on dev by training/train_neural.py
-        self.batch_size = batch_size
 
     def emissions(self, id_lists, states):
         x, padded, rev, lengths = nn_batch(id_lists, states)
         out, = self._session.run(None, {'ids': x, 'states': padded, 'rev': rev})
         return out, lengths
 
-    def tag(self, texts, lac_results, lac_states):
-        """Spans per text, from LAC's (word, tag) lists and encoder states for the texts."""
-        ids = [nn_ids(t, lw, self.vocabs) for t, lw in zip(texts, lac_results)]
-        order = sorted((i for i, t in enumerate(texts) if t), key=lambda i: len(texts[i]))
-        spans = [[] for _ in texts]
-        for s in range(0, len(order), self.batch_size):
-            chunk = order[s:s + self.batch_size]
-            em, lengths = self.emissions([ids[i] for i in chunk], [lac_states[i] for i in chunk])
-            paths = nn_decode(em, self.transitions, lengths)
-            for row, i in enumerate(chunk):
-                spans[i] = tags_to_spans(NN_TAGS[t] for t in paths[row, :lengths[row]])
-        return spans
-
 
 class NameTagger:
-    """kg's name model: the BiLSTM-CRF's emission scores plus ``crf_weight`` times the log of
-    the character CRF's tag marginals, decoded with the BiLSTM-CRF's transitions. The two
-    models err differently (the CRF on rare contexts, the BiLSTM on rare names), so the sum is
-    better than either alone (``kg/extract/models/README.md`` has the figures on dev)."""
+    """kg's name model: the BiLSTM-CRF's emission scores (the mean of several, if given
+    several) plus ``crf_weight`` times the log of the character CRF's tag marginals, decoded
+    with the BiLSTM-CRF's transitions. The models err differently (the CRF on rare contexts,
+    the BiLSTM on rare names), so the sum is better than either alone
+    (``kg/extract/models/README.md`` has the figures on dev). ``crf_path=None``: no CRF."""
 
-    def __init__(self, nn_path=NN_MODEL, crf_path=MODEL, crf_weight=None, threads=1):
-        self.nn = OnnxTagger(nn_path, threads=threads)
-        self.crf = CrfTagger(crf_path)
-        self.crf_weight = self.nn.crf_weight if crf_weight is None else crf_weight
+    def __init__(self, nn_paths=(NN_MODEL,), crf_path=MODEL, crf_weight=None, threads=1, batch_size=32):
+        import numpy as np
+        paths = [nn_paths] if isinstance(nn_paths, (str, Path)) else list(nn_paths)
+        self.nns = [OnnxTagger(p, threads=threads) for p in paths]
+        self.transitions = np.mean([nn.transitions for nn in self.nns], axis=0).astype(np.float32)
+        self.crf = CrfTagger(crf_path) if crf_path else None
+        self.crf_weight = (self.nns[0].crf_weight if crf_weight is None else crf_weight) if self.crf else 0.0
+        self.batch_size = batch_size
 
     def crf_log_marginals(self, text, lac_words):
         """(len(text), len(NN_TAGS)) log P(tag at char) under the CRF."""
@@ -185,17 +176,20 @@ class NameTagger:
 
     def tag(self, texts, lac_results, lac_states):
         """Spans [(start, end, type)] per text, from LAC's words and encoder states."""
-        nn = self.nn
-        ids = [nn_ids(t, lw, nn.vocabs) for t, lw in zip(texts, lac_results)]
+        ids = [[nn_ids(t, lw, nn.vocabs) for t, lw in zip(texts, lac_results)] for nn in self.nns]
         order = sorted((i for i, t in enumerate(texts) if t), key=lambda i: len(texts[i]))
         spans = [[] for _ in texts]
-        for s in range(0, len(order), nn.batch_size):
-            chunk = order[s:s + nn.batch_size]
-            em, lengths = nn.emissions([ids[i] for i in chunk], [lac_states[i] for i in chunk])
+        for s in range(0, len(order), self.batch_size):
+            chunk = order[s:s + self.batch_size]
+            states = [lac_states[i] for i in chunk]
+            em, lengths = self.nns[0].emissions([ids[0][i] for i in chunk], states)
+            for k, nn in enumerate(self.nns[1:], 1):
+                em += nn.emissions([ids[k][i] for i in chunk], states)[0]
+            em /= len(self.nns)
             if self.crf_weight:
                 for row, i in enumerate(chunk):
                     em[row, :lengths[row]] += self.crf_weight * self.crf_log_marginals(texts[i], lac_results[i])
-            paths = nn_decode(em, nn.transitions, lengths)
+            paths = nn_decode(em, self.transitions, lengths)
             for row, i in enumerate(chunk):
                 spans[i] = tags_to_spans(NN_TAGS[t] for t in paths[row, :lengths[row]])
         return spans
