@@ -273,3 +273,18 @@ def test_features_place_abbreviations():
     assert {'ab', 'ab|B', 'ab+1'} <= set(f[0]) and 'ab-1' not in f[0]
     assert {'ab', 'ab|E', 'ab-1'} <= set(f[1]) and 'ab+1' not in f[1]
     assert not any(x.startswith('ab') for x in f[2])
+
+
+@given(st.lists(st.integers(1, 300), max_size=60), st.integers(1, 8), st.integers(1, 600))
+def test_name_model_batches_cover_texts_in_order_within_bounds(lengths, size, chars):
+    """The BiLSTM's batches take the texts in the order given, each once; a batch holds at most
+    ``batch_size`` texts and, padded to its longest, ``batch_chars`` characters (one text
+    longer than that goes alone)."""
+    tagger = NameTagger.__new__(NameTagger)
+    tagger.batch_size, tagger.batch_chars = size, chars
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    batches = list(tagger._batches(order, lengths))
+    assert [i for b in batches for i in b] == order and all(batches)
+    for b in batches:
+        assert len(b) <= size
+        assert len(b) == 1 or len(b) * max(lengths[i] for i in b) <= chars

@@ -154,14 +154,15 @@ class NameTagger:
     the BiLSTM on rare names), so the sum is better than either alone
     (``kg/extract/models/README.md`` has the figures on dev). ``crf_path=None``: no CRF."""
 
-    def __init__(self, nn_paths=(NN_MODEL,), crf_path=MODEL, crf_weight=None, threads=1, batch_size=32):
+    def __init__(self, nn_paths=(NN_MODEL,), crf_path=MODEL, crf_weight=None, threads=1, batch_size=32,
+                 batch_chars=512):
         import numpy as np
         paths = [nn_paths] if isinstance(nn_paths, (str, Path)) else list(nn_paths)
         self.nns = [OnnxTagger(p, threads=threads) for p in paths]
         self.transitions = np.mean([nn.transitions for nn in self.nns], axis=0).astype(np.float32)
         self.crf = CrfTagger(crf_path) if crf_path else None
         self.crf_weight = (self.nns[0].crf_weight if crf_weight is None else crf_weight) if self.crf else 0.0
-        self.batch_size = batch_size
+        self.batch_size, self.batch_chars = batch_size, batch_chars
 
     def crf_log_marginals(self, text, lac_words):
         """(len(text), len(NN_TAGS)) log P(tag at char) under the CRF."""
@@ -174,13 +175,25 @@ class NameTagger:
                      dtype=np.float32)
         return np.log(p + 1e-6)
 
+    def _batches(self, order, lengths):
+        """Runs of ``order`` (texts by length) for the BiLSTM: at most ``batch_size`` texts,
+        and at most ``batch_chars`` once padded to the longest, so that a few long texts do
+        not make many short ones pay for their length."""
+        batch = []
+        for i in order:
+            if batch and (len(batch) == self.batch_size or (len(batch) + 1) * lengths[i] > self.batch_chars):
+                yield batch
+                batch = []
+            batch.append(i)
+        if batch:
+            yield batch
+
     def tag(self, texts, lac_results, lac_states):
         """Spans [(start, end, type)] per text, from LAC's words and encoder states."""
         ids = [[nn_ids(t, lw, nn.vocabs) for t, lw in zip(texts, lac_results)] for nn in self.nns]
         order = sorted((i for i, t in enumerate(texts) if t), key=lambda i: len(texts[i]))
         spans = [[] for _ in texts]
-        for s in range(0, len(order), self.batch_size):
-            chunk = order[s:s + self.batch_size]
+        for chunk in self._batches(order, [len(t) for t in texts]):
             states = [lac_states[i] for i in chunk]
             em, lengths = self.nns[0].emissions([ids[0][i] for i in chunk], states)
             for k, nn in enumerate(self.nns[1:], 1):
