@@ -144,7 +144,33 @@ def export(model, meta, path):
                                     'emissions': {0: 'batch', 1: 'length'}},
                       opset_version=17, dynamo=False)
     set_meta(tmp, meta)
+    halve_tables(tmp)
     tmp.replace(path)
+
+
+def halve_tables(path):
+    """Store the lookup tables (the initializers Gather reads) as float16, each read through a
+    Cast back to float32: the tables are most of the file, and halving them keeps the model
+    small enough to ship."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    proto = onnx.load(str(path))
+    graph = proto.graph
+    tables = {t.name: t for t in graph.initializer if t.data_type == TensorProto.FLOAT and len(t.dims) == 2}
+    nodes = []
+    for node in graph.node:
+        nodes.append(node)
+        if node.op_type == 'Gather' and node.input[0] in tables:   # a table may be read twice (bigrams)
+            table = tables[node.input[0]]
+            if table.data_type == TensorProto.FLOAT:
+                table.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(table).astype(np.float16), table.name))
+            wide = node.output[0]
+            node.output[0] = wide + '_f16'
+            nodes.append(helper.make_node('Cast', [wide + '_f16'], [wide], to=TensorProto.FLOAT))
+    del graph.node[:]
+    graph.node.extend(nodes)
+    onnx.checker.check_model(proto)
+    onnx.save(proto, str(path))
 
 
 def set_meta(path, meta):
