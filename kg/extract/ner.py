@@ -184,12 +184,24 @@ class CrfTagger:
     def __init__(self, model_path=MODEL):
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_path))
+        self._labels = frozenset(self._tagger.labels())
 
     def tag_chars(self, text, lac_words):
         """BMES tag per char of one text."""
         if not text:
             return []
         return self._tagger.tag(features(text, lac_words))
+
+    def log_marginals(self, text, lac_words, labels):
+        """(len(text), len(labels)) float32: log P(label at char), 1e-6 for a label the model
+        never saw."""
+        import numpy as np
+        tagger = self._tagger
+        tagger.set(features(text, lac_words))
+        known = [y in self._labels for y in labels]
+        p = np.array([[tagger.marginal(y, i) if ok else 0.0 for y, ok in zip(labels, known)]
+                      for i in range(len(text))], dtype=np.float32).reshape(len(text), len(labels))
+        return np.log(p + 1e-6)
 
     def tag(self, texts, lac_results):
         """Spans [(start, end, type)] per text; lac_results[i] = LAC's

@@ -26,11 +26,13 @@ from kg.extract.lac import lac
 from kg.extract.name_model import tagger
 from kg.extract.spans import NAMES, TOKENS
 
-__all__ = ["LacTokenizer", "make_nlp", "parse_many"]
+__all__ = ["BATCH_TEXTS", "LacTokenizer", "make_nlp", "parse_many"]
 
 _CHUNK = re.compile(r"[^\n。！？!?；;]*[。！？!?；;]?[”’)]*|\n")
 _MAX_CHUNK = 256
 _SENTENCE_END = ["。", "！", "？", "!", "?", "\n"]
+#: Texts LAC and the name model tag together by default (their sentences fill LAC's equal-length batches).
+BATCH_TEXTS = 1024
 #: LAC's encoder states (1 KB a character) are held for this many characters at most at once.
 _STATE_CHARS = 32768
 
@@ -72,7 +74,7 @@ class LacTokenizer:
     def __call__(self, text: str) -> Doc:
         return next(self.pipe([text]))
 
-    def pipe(self, texts: Iterable[str], batch_size: int = 1024) -> Iterator[Doc]:
+    def pipe(self, texts: Iterable[str], batch_size: int = BATCH_TEXTS) -> Iterator[Doc]:
         """A ``Doc`` per text; LAC and the name model run on the pieces of ``batch_size`` texts at once."""
         texts = iter(texts)
         while batch := list(islice(texts, batch_size)):
@@ -131,7 +133,7 @@ def make_nlp() -> Language:
     return nlp
 
 
-def parse_many(texts: Iterable[str], batch_size: int = 1024) -> Iterator[Doc]:
+def parse_many(texts: Iterable[str], batch_size: int = BATCH_TEXTS) -> Iterator[Doc]:
     """A ``Doc`` of each text, in order (``doc.text`` is the text), LAC and the name model running on
     ``batch_size`` texts at a time: spaCy's own ``pipe`` would tokenize one text at a time."""
     nlp = make_nlp()
