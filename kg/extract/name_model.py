@@ -28,7 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-from kg.extract.lac import onnx_session, viterbi_batch
+from kg.extract.decode import viterbi_batch
+from kg.extract.lac import onnx_session
 from kg.extract.ner import (
     MODEL,
     PLACE_ABBREV,
@@ -185,8 +186,9 @@ class NameTagger:
                 em += nn.emissions([ids[k][i] for i in chunk], states)[0]
             em /= len(self.nns)
             if self.crf_weight:
-                for row, i in enumerate(chunk):
-                    em[row, :lengths[row]] += self.crf_weight * self.crf.log_marginals(texts[i], lac_results[i], NN_TAGS)
+                crf = self.crf.log_marginals([texts[i] for i in chunk], [lac_results[i] for i in chunk], NN_TAGS)
+                for row, logs in enumerate(crf):
+                    em[row, :lengths[row]] += self.crf_weight * logs
             paths = nn_decode(em, self.transitions, lengths)
             for row, i in enumerate(chunk):
                 spans[i] = tags_to_spans(NN_TAGS[t] for t in paths[row, :lengths[row]])

@@ -19,7 +19,10 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pycrfsuite
+
+from kg.extract.decode import crf_marginals
 
 MODEL = Path(__file__).resolve().parent / "models" / "msra_crf.crfsuite"
 SURNAMES_FILE = Path(__file__).resolve().parent / "lexicons" / "surnames.txt"
@@ -179,12 +182,28 @@ def tags_to_spans(tags):
 
 
 class CrfTagger:
-    """Loads a model written by ``training/train_ner.py`` and tags texts."""
+    """Loads a model written by ``training/train_ner.py`` and tags texts.
+
+    For :meth:`log_marginals` it also holds the model's weights as arrays (attribute ->
+    row of per-label weights, and the label transitions), so that scoring a batch is a
+    gather and a compiled forward-backward (:mod:`kg.extract.decode`) rather than a call
+    into crfsuite per character and label."""
 
     def __init__(self, model_path=MODEL):
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_path))
-        self._labels = frozenset(self._tagger.labels())
+        info = self._tagger.info()
+        self.labels = tuple(self._tagger.labels())
+        column = {y: k for k, y in enumerate(self.labels)}
+        self._rows = {}
+        for attr, _ in info.state_features:
+            self._rows.setdefault(attr, len(self._rows))
+        self._weights = np.zeros((len(self._rows) + 1, len(self.labels)))  # last row: unseen attributes
+        for (attr, label), w in info.state_features.items():
+            self._weights[self._rows[attr], column[label]] = w
+        self._transitions = np.zeros((len(self.labels), len(self.labels)))
+        for (a, b), w in info.transitions.items():
+            self._transitions[column[a], column[b]] = w
 
     def tag_chars(self, text, lac_words):
         """BMES tag per char of one text."""
@@ -192,16 +211,28 @@ class CrfTagger:
             return []
         return self._tagger.tag(features(text, lac_words))
 
-    def log_marginals(self, text, lac_words, labels):
-        """(len(text), len(labels)) float32: log P(label at char), 1e-6 for a label the model
-        never saw."""
-        import numpy as np
-        tagger = self._tagger
-        tagger.set(features(text, lac_words))
-        known = [y in self._labels for y in labels]
-        p = np.array([[tagger.marginal(y, i) if ok else 0.0 for y, ok in zip(labels, known)]
-                      for i in range(len(text))], dtype=np.float32).reshape(len(text), len(labels))
-        return np.log(p + 1e-6)
+    def state_scores(self, text, lac_words):
+        """(len(text), len(self.labels)): each char's summed attribute weights per label."""
+        unseen = len(self._rows)
+        per_char = features(text, lac_words)
+        if not per_char:
+            return np.zeros((0, len(self.labels)))
+        rows = [self._rows.get(a, unseen) for f in per_char for a in f]
+        starts = np.cumsum([0] + [len(f) for f in per_char[:-1]])
+        return np.add.reduceat(self._weights[rows], starts, axis=0)
+
+    def log_marginals(self, texts, lac_results, labels):
+        """Per text, (len(text), len(labels)) float32: log P(label at char), 1e-6 for a label the
+        model never saw."""
+        lengths = np.array([len(t) for t in texts], dtype=np.int64)
+        scores = np.zeros((len(texts), max(lengths, default=0), len(self.labels)))
+        for row, (text, words) in enumerate(zip(texts, lac_results)):
+            scores[row, :len(text)] = self.state_scores(text, words)
+        p = crf_marginals(scores, self._transitions, lengths)
+        known = [self.labels.index(y) if y in self.labels else None for y in labels]
+        picked = np.stack([p[..., k] if k is not None else np.zeros(p.shape[:2]) for k in known], axis=-1)
+        logs = np.log(picked + 1e-6).astype(np.float32)
+        return [logs[row, :n] for row, n in enumerate(lengths)]
 
     def tag(self, texts, lac_results):
         """Spans [(start, end, type)] per text; lac_results[i] = LAC's
