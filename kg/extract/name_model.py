@@ -51,30 +51,32 @@ NN_TAGS = ('O',) + tuple(f'{p}-{t}' for t in TYPES for p in 'BMES')
 UNK, PAD = 1, 0            # ids 0 and 1 of every vocabulary
 
 
-def nn_vocab_keys(text, lac_words):
-    """Per-char keys the neural model looks up: (char, left bigram, right bigram,
-    LAC position|tag, surname/abbreviation flags). A pure function of (text, LAC words)."""
+def nn_key_columns(text, lac_words):
+    """The keys the neural model looks up, as five per-char columns: char, left bigram, right
+    bigram, LAC position|tag, surname/abbreviation flags. A pure function of (text, LAC words)."""
     info = lac_per_char(text, lac_words)
     tags = [t for _, t in lac_words]
     cs = ['<s>'] + [norm(c) for c in text] + ['</s>']
     n = len(text)
-    keys = []
-    for i in range(n):
-        k, pos = info[i]
-        ch = text[i]
-        flags = ((ch in SURNAME1) | (text[i:i + 2] in SURNAME2) << 1 | (ch in PLACE_ABBREV) << 2)
-        keys.append((cs[i + 1], cs[i] + cs[i + 1], cs[i + 1] + cs[i + 2], pos + '|' + tags[k], flags))
-    return keys
+    flags = [(ch in SURNAME1) | (text[i:i + 2] in SURNAME2) << 1 | (ch in PLACE_ABBREV) << 2
+             for i, ch in enumerate(text)]
+    return (cs[1:n + 1], [x + y for x, y in zip(cs, cs[1:n + 1])], [x + y for x, y in zip(cs[1:n + 1], cs[2:])],
+            [pos + '|' + tags[k] for k, pos in info], flags)
+
+
+def nn_vocab_keys(text, lac_words):
+    """Per-char keys the neural model looks up: (char, left bigram, right bigram,
+    LAC position|tag, surname/abbreviation flags), the rows of :func:`nn_key_columns`."""
+    return list(zip(*nn_key_columns(text, lac_words)))
 
 
 def nn_ids(text, lac_words, vocabs):
     """Five id lists (char, left bigram, right bigram, LAC tag, flags) for one text;
     ``vocabs`` = (chars, bigrams, lac tags) dicts key -> id, unknown keys -> UNK."""
     chars, bigrams, lactags = vocabs
-    keys = nn_vocab_keys(text, lac_words)
-    return ([chars.get(k[0], UNK) for k in keys], [bigrams.get(k[1], UNK) for k in keys],
-            [bigrams.get(k[2], UNK) for k in keys], [lactags.get(k[3], UNK) for k in keys],
-            [k[4] for k in keys])
+    c, left, right, lac_tag, flags = nn_key_columns(text, lac_words)
+    return ([chars.get(k, UNK) for k in c], [bigrams.get(k, UNK) for k in left],
+            [bigrams.get(k, UNK) for k in right], [lactags.get(k, UNK) for k in lac_tag], flags)
 
 
 def nn_batch(id_lists, states):

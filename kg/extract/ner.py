@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -91,6 +92,51 @@ def lac_per_char(text, lac_words):
     return info
 
 
+def feature_columns(text, lac_words):
+    """The features of :func:`features` as columns: one list per attribute kind, holding
+    that attribute for each char (None where a char lacks it), in :func:`features`' order.
+    Built a column at a time, so the per-word attributes are made once per word."""
+    n = len(text)
+    info = lac_per_char(text, lac_words)
+    words = [w for w, _ in lac_words]
+    tags = ['BOS'] + [t for _, t in lac_words] + ['EOS']
+    cs = ['<s>', '<s>'] + [norm(c) for c in text] + ['</s>', '</s>']
+    ty = ['^'] + [char_type(c) for c in text] + ['$']
+    a, b, c, d, e = (cs[k:k + n] for k in range(5))  # c-2 .. c2; c is the char itself
+    cols = [['bias'] * n,
+            ['c-2=' + x for x in a], ['c-1=' + x for x in b], ['c0=' + x for x in c],
+            ['c1=' + x for x in d], ['c2=' + x for x in e],
+            ['c-2c-1=' + x + y for x, y in zip(a, b)], ['c-1c0=' + x + y for x, y in zip(b, c)],
+            ['c0c1=' + x + y for x, y in zip(c, d)], ['c1c2=' + x + y for x, y in zip(d, e)],
+            ['c-1c0c1=' + x + y + z for x, y, z in zip(b, c, d)], ['c-1c1=' + x + z for x, z in zip(b, d)],
+            ['ty=' + x for x in ty[1:n + 1]], ['ty3=' + x + y + z for x, y, z in zip(ty, ty[1:], ty[2:])],
+            ['p=' + pos + '|' + tags[k + 1] for k, pos in info]]
+    short = [len(w) <= MAX_WORD for w in words]
+    per_word = []
+    for k, w in enumerate(words):
+        tag = tags[k + 1]
+        per_word += [('t=' + tag, 't-2=' + (tags[k - 1] if k else 'BOS'), 't-1=' + tags[k],
+                      't+1=' + tags[k + 2], 't+2=' + (tags[k + 3] if k + 3 < len(tags) else 'EOS'),
+                      't-1t0t+1=' + tags[k] + '|' + tag + '|' + tags[k + 2],
+                      'wl=%d' % min(len(w), 5), 'wb=' + norm(w[0]), 'we=' + norm(w[-1]),
+                      'w=' + w if short[k] else None,
+                      'w-1=' + words[k - 1] if k > 0 and short[k - 1] else None,
+                      'w+1=' + words[k + 1] if k + 1 < len(words) and short[k + 1] else None)] * len(w)
+    cols += [list(col) for col in zip(*per_word)] if n else [[] for _ in range(12)]
+    ab = [ch in PLACE_ABBREV for ch in text]
+    sn = [ch in SURNAME1 for ch in text]
+    cols += [['ab' if x else None for x in ab],
+             ['ab|' + pos if x else None for x, (_, pos) in zip(ab, info)],
+             ['ab-1' if x and i and ab[i - 1] else None for i, x in enumerate(ab)],
+             ['ab+1' if x and i + 1 < n and ab[i + 1] else None for i, x in enumerate(ab)],
+             ['sn' if x else None for x in sn],
+             ['sn|' + pos if x else None for x, (_, pos) in zip(sn, info)],
+             ['sn2' if text[i:i + 2] in SURNAME2 else None for i in range(n)],
+             ['sn-1' if i and sn[i - 1] else None for i in range(n)],
+             ['sn-2' if i > 1 and (sn[i - 2] or text[i - 2:i] in SURNAME2) else None for i in range(n)]]
+    return cols
+
+
 def features(text, lac_words):
     """Per-char feature lists (list of attribute strings for each char).
 
@@ -110,50 +156,7 @@ def features(text, lac_words):
       position in the LAC word; 'sn2' if c0c1 is a two-char surname;
       'sn-1' / 'sn-2' if the surname is 1 / 2 chars back (given names).
     """
-    n = len(text)
-    info = lac_per_char(text, lac_words)
-    words = [w for w, _ in lac_words]
-    tags = ['BOS'] + [t for _, t in lac_words] + ['EOS']
-    cs = ['<s>', '<s>'] + [norm(c) for c in text] + ['</s>', '</s>']
-    ty = ['^'] + [char_type(c) for c in text] + ['$']
-    out = []
-    for i in range(n):
-        k, pos = info[i]
-        w, tag = words[k], tags[k + 1]
-        a, b, c, d, e = cs[i:i + 5]          # c-2 .. c2; c is the char itself
-        f = ['bias',
-             'c-2=' + a, 'c-1=' + b, 'c0=' + c, 'c1=' + d, 'c2=' + e,
-             'c-2c-1=' + a + b, 'c-1c0=' + b + c, 'c0c1=' + c + d, 'c1c2=' + d + e,
-             'c-1c0c1=' + b + c + d, 'c-1c1=' + b + d,
-             'ty=' + ty[i + 1], 'ty3=' + ty[i] + ty[i + 1] + ty[i + 2],
-             'p=' + pos + '|' + tag, 't=' + tag,
-             't-2=' + (tags[k - 1] if k else 'BOS'), 't-1=' + tags[k],
-             't+1=' + tags[k + 2], 't+2=' + (tags[k + 3] if k + 3 < len(tags) else 'EOS'),
-             't-1t0t+1=' + tags[k] + '|' + tag + '|' + tags[k + 2],
-             'wl=%d' % min(len(w), 5), 'wb=' + norm(w[0]), 'we=' + norm(w[-1])]
-        if len(w) <= MAX_WORD:
-            f.append('w=' + w)
-        if k > 0 and len(words[k - 1]) <= MAX_WORD:
-            f.append('w-1=' + words[k - 1])
-        if k + 1 < len(words) and len(words[k + 1]) <= MAX_WORD:
-            f.append('w+1=' + words[k + 1])
-        ch = text[i]
-        if ch in PLACE_ABBREV:
-            f += ['ab', 'ab|' + pos]
-            if i and text[i - 1] in PLACE_ABBREV:
-                f.append('ab-1')
-            if i + 1 < n and text[i + 1] in PLACE_ABBREV:
-                f.append('ab+1')
-        if ch in SURNAME1:
-            f += ['sn', 'sn|' + pos]
-        if text[i:i + 2] in SURNAME2:
-            f.append('sn2')
-        if i and text[i - 1] in SURNAME1:
-            f.append('sn-1')
-        if i > 1 and (text[i - 2] in SURNAME1 or text[i - 2:i] in SURNAME2):
-            f.append('sn-2')
-        out.append(f)
-    return out
+    return [[f for f in row if f is not None] for row in zip(*feature_columns(text, lac_words))]
 
 
 def tags_to_spans(tags):
@@ -213,13 +216,12 @@ class CrfTagger:
 
     def state_scores(self, text, lac_words):
         """(len(text), len(self.labels)): each char's summed attribute weights per label."""
-        unseen = len(self._rows)
-        per_char = features(text, lac_words)
-        if not per_char:
+        if not text:
             return np.zeros((0, len(self.labels)))
-        rows = [self._rows.get(a, unseen) for f in per_char for a in f]
-        starts = np.cumsum([0] + [len(f) for f in per_char[:-1]])
-        return np.add.reduceat(self._weights[rows], starts, axis=0)
+        unseen, row = len(self._rows), self._rows.get  # an absent attribute (None) reads the zero row
+        rows = np.array([row(a, unseen) for a in chain.from_iterable(feature_columns(text, lac_words))],
+                        dtype=np.intp).reshape(-1, len(text))
+        return self._weights[rows].sum(axis=0)
 
     def log_marginals(self, texts, lac_results, labels):
         """Per text, (len(text), len(labels)) float32: log P(label at char), 1e-6 for a label the
