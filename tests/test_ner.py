@@ -294,19 +294,38 @@ def test_crf_log_marginals_are_crfsuites_own_a_distribution_per_char():
     """The compiled forward-backward gives crfsuite's marginals, for each text of a batch of
     any lengths; each char's sum to one; a label the model never saw gets log(1e-6)."""
     import numpy as np
+    from kg.extract.crf_scores import CrfScores
     from kg.extract.lac import lac
     from kg.extract.ner import features
-    texts = ['村党支部书记赵建军说。', '', '据县统计局发布的数据，全县去年新建蔬菜大棚三百余座。', '好']
+    texts = ['村党支部书记赵建军说。', '', '据县统计局发布的数据，全县去年新建蔬菜大棚三百余座。', '好',
+             '欧阳娜娜和司马南在京沪高铁上，１２３ＡＢＣ㈠。', '王']
     words = lac().run(texts)
-    crf = CrfTagger(MODEL)
+    crf, tagger = CrfScores(MODEL), CrfTagger(MODEL)
     got = crf.log_marginals(texts, words, NN_TAGS + ('X-NONE',))
     assert [g.shape for g in got] == [(len(t), len(NN_TAGS) + 1) for t in texts]
     for text, w, logs in zip(texts, words, got):
         if not text:
             continue
-        crf._tagger.set(features(text, w))
-        want = [[crf._tagger.marginal(y, i) for y in NN_TAGS] for i in range(len(text))]
+        tagger._tagger.set(features(text, w))
+        want = [[tagger._tagger.marginal(y, i) for y in NN_TAGS] for i in range(len(text))]
         assert np.allclose(np.exp(logs[:, :-1]), want, atol=1e-5)
         assert np.allclose(np.exp(logs[:, :-1]).sum(axis=1), 1, atol=1e-3)
         assert np.allclose(logs[:, -1], np.log(1e-6))
     assert crf.log_marginals([], [], NN_TAGS) == []
+
+def test_crf_state_scores_sum_the_weights_of_every_feature():
+    """The shifted unigram/bigram lookups and per-word rows add up to exactly the weights of
+    the attributes features() spells out, on texts with every kind of char."""
+    import random
+
+    import numpy as np
+    from kg.extract.crf_scores import CrfScores
+    from kg.extract.lac import lac
+    from kg.extract.ner import features
+    rng = random.Random(7)
+    pool = '村镇县市党委书记王李欧阳司马京沪台港中美的了在把１２３ABCxyz，。、（）《》㈠ﬁ '
+    texts = [''.join(rng.choice(pool) for _ in range(rng.choice([1, 2, 3, 9, 40]))) for _ in range(60)]
+    crf = CrfScores(MODEL)
+    for text, words in zip(texts, lac().run(texts)):
+        want = [sum(crf._weights[crf._rows.get(a, crf._unseen)] for a in f) for f in features(text, words)]
+        assert np.allclose(crf.state_scores(text, words), want, atol=1e-9), text

@@ -162,6 +162,17 @@ def test_unseen_bare_name_joins_the_one_its_article_places():
     assert len(committees) == 2
 
 
+@pytest.mark.parametrize("short, full", [
+    ("米林县政府要求各乡镇抓好秋收。", "米林县人民政府召开常务会议。"),
+    ("扎囊县桑耶镇政府组织干部下乡。", "扎囊县桑耶镇人民政府发布防汛通知。"),
+    ("河北省政府印发实施意见。", "河北省人民政府召开新闻发布会。"),
+])
+def test_unseen_a_government_written_short_is_its_people_s_government(short, full):
+    """X县政府 is X县人民政府 (a graded division's government), one entity whichever is written."""
+    bodies = {e.name for e in _merged(short, full) if e.cls == "GovernmentBody"}
+    assert len(bodies) == 1 and bodies.pop().endswith("人民政府")
+
+
 @pytest.mark.parametrize("old, current, province", [("米林县", "米林市", "西藏自治区"), ("襄樊市", "襄阳市", "湖北省")])
 def test_unseen_renamed_division_resolves_to_the_current_one(old, current, province):
     x = extract(_article(f"{old}召开乡村振兴工作会议。"))

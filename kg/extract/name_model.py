@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kg.extract.crf_scores import CrfScores
 from kg.extract.decode import viterbi_batch
 from kg.extract.lac import onnx_session
 from kg.extract.ner import (
@@ -36,7 +37,6 @@ from kg.extract.ner import (
     SURNAME1,
     SURNAME2,
     TYPES,
-    CrfTagger,
     lac_per_char,
     norm,
     tags_to_spans,
@@ -159,7 +159,7 @@ class NameTagger:
         paths = [nn_paths] if isinstance(nn_paths, (str, Path)) else list(nn_paths)
         self.nns = [OnnxTagger(p, threads=threads) for p in paths]
         self.transitions = np.mean([nn.transitions for nn in self.nns], axis=0).astype(np.float32)
-        self.crf = CrfTagger(crf_path) if crf_path else None
+        self.crf = CrfScores(crf_path) if crf_path else None
         self.crf_weight = (self.nns[0].crf_weight if crf_weight is None else crf_weight) if self.crf else 0.0
         self.batch_size, self.batch_chars = batch_size, batch_chars
 

@@ -17,7 +17,7 @@ import re
 from kg.extract.lexicon import Lexicon
 from kg.extract.spans import TextView
 
-__all__ = ["FUNCTION_TAGS", "LEVEL_WORDS", "NAME_TAGS", "ORG_SUFFIXES", "begins_badly", "made_of_names",
+__all__ = ["FULL_SUFFIXES", "FULL_SUFFIX_LEVELS", "FUNCTION_TAGS", "LEVEL_WORDS", "NAME_TAGS", "ORG_SUFFIXES", "begins_badly", "made_of_names",
            "suffix_class"]
 
 #: A level word (the end of a name, or a bare reference) → the place level it names.
@@ -52,6 +52,11 @@ ORG_SUFFIXES: dict[str, str] = {
     "支队": "MilitaryUnit", "总队": "MilitaryUnit", "军分区": "MilitaryUnit",
 }
 # fmt: on
+#: Short suffixes → the full name of the same body, for the graded divisions (province,
+#: prefecture, county, township) whose government the constitution names 人民政府: 米林县政府 is
+#: 米林县人民政府, as 米林县县长 is that government's head.
+FULL_SUFFIXES: dict[str, str] = {"政府": "人民政府"}
+FULL_SUFFIX_LEVELS = frozenset({"province", "prefecture", "county", "township"})
 _SUFFIX_END = re.compile("(?:" + "|".join(sorted(ORG_SUFFIXES, key=len, reverse=True)) + ")$")
 
 #: LAC tags of words that can be (part of) a name.

@@ -17,13 +17,9 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
-from itertools import chain
 from pathlib import Path
 
-import numpy as np
 import pycrfsuite
-
-from kg.extract.decode import crf_marginals
 
 MODEL = Path(__file__).resolve().parent / "models" / "msra_crf.crfsuite"
 SURNAMES_FILE = Path(__file__).resolve().parent / "lexicons" / "surnames.txt"
@@ -92,49 +88,83 @@ def lac_per_char(text, lac_words):
     return info
 
 
-def feature_columns(text, lac_words):
-    """The features of :func:`features` as columns: one list per attribute kind, holding
-    that attribute for each char (None where a char lacks it), in :func:`features`' order.
-    Built a column at a time, so the per-word attributes are made once per word."""
-    n = len(text)
+def prepare(text, lac_words):
+    """What every feature reads: LAC's (word index, position) per char, the words, their tags
+    between BOS and EOS, the chars normalised (two pads each side) and the char types (one)."""
     info = lac_per_char(text, lac_words)
     words = [w for w, _ in lac_words]
     tags = ['BOS'] + [t for _, t in lac_words] + ['EOS']
     cs = ['<s>', '<s>'] + [norm(c) for c in text] + ['</s>', '</s>']
     ty = ['^'] + [char_type(c) for c in text] + ['$']
+    return info, words, tags, cs, ty
+
+
+#: The kinds of the char n-gram attributes, in the order :func:`ngram_columns` makes them.
+UNIGRAM_KINDS = ('c-2', 'c-1', 'c0', 'c1', 'c2')
+BIGRAM_KINDS = ('c-2c-1', 'c-1c0', 'c0c1', 'c1c2')
+
+
+def ngram_columns(cs, n):
+    """Unigrams c-2..c2, the four bigrams, then the trigram and skip bigram around each char."""
     a, b, c, d, e = (cs[k:k + n] for k in range(5))  # c-2 .. c2; c is the char itself
-    cols = [['bias'] * n,
-            ['c-2=' + x for x in a], ['c-1=' + x for x in b], ['c0=' + x for x in c],
-            ['c1=' + x for x in d], ['c2=' + x for x in e],
-            ['c-2c-1=' + x + y for x, y in zip(a, b)], ['c-1c0=' + x + y for x, y in zip(b, c)],
-            ['c0c1=' + x + y for x, y in zip(c, d)], ['c1c2=' + x + y for x, y in zip(d, e)],
-            ['c-1c0c1=' + x + y + z for x, y, z in zip(b, c, d)], ['c-1c1=' + x + z for x, z in zip(b, d)],
-            ['ty=' + x for x in ty[1:n + 1]], ['ty3=' + x + y + z for x, y, z in zip(ty, ty[1:], ty[2:])],
+    return ([[kind + '=' + x for x in col] for kind, col in zip(UNIGRAM_KINDS, (a, b, c, d, e))]
+            + [[kind + '=' + x + y for x, y in zip(left, right)]
+               for kind, left, right in zip(BIGRAM_KINDS, (a, b, c, d), (b, c, d, e))]
+            + trigram_columns(cs, n))
+
+
+def trigram_columns(cs, n):
+    b, c, d = cs[1:n + 1], cs[2:n + 2], cs[3:n + 3]
+    return [['c-1c0c1=' + x + y + z for x, y, z in zip(b, c, d)], ['c-1c1=' + x + z for x, z in zip(b, d)]]
+
+
+def context_columns(info, tags, ty, n):
+    """The char type, the types around it, and its position in its LAC word with the word's tag."""
+    return [['ty=' + x for x in ty[1:n + 1]], ['ty3=' + x + y + z for x, y, z in zip(ty, ty[1:], ty[2:])],
             ['p=' + pos + '|' + tags[k + 1] for k, pos in info]]
+
+
+def word_attributes(words, tags):
+    """For each LAC word, the 12 attributes all its chars share (None where it lacks one)."""
     short = [len(w) <= MAX_WORD for w in words]
-    per_word = []
+    out = []
     for k, w in enumerate(words):
         tag = tags[k + 1]
-        per_word += [('t=' + tag, 't-2=' + (tags[k - 1] if k else 'BOS'), 't-1=' + tags[k],
-                      't+1=' + tags[k + 2], 't+2=' + (tags[k + 3] if k + 3 < len(tags) else 'EOS'),
-                      't-1t0t+1=' + tags[k] + '|' + tag + '|' + tags[k + 2],
-                      'wl=%d' % min(len(w), 5), 'wb=' + norm(w[0]), 'we=' + norm(w[-1]),
-                      'w=' + w if short[k] else None,
-                      'w-1=' + words[k - 1] if k > 0 and short[k - 1] else None,
-                      'w+1=' + words[k + 1] if k + 1 < len(words) and short[k + 1] else None)] * len(w)
-    cols += [list(col) for col in zip(*per_word)] if n else [[] for _ in range(12)]
+        out.append(('t=' + tag, 't-2=' + (tags[k - 1] if k else 'BOS'), 't-1=' + tags[k],
+                    't+1=' + tags[k + 2], 't+2=' + (tags[k + 3] if k + 3 < len(tags) else 'EOS'),
+                    't-1t0t+1=' + tags[k] + '|' + tag + '|' + tags[k + 2],
+                    'wl=%d' % min(len(w), 5), 'wb=' + norm(w[0]), 'we=' + norm(w[-1]),
+                    'w=' + w if short[k] else None,
+                    'w-1=' + words[k - 1] if k > 0 and short[k - 1] else None,
+                    'w+1=' + words[k + 1] if k + 1 < len(words) and short[k + 1] else None))
+    return out
+
+
+def flag_columns(text, info):
+    """Place-abbreviation and surname flags (None for a char without)."""
+    n = len(text)
     ab = [ch in PLACE_ABBREV for ch in text]
     sn = [ch in SURNAME1 for ch in text]
-    cols += [['ab' if x else None for x in ab],
-             ['ab|' + pos if x else None for x, (_, pos) in zip(ab, info)],
-             ['ab-1' if x and i and ab[i - 1] else None for i, x in enumerate(ab)],
-             ['ab+1' if x and i + 1 < n and ab[i + 1] else None for i, x in enumerate(ab)],
-             ['sn' if x else None for x in sn],
-             ['sn|' + pos if x else None for x, (_, pos) in zip(sn, info)],
-             ['sn2' if text[i:i + 2] in SURNAME2 else None for i in range(n)],
-             ['sn-1' if i and sn[i - 1] else None for i in range(n)],
-             ['sn-2' if i > 1 and (sn[i - 2] or text[i - 2:i] in SURNAME2) else None for i in range(n)]]
-    return cols
+    return [['ab' if x else None for x in ab],
+            ['ab|' + pos if x else None for x, (_, pos) in zip(ab, info)],
+            ['ab-1' if x and i and ab[i - 1] else None for i, x in enumerate(ab)],
+            ['ab+1' if x and i + 1 < n and ab[i + 1] else None for i, x in enumerate(ab)],
+            ['sn' if x else None for x in sn],
+            ['sn|' + pos if x else None for x, (_, pos) in zip(sn, info)],
+            ['sn2' if text[i:i + 2] in SURNAME2 else None for i in range(n)],
+            ['sn-1' if i and sn[i - 1] else None for i in range(n)],
+            ['sn-2' if i > 1 and (sn[i - 2] or text[i - 2:i] in SURNAME2) else None for i in range(n)]]
+
+
+def feature_columns(text, lac_words):
+    """The features of :func:`features` as columns: one list per attribute kind, holding
+    that attribute for each char (None where a char lacks it), in :func:`features`' order."""
+    n = len(text)
+    info, words, tags, cs, ty = prepare(text, lac_words)
+    per_char = [attrs for attrs, w in zip(word_attributes(words, tags), words) for _ in w]
+    return ([['bias'] * n] + ngram_columns(cs, n) + context_columns(info, tags, ty, n)
+            + ([list(col) for col in zip(*per_char)] if n else [[] for _ in range(12)])
+            + flag_columns(text, info))
 
 
 def features(text, lac_words):
@@ -185,56 +215,18 @@ def tags_to_spans(tags):
 
 
 class CrfTagger:
-    """Loads a model written by ``training/train_ner.py`` and tags texts.
-
-    For :meth:`log_marginals` it also holds the model's weights as arrays (attribute ->
-    row of per-label weights, and the label transitions), so that scoring a batch is a
-    gather and a compiled forward-backward (:mod:`kg.extract.decode`) rather than a call
-    into crfsuite per character and label."""
+    """Loads a model written by ``training/train_ner.py`` and tags texts (its marginals, for
+    the name model: :class:`kg.extract.crf_scores.CrfScores`)."""
 
     def __init__(self, model_path=MODEL):
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_path))
-        info = self._tagger.info()
-        self.labels = tuple(self._tagger.labels())
-        column = {y: k for k, y in enumerate(self.labels)}
-        self._rows = {}
-        for attr, _ in info.state_features:
-            self._rows.setdefault(attr, len(self._rows))
-        self._weights = np.zeros((len(self._rows) + 1, len(self.labels)))  # last row: unseen attributes
-        for (attr, label), w in info.state_features.items():
-            self._weights[self._rows[attr], column[label]] = w
-        self._transitions = np.zeros((len(self.labels), len(self.labels)))
-        for (a, b), w in info.transitions.items():
-            self._transitions[column[a], column[b]] = w
 
     def tag_chars(self, text, lac_words):
         """BMES tag per char of one text."""
         if not text:
             return []
         return self._tagger.tag(features(text, lac_words))
-
-    def state_scores(self, text, lac_words):
-        """(len(text), len(self.labels)): each char's summed attribute weights per label."""
-        if not text:
-            return np.zeros((0, len(self.labels)))
-        unseen, row = len(self._rows), self._rows.get  # an absent attribute (None) reads the zero row
-        rows = np.array([row(a, unseen) for a in chain.from_iterable(feature_columns(text, lac_words))],
-                        dtype=np.intp).reshape(-1, len(text))
-        return self._weights[rows].sum(axis=0)
-
-    def log_marginals(self, texts, lac_results, labels):
-        """Per text, (len(text), len(labels)) float32: log P(label at char), 1e-6 for a label the
-        model never saw."""
-        lengths = np.array([len(t) for t in texts], dtype=np.int64)
-        scores = np.zeros((len(texts), max(lengths, default=0), len(self.labels)))
-        for row, (text, words) in enumerate(zip(texts, lac_results)):
-            scores[row, :len(text)] = self.state_scores(text, words)
-        p = crf_marginals(scores, self._transitions, lengths)
-        known = [self.labels.index(y) if y in self.labels else None for y in labels]
-        picked = np.stack([p[..., k] if k is not None else np.zeros(p.shape[:2]) for k in known], axis=-1)
-        logs = np.log(picked + 1e-6).astype(np.float32)
-        return [logs[row, :n] for row, n in enumerate(lengths)]
 
     def tag(self, texts, lac_results):
         """Spans [(start, end, type)] per text; lac_results[i] = LAC's

@@ -25,7 +25,15 @@ import re
 
 from kg.extract.context import Places
 from kg.extract.lexicon import Lexicon
-from kg.extract.names import FUNCTION_TAGS, LEVEL_WORDS, NAME_TAGS, ORG_SUFFIXES, suffix_class
+from kg.extract.names import (
+    FULL_SUFFIX_LEVELS,
+    FULL_SUFFIXES,
+    FUNCTION_TAGS,
+    LEVEL_WORDS,
+    NAME_TAGS,
+    ORG_SUFFIXES,
+    suffix_class,
+)
 from kg.extract.spans import LISTED_OFFICE_RULE, OFFICE_RULE, Found, SpanIndex, TextView, is_han
 from kg.model import org_key
 
@@ -171,6 +179,8 @@ class _OrgReader:
                 name = outer.name + self.view.text[outer.end : end]
                 self._add(outer.start, end, name, cls, "sub-organization", place=place, part_of=outer)
                 return
+            if place.level in FULL_SUFFIX_LEVELS:  # 米林县政府: 米林县人民政府
+                suffix = FULL_SUFFIXES.get(suffix, suffix)
             self._add(place.start, end, place.name + suffix, cls, "place+suffix", place=place,
                       aliases=(self.view.text[self._chain_start(place) : end],))
             return

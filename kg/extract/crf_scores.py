@@ -1,0 +1,115 @@
+"""The character CRF's tag marginals, for :class:`kg.extract.name_model.NameTagger`.
+
+crfsuite answers a marginal one (character, tag) call at a time. :class:`CrfScores` reads
+the model's weights out of its file once, as arrays: a row of per-tag weights for each
+attribute, and the tag transitions. Scoring a text is then a sum of rows and a compiled
+forward-backward (:mod:`kg.extract.decode`); ``tests/test_ner.py`` checks it against
+crfsuite's own marginals.
+
+The char n-gram attributes are most of a text's attributes, and each char takes part in five
+unigram and four bigram attributes of its neighbours. So rather than spell each attribute
+out (``'c-1=' + x``) and look it up, a char's five unigram rows are looked up once (keyed by
+the char) and a pair's four bigram rows once (keyed by the pair), then shifted into place;
+the attributes every char of a LAC word shares are looked up once per word.
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+from pathlib import Path
+
+import numpy as np
+import pycrfsuite
+
+from kg.extract.decode import crf_marginals
+from kg.extract.ner import (
+    BIGRAM_KINDS,
+    MODEL,
+    UNIGRAM_KINDS,
+    context_columns,
+    flag_columns,
+    prepare,
+    trigram_columns,
+    word_attributes,
+)
+
+__all__ = ["CrfScores"]
+
+
+class _Rows(dict):
+    """attribute -> row; an attribute the model never saw (or None: none) -> the zero row."""
+
+    def __init__(self, rows, unseen):
+        super().__init__(rows)
+        self[None] = self.unseen = unseen
+
+    def __missing__(self, attr):
+        return self.unseen
+
+    def of(self, attributes, count):
+        """The rows of ``attributes`` (an iterable of ``count``) as an int array."""
+        return np.fromiter(map(self.__getitem__, attributes), dtype=np.intp, count=count)
+
+
+class CrfScores:
+    """A crfsuite model (``training/train_ner.py``) as arrays: state scores and marginals."""
+
+    def __init__(self, model_path=MODEL):
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(Path(model_path)))
+        info = tagger.info()
+        self.labels = tuple(tagger.labels())
+        column = {y: k for k, y in enumerate(self.labels)}
+        self._rows = {}
+        for attr, _ in info.state_features:
+            self._rows.setdefault(attr, len(self._rows))
+        self._unseen = len(self._rows)
+        self._weights = np.zeros((len(self._rows) + 1, len(self.labels)))  # last row: unseen attributes
+        for (attr, label), w in info.state_features.items():
+            self._weights[self._rows[attr], column[label]] = w
+        self._transitions = np.zeros((len(self.labels), len(self.labels)))
+        for (a, b), w in info.transitions.items():
+            self._transitions[column[a], column[b]] = w
+        self._unigrams = self._keyed(UNIGRAM_KINDS)
+        self._bigrams = self._keyed(BIGRAM_KINDS)
+        self._bias = self._weights[self._rows.get('bias', self._unseen)]
+        self._lookup = _Rows(self._rows, self._unseen)
+
+    def _keyed(self, kinds):
+        """value -> the rows of ``kind=value`` for each of ``kinds`` (unseen where absent)."""
+        keyed = {}
+        for attr, row in self._rows.items():
+            kind, _, value = attr.partition('=')
+            if kind in kinds:
+                keyed.setdefault(value, [self._unseen] * len(kinds))[kinds.index(kind)] = row
+        return {value: tuple(rows) for value, rows in keyed.items()}
+
+    def state_scores(self, text, lac_words):
+        """(len(text), len(self.labels)): each char's summed attribute weights per label."""
+        n = len(text)
+        if not n:
+            return np.zeros((0, len(self.labels)))
+        info, words, tags, cs, ty = prepare(text, lac_words)
+        unseen, lookup = self._unseen, self._lookup
+        uni = np.array([self._unigrams.get(x, (unseen,) * 5) for x in cs], dtype=np.intp)
+        bi = np.array([self._bigrams.get(x + y, (unseen,) * 4) for x, y in zip(cs, cs[1:])], dtype=np.intp)
+        rest = trigram_columns(cs, n) + context_columns(info, tags, ty, n) + flag_columns(text, info)
+        rows = lookup.of(chain.from_iterable(rest), len(rest) * n).reshape(-1, n)
+        rows = np.concatenate([[uni[k:k + n, k] for k in range(5)], [bi[k:k + n, k] for k in range(4)], rows])
+        shared = word_attributes(words, tags)
+        per_word = lookup.of(chain.from_iterable(shared), 12 * len(words)).reshape(len(words), 12)
+        per_word = self._weights[per_word].sum(axis=1).repeat([len(w) for w in words], axis=0)
+        return self._bias + self._weights[rows].sum(axis=0) + per_word
+
+    def log_marginals(self, texts, lac_results, labels):
+        """Per text, (len(text), len(labels)) float32: log P(label at char), 1e-6 for a label the
+        model never saw."""
+        lengths = np.array([len(t) for t in texts], dtype=np.int64)
+        scores = np.zeros((len(texts), max(lengths, default=0), len(self.labels)))
+        for row, (text, words) in enumerate(zip(texts, lac_results)):
+            scores[row, :len(text)] = self.state_scores(text, words)
+        p = crf_marginals(scores, self._transitions, lengths)
+        known = [self.labels.index(y) if y in self.labels else None for y in labels]
+        picked = np.stack([p[..., k] if k is not None else np.zeros(p.shape[:2]) for k in known], axis=-1)
+        logs = np.log(picked + 1e-6).astype(np.float32)
+        return [logs[row, :n] for row, n in enumerate(lengths)]
