@@ -8,11 +8,14 @@ in :mod:`kg.extract.recognize` reject ``乡村`` as a village while accepting ``
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import jieba
+with warnings.catch_warnings():  # jieba imports pkg_resources, which new setuptools warns about: not ours to act on
+    warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+    import jieba
 
 __all__ = ["Lexicon", "load_lexicon", "read_table"]
 
