@@ -63,3 +63,30 @@ def test_crf_marginals_survive_huge_scores():
     scores = np.array([[[900.0, 0.0], [-900.0, 0.0], [0.0, 2000.0]]])
     got = crf_marginals(scores, np.zeros((2, 2)), [3])
     assert np.allclose(got.sum(axis=2), 1) and np.isfinite(got).all()
+
+
+def test_without_a_writable_cache_folder_the_kernels_compile_in_memory(monkeypatch):
+    """numba refuses ``cache=True`` when it can write no cache folder (a read-only install and
+    home): kg then compiles in memory instead of failing at import."""
+    import importlib
+
+    import numba
+
+    import kg.extract.decode as decode
+
+    real = numba.njit
+
+    def njit(*args, **kwargs):
+        if kwargs.get("cache"):
+            raise RuntimeError("cannot cache function: no locator available")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(numba, "njit", njit)
+    try:
+        fresh = importlib.reload(decode)
+        em = np.array([[[0.0, 1.0], [2.0, 0.0], [0.0, 3.0]]], np.float32)
+        assert fresh.viterbi_batch(em, np.zeros((2, 2), np.float32)).tolist() == [[1, 0, 1]]
+        assert np.allclose(fresh.crf_marginals(em, np.zeros((2, 2)), [3]).sum(axis=2), 1)
+    finally:
+        monkeypatch.undo()
+        importlib.reload(decode)

@@ -4,7 +4,8 @@ LAC, the BiLSTM-CRF and the character CRF all end in a linear chain over tags. D
 is a loop over characters and tag pairs, which numpy can only take one character at a time
 (one call per position, or per previous tag), so at tens of tags and millions of characters
 the calls, not the arithmetic, cost. numba compiles the loops once per machine (cached
-beside this file, or under ``NUMBA_CACHE_DIR``).
+beside this file, in the user's cache folder or under ``NUMBA_CACHE_DIR``; in memory
+if none can be written).
 
 Both functions take a padded batch, (B, T, K) scores with each row's real length, and read
 each row only up to its length, so a row decodes the same whatever it is batched with.
@@ -18,7 +19,16 @@ import numpy as np
 __all__ = ["crf_marginals", "viterbi_batch"]
 
 
-@numba.njit(cache=True, nogil=True)
+def _compiled(func):
+    """``func`` compiled, its machine code cached on disk when numba finds a folder it may
+    write (beside this file, or the user's cache folder); else compiled afresh in each process."""
+    try:
+        return numba.njit(cache=True, nogil=True)(func)
+    except RuntimeError:  # numba: "cannot cache function ...: no locator available"
+        return numba.njit(nogil=True)(func)
+
+
+@_compiled
 def _viterbi(emissions, transitions, lengths, path):  # pragma: no cover - compiled
     batch, _, tags = emissions.shape
     score = np.empty(tags, dtype=emissions.dtype)
@@ -64,7 +74,7 @@ def viterbi_batch(emissions: np.ndarray, transitions: np.ndarray,
     return path
 
 
-@numba.njit(cache=True, nogil=True)
+@_compiled
 def _marginals(scores, transitions, lengths, out):  # pragma: no cover - compiled
     batch, length, tags = scores.shape
     alpha = np.empty((length, tags))
