@@ -209,6 +209,9 @@ PIECES = st.sampled_from(["村", "社区", "党支部", "村委会", "合作社"
 @given(st.lists(st.one_of(st.text(HAN, min_size=1, max_size=3), PIECES), min_size=3, max_size=25))
 @example(pieces=["一", "记者", "报道"])  # once a Person 报道: a byline of nothing but the reporting word
 @example(pieces=["书记", "让", "丁"])  # once a Person 让丁: the model's span over LAC's 让|丁
+@example(pieces=["记者", "一", "的"])  # once a Person 一的: a byline ending in a particle
+@example(pieces=["一", "记者", "以及"])  # once a Person 以及: a byline of a conjunction
+@example(pieces=["从", "把", "村", "一"])  # once a Place 把村: LAC took 把 for a place
 def test_no_entity_label_begins_or_ends_with_a_function_word(pieces):
     x = extract(_article("".join(pieces)))
     for entity in x.entities:

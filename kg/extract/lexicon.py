@@ -22,6 +22,7 @@ __all__ = ["Lexicon", "load_lexicon", "read_table"]
 _LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 _PLACE_TAGS = {"ns", "nt", "nz", "nr"}
 _MIN_COMMON_FREQ = 3
+_FUNCTION_TAGS = {"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv"}
 
 
 def read_table(name: str) -> list[list[str]]:
@@ -37,20 +38,34 @@ class Lexicon:
     offices: tuple[str, ...]  # longest first
     person_words: tuple[str, ...]
     common_words: frozenset[str]
+    function_words: frozenset[str] = frozenset()  # the dictionary's prepositions, conjunctions, particles
 
     def is_common_word(self, word: str) -> bool:
         """Is ``word`` an ordinary dictionary word rather than a name?"""
         return word in self.common_words
 
+    def is_function_word(self, word: str) -> bool:
+        """Is ``word`` a preposition, conjunction or particle by the dictionary (把, 以及, 的)?"""
+        return word in self.function_words
 
-def _common_words() -> frozenset[str]:
+
+def _dictionary_words(keep) -> frozenset[str]:
+    """The words of jieba's dictionary whose (frequency, tag) ``keep`` accepts."""
     words = set()
     with open(Path(jieba.get_dict_file().name), encoding="utf-8") as handle:
         for line in handle:
             parts = line.split()
-            if len(parts) == 3 and parts[2] not in _PLACE_TAGS and int(parts[1]) >= _MIN_COMMON_FREQ:
+            if len(parts) == 3 and keep(int(parts[1]), parts[2]):
                 words.add(parts[0])
     return frozenset(words)
+
+
+def _common_words() -> frozenset[str]:
+    return _dictionary_words(lambda freq, tag: tag not in _PLACE_TAGS and freq >= _MIN_COMMON_FREQ)
+
+
+def _function_words() -> frozenset[str]:
+    return _dictionary_words(lambda freq, tag: tag in _FUNCTION_TAGS)
 
 
 @lru_cache(maxsize=1)
@@ -74,4 +89,5 @@ def load_lexicon() -> Lexicon:
         offices=tuple(r[0] for r in by_length if r[1] == "office"),
         person_words=tuple(r[0] for r in by_length if r[1] == "person"),
         common_words=_common_words(),
+        function_words=_function_words(),
     )

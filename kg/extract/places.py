@@ -145,8 +145,8 @@ class _ChainReader:
         token = self.view.token_at(start)
         if token is None or token[0] != start or self.lex.is_common_word(name):
             return False
-        if len(stem) < 2 and token[2] != "LOC":
-            return False
+        if len(stem) < 2 and (token[2] != "LOC" or self.lex.is_function_word(stem)):
+            return False  # 从把村: LAC may take 把 for a place; the dictionary knows it is a preposition
         for token_start, token_end, tag in self.view.tokens_between(start, start + len(stem)):
             if tag not in NAME_TAGS and self.lex.is_common_word(self.view.text[token_start:token_end]):
                 return False

@@ -36,8 +36,10 @@ _CREDIT_FORMS = ((_REPORTERS, "author"), (_AUTHOR_SLASH, "author"), (_AUTHOR_OF,
 _REPORTING_WORDS = "报道|摄影|摄|讯|供稿|整理|编译"
 _REPORTING = re.compile(rf"(?:{_REPORTING_WORDS})$")
 _REPORTING_FIRST = re.compile(rf"(?:{_REPORTING_WORDS})")
-#: Prepositions that begin a clause, never a name: 记者在一线采访 has no byline.
-_NOT_A_NAME_START = tuple("在把被对让给")  # not 于, 向: surnames
+#: Prepositions and conjunctions that begin a clause, never a name: 记者在一线采访 and
+#: 记者以及 have no byline (not 于, 向: surnames). Particles that end a clause, never a name.
+_NOT_A_NAME_START = (*"在把被对让给", "以及", "并且", "而且", "从而", "或者")
+_NOT_A_NAME_END = tuple("的了着吗呢吧啊")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +65,8 @@ def find_credits(text: str) -> list[Credit]:
     [('王东', 'author'), ('李明', 'editor')]
     >>> [c.name for c in find_credits("(记者 李明辉报道)")]
     ['李明辉']
-    >>> [c.name for c in find_credits("一记者报道说")]
-    []
+    >>> [c.name for c in find_credits("一记者报道说")], [c.name for c in find_credits("记者以及")]
+    ([], [])
     """
     credits = []
     for pattern, role in _CREDIT_FORMS:
@@ -72,7 +74,8 @@ def find_credits(text: str) -> list[Credit]:
             for name in re.finditer(r"\S+", match.group(1)):
                 cut = _REPORTING.sub("", name.group(0))
                 kept = cut if len(cut) >= 2 else name.group(0)
-                if kept.startswith(_NOT_A_NAME_START) or _REPORTING_FIRST.match(name.group(0)):
+                if kept.startswith(_NOT_A_NAME_START) or kept.endswith(_NOT_A_NAME_END) \
+                        or _REPORTING_FIRST.match(name.group(0)):
                     continue
                 start = match.start(1) + name.start()
                 credits.append(Credit(kept, role, start, start + len(kept)))
