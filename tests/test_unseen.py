@@ -166,6 +166,7 @@ def test_unseen_bare_name_joins_the_one_its_article_places():
     ("米林县政府要求各乡镇抓好秋收。", "米林县人民政府召开常务会议。"),
     ("扎囊县桑耶镇政府组织干部下乡。", "扎囊县桑耶镇人民政府发布防汛通知。"),
     ("河北省政府印发实施意见。", "河北省人民政府召开新闻发布会。"),
+    ("米林县召开大会，该县政府要求各乡镇抓好落实。", "米林县人民政府召开常务会议。"),  # said by reference
 ])
 def test_unseen_a_government_written_short_is_its_people_s_government(short, full):
     """X县政府 is X县人民政府 (a graded division's government), one entity whichever is written."""

@@ -49,23 +49,19 @@ class Lexicon:
         return word in self.function_words
 
 
-def _dictionary_words(keep) -> frozenset[str]:
-    """The words of jieba's dictionary whose (frequency, tag) ``keep`` accepts."""
-    words = set()
+def _dictionary_words() -> tuple[frozenset[str], frozenset[str]]:
+    """From one read of jieba's dictionary: its common words (not names, not rare) and its
+    prepositions, conjunctions and particles."""
+    common, function = set(), set()
     with open(Path(jieba.get_dict_file().name), encoding="utf-8") as handle:
         for line in handle:
             parts = line.split()
-            if len(parts) == 3 and keep(int(parts[1]), parts[2]):
-                words.add(parts[0])
-    return frozenset(words)
-
-
-def _common_words() -> frozenset[str]:
-    return _dictionary_words(lambda freq, tag: tag not in _PLACE_TAGS and freq >= _MIN_COMMON_FREQ)
-
-
-def _function_words() -> frozenset[str]:
-    return _dictionary_words(lambda freq, tag: tag in _FUNCTION_TAGS)
+            if len(parts) == 3:
+                if parts[2] not in _PLACE_TAGS and int(parts[1]) >= _MIN_COMMON_FREQ:
+                    common.add(parts[0])
+                if parts[2] in _FUNCTION_TAGS:
+                    function.add(parts[0])
+    return frozenset(common), frozenset(function)
 
 
 @lru_cache(maxsize=1)
@@ -83,11 +79,12 @@ def load_lexicon() -> Lexicon:
             programmes[surface] = row[0]
     roles = read_table("roles.tsv")
     by_length = sorted(roles, key=lambda r: (-len(r[0]), r[0]))
+    common, function = _dictionary_words()
     return Lexicon(
         organizations=organizations,
         programmes=programmes,
         offices=tuple(r[0] for r in by_length if r[1] == "office"),
         person_words=tuple(r[0] for r in by_length if r[1] == "person"),
-        common_words=_common_words(),
-        function_words=_function_words(),
+        common_words=common,
+        function_words=function,
     )

@@ -73,8 +73,13 @@ def nn_vocab_keys(text, lac_words):
 def nn_ids(text, lac_words, vocabs):
     """Five id lists (char, left bigram, right bigram, LAC tag, flags) for one text;
     ``vocabs`` = (chars, bigrams, lac tags) dicts key -> id, unknown keys -> UNK."""
+    return nn_lookup(nn_key_columns(text, lac_words), vocabs)
+
+
+def nn_lookup(columns, vocabs):
+    """:func:`nn_key_columns` → the ids of one model's ``vocabs`` (as :func:`nn_ids`)."""
     chars, bigrams, lactags = vocabs
-    c, left, right, lac_tag, flags = nn_key_columns(text, lac_words)
+    c, left, right, lac_tag, flags = columns
     return ([chars.get(k, UNK) for k in c], [bigrams.get(k, UNK) for k in left],
             [bigrams.get(k, UNK) for k in right], [lactags.get(k, UNK) for k in lac_tag], flags)
 
@@ -178,7 +183,8 @@ class NameTagger:
 
     def tag(self, texts, lac_results, lac_states):
         """Spans [(start, end, type)] per text, from LAC's words and encoder states."""
-        ids = [[nn_ids(t, lw, nn.vocabs) for t, lw in zip(texts, lac_results)] for nn in self.nns]
+        keys = [nn_key_columns(t, lw) for t, lw in zip(texts, lac_results)]
+        ids = [[nn_lookup(k, nn.vocabs) for k in keys] for nn in self.nns]
         order = sorted((i for i, t in enumerate(texts) if t), key=lambda i: len(texts[i]))
         spans = [[] for _ in texts]
         for chunk in self._batches(order, [len(t) for t in texts]):

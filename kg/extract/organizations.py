@@ -141,6 +141,10 @@ class _OrgReader:
              part_of: Found | None = None, aliases: tuple[str, ...] = ()) -> None:
         if self.lex.is_common_word(name) or len(name) < 3:
             return
+        if place is not None and place.level in FULL_SUFFIX_LEVELS:  # 米林县政府, 该县政府: 米林县人民政府
+            short = name.removeprefix(place.name)
+            if short in FULL_SUFFIXES:
+                name, aliases = place.name + FULL_SUFFIXES[short], (*aliases, name)
         canonical, lex_cls = self.lex.organizations.get(name, (name, cls))
         national = name in self.lex.organizations  # a national body is one, wherever it is named
         where = place.key if place else part_of.parent if part_of else None  # a part is where its whole is
@@ -179,8 +183,6 @@ class _OrgReader:
                 name = outer.name + self.view.text[outer.end : end]
                 self._add(outer.start, end, name, cls, "sub-organization", place=place, part_of=outer)
                 return
-            if place.level in FULL_SUFFIX_LEVELS:  # 米林县政府: 米林县人民政府
-                suffix = FULL_SUFFIXES.get(suffix, suffix)
             self._add(place.start, end, place.name + suffix, cls, "place+suffix", place=place,
                       aliases=(self.view.text[self._chain_start(place) : end],))
             return
