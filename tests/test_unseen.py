@@ -69,6 +69,11 @@ NEWS_NAMES = [  # an autonomous division by the name news gives it, and a townsh
      [("黔东南苗族侗族自治州", "贵州省"), ("从江县", "黔东南苗族侗族自治州"), ("加榜乡", "从江县")]),
     ("湘西州花垣县十八洞村今年接待游客超过10万人次。", [("湘西土家族苗族自治州", "湖南省"), ("花垣县", "湘西土家族苗族自治州")]),
     ("海东市互助县五十镇班彦村开展易地搬迁后续帮扶。", [("互助土族自治县", "海东市"), ("五十镇", "互助土族自治县")]),
+    # a township whose first character LAC reads as a preposition, known to the county's townships
+    ("固原市西吉县将台堡镇红军村党支部书记马建国介绍了冷链项目。",
+     [("西吉县", "固原市"), ("将台堡镇", "西吉县"), ("红军村", "将台堡镇")]),
+    ("保山市施甸县由旺镇组织干部下沉一线。", [("施甸县", "保山市"), ("由旺镇", "施甸县")]),
+    ("曲靖市会泽县以礼街道开展入户走访。", [("会泽县", "曲靖市"), ("以礼街道", "会泽县")]),
 ]
 POSITIONS = [  # (sentence, person, role, organisation)
     ("温泉村党支部书记马强介绍了情况。", "马强", "书记", "温泉村党支部"),
@@ -247,3 +252,13 @@ def test_resolving_with_a_memo_is_resolving(corpus, article):
     fullest = lru_cache(maxsize=4)(partial(widest, known=known))
     for keys in (article, corpus, article):
         assert resolve(keys, known, fullest) == resolve(keys, known)
+
+
+def test_a_township_counts_in_its_own_county_only():
+    from kg.extract.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    assert gazetteer.has_township(("宁夏回族自治区", "固原市", "西吉县"), "将台堡镇")
+    assert not gazetteer.has_township(("宁夏回族自治区", "固原市", "原州区"), "将台堡镇")
+    assert not gazetteer.has_township(("宁夏回族自治区",), "将台堡镇")
+    assert sum(map(len, gazetteer.townships.values())) > 40_000  # every township and street in the country

@@ -2,7 +2,10 @@
 
 The divisions ship as a CSV inside the ``cpca`` package; we read that file only, plus
 ``lexicons/renamed.tsv``: divisions renamed or re-ranked (米林县 → 米林市), whose old name
-finds the current division.
+finds the current division, and ``lexicons/towns.tsv.gz``: the townships and streets of
+each county, from the National Bureau of Statistics' 2023 division codes (made by
+``training/make_towns.py``), which tell a township's whole name where LAC reads its first
+character as a word of its own (西吉县将台堡镇, with 将 a preposition).
 Each :class:`Division` knows its full path, so ``巴宜区`` resolves to
 ``西藏自治区/林芝市/巴宜区`` and its parents come for free. Short forms of
 province- and prefecture-level names (``西藏``, ``林芝``) are indexed separately,
@@ -60,6 +63,7 @@ class Gazetteer:
             if county:
                 by_path.setdefault(path + (county,), Division(county, "county", path + (county,)))
         self.by_path = by_path
+        self.townships: dict[tuple[str, str], set[str]] = {}  # (province, county) → its townships' names
         self.full: dict[str, list[Division]] = {}
         self.short: dict[str, list[Division]] = {}
         for division in sorted(by_path.values(), key=lambda d: d.path):
@@ -118,6 +122,15 @@ class Gazetteer:
     def parent(self, division: Division) -> Division | None:
         return self.by_path.get(division.parent_path) if len(division.path) > 1 else None
 
+    def add_townships(self, rows: list[list[str]]) -> None:
+        """Know the townships and streets of each county: rows of (province, county, township)."""
+        for province, county, township in rows:
+            self.townships.setdefault((province, county), set()).add(township)
+
+    def has_township(self, county: tuple[str, ...], name: str) -> bool:
+        """Is ``name`` a township or street of the division whose path is ``county``?"""
+        return len(county) > 1 and name in self.townships.get((county[0], county[-1]), ())
+
 
 @lru_cache(maxsize=1)
 def _peoples() -> tuple[str, ...]:
@@ -158,4 +171,5 @@ def load_gazetteer() -> Gazetteer:
     _news_names(gazetteer)
     for old, current, province, *_ in read_table("renamed.tsv"):
         gazetteer.rename(old, current, province)
+    gazetteer.add_townships(read_table("towns.tsv.gz"))
     return gazetteer

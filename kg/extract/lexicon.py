@@ -8,6 +8,8 @@ in :mod:`kg.extract.recognize` reject ``乡村`` as a village while accepting ``
 
 from __future__ import annotations
 
+import gzip
+
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,8 +28,10 @@ _FUNCTION_TAGS = {"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv"}
 
 
 def read_table(name: str) -> list[list[str]]:
-    """The rows of ``kg/extract/lexicons/NAME`` (tab-separated; ``#`` lines are comments)."""
-    text = (_LEXICON_DIR / name).read_text(encoding="utf-8")
+    """The rows of ``kg/extract/lexicons/NAME`` (tab-separated, gzipped if NAME ends in ``.gz``;
+    ``#`` lines are comments)."""
+    data = (_LEXICON_DIR / name).read_bytes()
+    text = (gzip.decompress(data) if name.endswith(".gz") else data).decode("utf-8")
     return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 

@@ -129,8 +129,9 @@ class _ChainReader:
         level = LEVEL_WORDS[suffix]
         if stem[0] in _BAD_STEM_START or stem in _NOT_STEMS or not _deeper(level, parent and parent.level):
             return None
-        if begins_badly(self.view, pos) and pos not in self.model_starts and not self._read_whole(pos, match.end(), parent):
-            return None  # 乃东区把以社区: not a name's start
+        if begins_badly(self.view, pos) and pos not in self.model_starts and not self._read_whole(pos, match.end(), parent) \
+                and not (parent and self.gaz.has_township(tuple(key_path(parent.key).split("/")), name)):
+            return None  # 乃东区把以社区: not a name's start (but 西吉县将台堡镇 is one of that county's townships)
         if parent is None and not self._standalone_ok(pos, name, stem):
             return None
         key = f"{parent.key}/{name}" if parent else place_key([name])
