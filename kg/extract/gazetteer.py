@@ -63,7 +63,7 @@ class Gazetteer:
             if county:
                 by_path.setdefault(path + (county,), Division(county, "county", path + (county,)))
         self.by_path = by_path
-        self.townships: dict[tuple[str, str], set[str]] = {}  # (province, county) → its townships' names
+        self.townships: dict[str, set[tuple[str, str]]] = {}  # a township's name → (province, county) of each
         self.full: dict[str, list[Division]] = {}
         self.short: dict[str, list[Division]] = {}
         for division in sorted(by_path.values(), key=lambda d: d.path):
@@ -125,11 +125,18 @@ class Gazetteer:
     def add_townships(self, rows: list[list[str]]) -> None:
         """Know the townships and streets of each county: rows of (province, county, township)."""
         for province, county, township in rows:
-            self.townships.setdefault((province, county), set()).add(township)
+            self.townships.setdefault(township, set()).add((province, county))
 
-    def has_township(self, county: tuple[str, ...], name: str) -> bool:
-        """Is ``name`` a township or street of the division whose path is ``county``?"""
-        return len(county) > 1 and name in self.townships.get((county[0], county[-1]), ())
+    def listing_counties(self, name: str, within: tuple[str, ...] = ()) -> list[Division]:
+        """The counties under ``within`` (a division's path; all of China if empty) that list a
+        township or street called ``name``."""
+        found = []
+        for province, county in sorted(self.townships.get(name, ())):
+            if not within or province == within[0]:
+                found += [d for d in self.full.get(county, []) if d.path[0] == province and d.name == county
+                          and d.path[: len(within)] == within]
+        return found
+
 
 
 @lru_cache(maxsize=1)

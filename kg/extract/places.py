@@ -5,7 +5,8 @@ Rules, in the order they are tried at each token start:
 1. *Chains.* ``日喀则市白朗县巴扎乡`` is read left to right: each link is a gazetteer
    division consistent with the link before it, or a township/village/community name
    found by its suffix (乡 镇 街道 村 社区). Each link's parent is the link before it, and a
-   gazetteer division brings its own parents (巴宜区 › 林芝市 › 西藏自治区).
+   gazetteer division brings its own parents (巴宜区 › 林芝市 › 西藏自治区). A township named
+   bare or after its prefecture goes into the one county that lists it (八一镇 › 巴宜区).
 2. *Short forms* of provinces and prefectures (西藏, 林芝) when they are a whole token.
 3. *Roads* (国道318) and *sites*: a LAC place token ending in a site suffix (江, 谷, 湖…).
 4. *Relative references*: 我区/全区/自治区 mean the article's home region when that is an
@@ -129,17 +130,29 @@ class _ChainReader:
         level = LEVEL_WORDS[suffix]
         if stem[0] in _BAD_STEM_START or stem in _NOT_STEMS or not _deeper(level, parent and parent.level):
             return None
-        if begins_badly(self.view, pos) and pos not in self.model_starts and not self._read_whole(pos, match.end(), parent) \
-                and not (parent and self.gaz.has_township(tuple(key_path(parent.key).split("/")), name)):
-            return None  # 乃东区把以社区: not a name's start (but 西吉县将台堡镇 is one of that county's townships)
-        if parent is None and not self._standalone_ok(pos, name, stem):
+        counties = self._listing(name, parent) if level == "township" else []
+        if begins_badly(self.view, pos) and pos not in self.model_starts and not counties \
+                and not self._read_whole(pos, match.end(), parent):
+            return None  # 乃东区把以社区: not a name's start (西吉县将台堡镇 is: that county lists it)
+        if parent is None and not (counties and len(stem) > 1) and not self._standalone_ok(pos, name, stem):
             return None
-        key = f"{parent.key}/{name}" if parent else place_key([name])
-        found = Found(pos, match.end(), "Place", key, name, "suffix", level=level, parent=parent and parent.key)
+        if len(counties) == 1 and (parent is None or parent.level in ("province", "prefecture")):
+            # 八一镇, 林芝市八一镇: in the one county that lists it (where several do, it stays bare)
+            key, parent_key = place_key((*counties[0].path, name)), place_key(counties[0].path)
+        else:
+            key, parent_key = (f"{parent.key}/{name}", parent.key) if parent else (place_key([name]), None)
+        found = Found(pos, match.end(), "Place", key, name, "suffix", level=level, parent=parent_key)
         # It may end here only at a name boundary or where the chain goes on (古乡 + 嘎朗村).
         if not self._bounded(found.end, suffix) and not self._sub_county(found.end, found):
             return None
         return found
+
+    def _listing(self, name: str, parent: Found | None) -> list[Division]:
+        """The counties that list township ``name``: under ``parent``, else in the article's province
+        (anywhere, while that is not known)."""
+        if parent is not None:
+            return self.gaz.listing_counties(name, tuple(key_path(parent.key).split("/")))
+        return self.gaz.listing_counties(name, (self.home,) if self.home else ())
 
     def _standalone_ok(self, start: int, name: str, stem: str) -> bool:
         """Without a parent, a suffix name must be made of name-like tokens (not 加强城市社区)."""
