@@ -164,6 +164,33 @@ def test_viz_trimmed_views_keep_the_most_connected_of_what_they_show(seed_store,
     assert trimmed.network.number_of_edges() == full.network.subgraph(ranked[:6]).number_of_edges()
 
 
+@pytest.mark.parametrize("filters", [{}, {"focus": "林芝市", "depth": 2}])
+@pytest.mark.parametrize("max_edges", [1, 12, 40])
+def test_viz_views_with_too_many_relations_keep_the_most_connected_nodes_that_fit(seed_store, vocab, filters,
+                                                                                  max_edges):
+    full = view_graph(seed_store, vocab, **filters)
+    trimmed = view_graph(seed_store, vocab, **filters, max_edges=max_edges)
+    degree, labels = full.network.degree(), nx.get_node_attributes(full.network, "label")
+    ranked = sorted(full.network, key=lambda n: (n not in full.centres, -degree[n], labels[n], n))
+    fits = max(k for k in range(len(ranked) + 1) if full.network.subgraph(ranked[:k]).number_of_edges() <= max_edges)
+    assert full.network.number_of_edges() > max_edges and trimmed.total == full.total
+    assert set(trimmed.network) == set(ranked[:fits])
+    assert trimmed.network.number_of_edges() == full.network.subgraph(ranked[:fits]).number_of_edges() <= max_edges
+
+
+def test_viz_relation_evidence_asked_by_subject_is_the_evidence_scanned(seed_store, vocab):
+    from kg.viz import details
+    from kg.viz.entities import EntityGraph
+
+    graph, view = EntityGraph(seed_store, vocab), view_graph(seed_store, vocab)
+    triples = {(s, str(vocab[d["predicate"]]), o) for s, o, d in view.network.edges(data=True) if "position" not in d}
+    one = min(s for s, _, _ in triples)
+    for wanted in (triples, {t for t in triples if t[0] == one}):
+        subjects = {s for s, _, _ in wanted}
+        by_subject = details._subject_sentences(graph, wanted, sorted(subjects))
+        assert by_subject == details._scanned_sentences(graph, wanted, subjects) and by_subject
+
+
 def test_viz_node_evidence_is_the_first_three_sentences_by_article_and_position(seed_graph, seed_page):
     data = _page_data(seed_page)
     node = next(n["id"] for n in data["nodes"] if n["label"] == "西藏自治区")

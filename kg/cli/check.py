@@ -78,8 +78,10 @@ def validate_graph(graph: Path | None, out_dir: Path, shapes: Path | None, fmt: 
 @click.option("--document", default=None, help="Only the entities of one article (source file name or title).")
 @click.option("--max-nodes", default=None, type=click.IntRange(min=1),
               help="Keep the most connected nodes beyond this many [default: 2000].")
+@click.option("--max-edges", default=None, type=click.IntRange(min=1),
+              help="Keep fewer nodes where those shown have more relations than this [default: 5000].")
 def viz(graph: Path | None, out_file: Path | None, focus: str | None, depth: int, classes: str | None,
-        document: str | None, max_nodes: int | None) -> None:
+        document: str | None, max_nodes: int | None, max_edges: int | None) -> None:
     """Write an interactive HTML view that works offline: whole graph, a neighbourhood, classes or one article.
 
     It draws the store of the folder kg built (GRAPH, or -o when it is a folder; default out/),
@@ -99,6 +101,8 @@ def viz(graph: Path | None, out_file: Path | None, focus: str | None, depth: int
                "classes": [c.strip() for c in classes.split(",") if c.strip()] if classes else None}
     if max_nodes:
         filters["max_nodes"] = max_nodes
+    if max_edges:
+        filters["max_edges"] = max_edges
     into = out_file if out_file is not None and out_file.is_dir() else None
     source = graph or into or DEFAULT_OUT
     folder = into or (source if source.is_dir() or not source.suffix else source.parent)

@@ -29,6 +29,8 @@ __all__ = ["MAX_NODES", "View", "view_graph"]
 
 #: Views with more nodes keep the most connected ones (see :func:`view_graph`).
 MAX_NODES = 2000
+#: Views with more relations than this between their nodes keep fewer nodes (see :func:`view_graph`).
+MAX_EDGES = 5000
 #: Entities the page's figures list, overall and per class.
 FIGURES_TOP = 5
 
@@ -129,6 +131,18 @@ def _most_connected(graph: EntityGraph, pool: set[str], centres: list[str], max_
     return set(ranked[:max_nodes])
 
 
+def _within_edges(network: nx.MultiDiGraph, centres: list[str], max_edges: int) -> nx.MultiDiGraph:
+    """The most connected nodes of ``network`` (centres first, then by degree, label and IRI), as
+    many as keep at most ``max_edges`` relations between them, and those relations."""
+    if network.number_of_edges() <= max_edges:
+        return network
+    degree, labels = network.degree(), nx.get_node_attributes(network, "label")
+    ranked = sorted(network, key=lambda n: (n not in centres, -degree[n], labels[n], n))
+    rank = {node: i for i, node in enumerate(ranked)}
+    joins = sorted(max(rank[s], rank[o]) for s, o in network.edges())  # the node whose arrival brings each edge in
+    return network.subgraph(ranked[: joins[max_edges]]).copy()
+
+
 def view_graph(
     source: Graph | ox.Store,
     vocab: Vocabulary,
@@ -138,13 +152,17 @@ def view_graph(
     classes: list[str] | None = None,
     document: str | None = None,
     max_nodes: int = MAX_NODES,
+    max_edges: int = MAX_EDGES,
 ) -> View:
     """The entities and relations to show; filters combine: document, then focus, then classes.
 
     ``source`` is a store (its default graph the union of its graphs) or an rdflib graph.
     ``focus`` is a name or alias; its neighbourhood to ``depth`` hops either way is shown.
     ``classes`` are class names (``Place``, ``地点``), each with its subclasses; the focus stays.
-    ``document`` is a source file name (with or without ``.txt``) or a title.
+    ``document`` is a source file name (with or without ``.txt``) or a title. A view of more
+    than ``max_nodes`` entities keeps the most connected; one whose nodes have more than
+    ``max_edges`` relations between them keeps fewer (a page of tens of thousands of edges
+    is too slow to draw and too dense to read), and the page says so.
     Raises :class:`~kg.errors.ViewError` for a name, class or document the graph lacks.
     """
     store = as_store(source)
@@ -177,5 +195,5 @@ def view_graph(
             pool = {n for n, data in graph.nodes(pool).items() if data["cls"] in wanted} | set(centres)
         total = len(pool)
         shown = pool if total <= max_nodes else _most_connected(graph, pool, centres, max_nodes)
-    return View(graph.network(shown), " · ".join(caption) or "全图", total,
+    return View(_within_edges(graph.network(shown), centres, max_edges), " · ".join(caption) or "全图", total,
                 figures(store, vocab, top=FIGURES_TOP, whole=whole), tuple(centres))
