@@ -27,6 +27,7 @@ import hashlib
 import pickle
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,10 +172,12 @@ def build(
             progress.stage("writing the entity graphs")
             shared = [_shared_file(out, staging, part) for part in sorted({part_of(d) for d in graph_keys})]
             shards = entity_graphs(index, shared, vocab, mint, graphs)
+            classes = Counter(index.entity(key).cls for key in index.keys())
+            del index  # the rest of the build reads the store and the files: the index is let go before them
             ontology_key = ontology_graph(vocab, graphs)
             extra = {"formats": counts.as_dict(),
                      "digests": {a.doc_id: a.digest for a in articles if a.doc_id in graph_keys}}
-            report, changes = finish_outputs(out, staging, outputs, job, vocab, mint, index, graph_keys,
+            report, changes = finish_outputs(out, staging, outputs, job, vocab, mint, classes, graph_keys,
                                              counts_by_doc, shards, ontology_key, extracted, errors, warnings,
                                              progress, extra, {"parts.json": written, "build.json": {"key": key}},
                                              memory, helper=len(articles) >= HELPER_FROM

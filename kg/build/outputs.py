@@ -33,7 +33,6 @@ from kg.build.progress import Progress
 from kg.build.tasks import Job, note_peak, part_name, peak_memory, write_quads
 from kg.cache import GraphCache
 from kg.errors import KGError
-from kg.merge import EntityIndex
 from kg.rdf.exports import EXPORTS, PLAIN, write_exports
 from kg.rdf.iris import Minter
 from kg.rdf.ontology import Vocabulary, load_vocabulary
@@ -76,7 +75,7 @@ def _move(source: Path, target: Path) -> None:
 
 
 def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: Vocabulary, mint: Minter,
-                   index: EntityIndex, graph_keys: dict[str, str], counts: dict[str, dict],
+                   classes: Counter, graph_keys: dict[str, str], counts: dict[str, dict],
                    shards: dict[str, str], ontology_key: str, extracted: list[str], errors: list[str],
                    warnings: list[str], progress: Progress, extra: dict,
                    records: dict[str, dict], memory: dict[int, int], helper: bool = False) -> tuple[dict, Changes]:
@@ -102,7 +101,7 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
              for name in sorted(wanted)]
     shutil.copyfile(vocab.path, staging / "ontology.ttl")
     changes = plan(store_path(out), files)
-    report = {**_report(graph_keys, index, counts, [cache.path(key) for key in shards.values()], extracted, errors,
+    report = {**_report(graph_keys, classes, counts, [cache.path(key) for key in shards.values()], extracted, errors,
                         warnings, changes), **extra}
     (staging / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     for name, data in records.items():
@@ -180,13 +179,12 @@ def _lines(path: Path) -> int:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: data.read(1 << 20), b""))
 
 
-def _report(graph_keys: dict[str, str], index: EntityIndex, counts: dict[str, dict], shard_files: list[Path],
+def _report(graph_keys: dict[str, str], classes: Counter, counts: dict[str, dict], shard_files: list[Path],
             extracted: list[str], errors: list[str], warnings: list[str], changes: Changes) -> dict:
     relations: Counter = Counter()
     for c in counts.values():
         relations.update(c.get("relations", {}))
     relations["holdsPosition"] = sum(c.get("positions", 0) for c in counts.values())
-    classes = Counter(index.entity(key).cls for key in index.keys())
     triples = sum(c["triples"] for c in counts.values()) + sum(map(_lines, shard_files))  # all but the ontology
     return {
         "documents": sorted(graph_keys),

@@ -4,7 +4,8 @@ Chinese reports name a place once and then say 村, 该县 or 全市, and drop t
 that their sentences share. These are the rules every recogniser uses for that:
 
 * :meth:`Places.nearest_earlier`: the nearest place of a level earlier in the same
-  paragraph (村党支部 → that village's; 该县 → that county);
+  paragraph (村党支部 → that village's; 该县 → that county); :meth:`Places.only`: the one
+  place of a level the whole article names;
 * :func:`subject_before`: the nearest candidate before a position in its sentence, else
   earlier in its paragraph (the doer of a programme, the subject of a figure).
 """
@@ -26,6 +27,12 @@ class Places:
             if place.level:
                 by_level.setdefault(place.level, []).append(place)
         self._levels = {level: SpanIndex(found) for level, found in by_level.items()}
+        self._only = {level: found[0] for level, found in by_level.items() if len({f.key for f in found}) == 1}
+
+    def only(self, level: str) -> Found | None:
+        """The place of ``level``, if the article names one and no other (a county's news says
+        县农业农村局 far from where it names its county, or before it)."""
+        return self._only.get(level)
 
     def nearest_earlier(self, view: TextView, level: str, pos: int) -> Found | None:
         """The last place of ``level`` that starts before ``pos`` in the same paragraph."""

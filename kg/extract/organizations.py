@@ -133,9 +133,10 @@ class _OrgReader:
         return None
 
     def _anaphor(self, level_word: str, start: int) -> Found | None:
-        """``村`` in ``村党支部`` at ``start`` → the nearest village earlier in the paragraph."""
+        """``村`` in ``村党支部`` at ``start`` → the nearest village earlier in the paragraph, else
+        the one village the article names."""
         level = LEVEL_WORDS.get(level_word)
-        return self.by_level.nearest_earlier(self.view, level, start) if level else None
+        return (self.by_level.nearest_earlier(self.view, level, start) or self.by_level.only(level)) if level else None
 
     def _add(self, start: int, end: int, name: str, cls: str, rule: str, *, place: Found | None = None,
              part_of: Found | None = None, aliases: tuple[str, ...] = ()) -> None:
@@ -211,7 +212,7 @@ class _OrgReader:
             if target is not None:
                 name = target.name + material[referring.end() :] + suffix
                 self._add(start, end, name, cls, "anaphora", place=target)
-            return  # 县农牧合作联社 with no county before it: whose, the text does not say
+            return  # 县农牧合作联社 in an article of no county, or of several: whose, the text does not say
         if suffix == "网" and len(material) < 2:
             return
         outer = self._org_ending(start)
