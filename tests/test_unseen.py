@@ -141,6 +141,28 @@ def test_unseen_autonomous_divisions_and_misread_townships_are_found_in_their_ch
     assert [(name, parents.get(name)) for name, _ in chain] == chain
 
 
+@pytest.mark.parametrize("name, ok", [
+    ("王东", True), ("于洋", True), ("向东", True), ("索朗琼珠", True),  # 于 and 向 are prepositions and surnames
+    ("以及", False), ("并且", False), ("在一线", False), ("把村", False), ("一的", False), ("李明吗", False),
+])
+def test_a_byline_name_is_not_a_clause_by_the_dictionary(name, ok):
+    from kg.extract.lexicon import load_lexicon
+    from kg.extract.people import byline_name
+
+    assert byline_name(name, load_lexicon()) is ok
+
+
+@pytest.mark.parametrize("text, people, not_people", [
+    ("（记者 于洋 向东）村里新修了水渠。", {"于洋", "向东"}, set()),
+    ("记者以及通讯员深入一线采访。", set(), {"以及", "以及通讯员"}),
+    ("记者让村民讲述了这些年的变化。", set(), {"让村民", "让村"}),
+    ("（作者系县委党校副教授付文科）", {"付文科"}, set()),  # LAC reads 付 (to pay) as a verb: a surname still
+])
+def test_unseen_a_byline_form_that_caught_a_clause_gives_no_person(text, people, not_people):
+    found = {e.name for e in extract(_article(text)).entities if e.cls == "Person"}
+    assert people <= found and not found & not_people
+
+
 @pytest.mark.parametrize("text, name, county", BARE_TOWNSHIPS)
 def test_unseen_bare_township_is_placed_in_the_county_that_lists_it(text, name, county):
     (place,) = {e for e in extract(_article(text)).entities if e.cls == "Place" and e.name == name}

@@ -8,6 +8,7 @@ the article, so thousands can run in parallel; :mod:`kg.merge` joins the results
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from spacy.tokens import Doc
@@ -16,6 +17,7 @@ from kg.extract.entities import article_entities
 from kg.extract.lexicon import load_lexicon
 from kg.extract.nlp import make_nlp
 from kg.extract.observations import find_observations
+from kg.extract.people import byline_name
 from kg.extract.recognize import recognize, view_of
 from kg.extract.relations import find_carries_out, find_positions, find_subsidiaries
 from kg.extract.spans import Found, TextView
@@ -59,6 +61,9 @@ def extract(article: Article, doc: Doc | None = None) -> Extraction:
     view = view_of(doc)
     founds = recognize(doc)
     lexicon = load_lexicon()
+    meta = article.meta  # the names its bylines give that can be people's (kg.extract.people.byline_name)
+    article = replace(article, meta=replace(meta, authors=tuple(n for n in meta.authors if byline_name(n, lexicon)),
+                                            editors=tuple(n for n in meta.editors if byline_name(n, lexicon))))
     entities, publisher = article_entities(founds, article, lexicon)
     mentions = tuple(
         Mention(f.start, f.end, article.text[f.start : f.end], f.key, view.sentence_of(f.start), f.rule,

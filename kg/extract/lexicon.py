@@ -24,7 +24,8 @@ __all__ = ["Lexicon", "load_lexicon", "read_table"]
 _LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 _PLACE_TAGS = {"ns", "nt", "nz", "nr"}
 _MIN_COMMON_FREQ = 3
-_FUNCTION_TAGS = {"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv"}
+_PARTICLE_TAGS = {"u", "uj", "ul", "uz", "ud", "ug", "uv", "y"}  # 的 了 着 地 得 过 … and 吗 呢 吧
+_FUNCTION_TAGS = {"p", "c", *_PARTICLE_TAGS}
 
 
 def read_table(name: str) -> list[list[str]]:
@@ -43,6 +44,7 @@ class Lexicon:
     person_words: tuple[str, ...]
     common_words: frozenset[str]
     function_words: frozenset[str] = frozenset()  # the dictionary's prepositions, conjunctions, particles
+    particles: frozenset[str] = frozenset()  # the dictionary's particles (的, 了, 吗)
 
     def is_common_word(self, word: str) -> bool:
         """Is ``word`` an ordinary dictionary word rather than a name?"""
@@ -52,11 +54,15 @@ class Lexicon:
         """Is ``word`` a preposition, conjunction or particle by the dictionary (把, 以及, 的)?"""
         return word in self.function_words
 
+    def is_particle(self, word: str) -> bool:
+        """Is ``word`` a particle by the dictionary (的, 了, 吗)?"""
+        return word in self.particles
 
-def _dictionary_words() -> tuple[frozenset[str], frozenset[str]]:
-    """From one read of jieba's dictionary: its common words (not names, not rare) and its
-    prepositions, conjunctions and particles."""
-    common, function = set(), set()
+
+def _dictionary_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """From one read of jieba's dictionary: its common words (not names, not rare), its
+    prepositions, conjunctions and particles, and its particles alone."""
+    common, function, particles = set(), set(), set()
     with open(Path(jieba.get_dict_file().name), encoding="utf-8") as handle:
         for line in handle:
             parts = line.split()
@@ -65,7 +71,9 @@ def _dictionary_words() -> tuple[frozenset[str], frozenset[str]]:
                     common.add(parts[0])
                 if parts[2] in _FUNCTION_TAGS:
                     function.add(parts[0])
-    return frozenset(common), frozenset(function)
+                if parts[2] in _PARTICLE_TAGS:
+                    particles.add(parts[0])
+    return frozenset(common), frozenset(function), frozenset(particles)
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +91,7 @@ def load_lexicon() -> Lexicon:
             programmes[surface] = row[0]
     roles = read_table("roles.tsv")
     by_length = sorted(roles, key=lambda r: (-len(r[0]), r[0]))
-    common, function = _dictionary_words()
+    common, function, particles = _dictionary_words()
     return Lexicon(
         organizations=organizations,
         programmes=programmes,
@@ -91,4 +99,5 @@ def load_lexicon() -> Lexicon:
         person_words=tuple(r[0] for r in by_length if r[1] == "person"),
         common_words=common,
         function_words=function,
+        particles=particles,
     )

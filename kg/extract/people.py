@@ -8,7 +8,8 @@ name over LAC's token (次仁旺|堆), the model's span is the name; a name the 
 no rule confirms is left to :func:`kg.extract.find.entities` (too uncertain for the graph:
 idioms and slogans look like names to it). The names bylines give (reporters, ``文/王东``,
 ``作者系…付文科``, editors) are people too; the byline forms live in
-:func:`kg.text.meta.find_credits`.
+:func:`kg.text.meta.find_credits`, and :func:`byline_name` keeps the clauses a byline's form
+can catch (记者以及…, 记者让…, 记者一的) from becoming people.
 """
 
 from __future__ import annotations
@@ -17,15 +18,32 @@ from dataclasses import dataclass
 
 from kg.extract.lexicon import Lexicon
 from kg.extract.names import begins_badly
+from kg.extract.ner import SURNAME1
 from kg.extract.spans import Found, SpanIndex, TextView, is_han
 from kg.model import person_key
 from kg.text.meta import find_credits
 
-__all__ = ["find_people"]
+__all__ = ["byline_name", "find_people"]
 
 _AFTER = ("同志", "总书记", "书记", "教授", "院士", "说", "介绍", "表示", "告诉", "回忆", "指出", "强调", "等")
 _NAME_LIKE = {"PER", "LOC", "nz", "nr"}
 _TITLE_AFTER = ("同志", "教授", "总书记")
+
+def byline_name(name: str, lexicon: Lexicon) -> bool:
+    """Can ``name``, caught by a byline's form, be a person's? Not when the dictionary takes its
+    first word for a preposition or conjunction (以及, 在; but 于 and 向 are surnames too), nor
+    when it ends in a particle (一的)."""
+    first = name[0]
+    if lexicon.is_function_word(name[:2]) or (lexicon.is_function_word(first) and first not in SURNAME1):
+        return False
+    return not lexicon.is_particle(name[-1])
+
+
+def _verb_first(view: TextView, credit) -> bool:
+    """Does LAC read the byline's name as starting with a verb or function word (记者让村民…)? A
+    surname it reads so (付, to pay: 副教授付文科) still starts a name."""
+    return begins_badly(view, credit.start) and credit.name[0] not in SURNAME1
+
 
 def _valid(name: str) -> bool:
     """Two to six Han characters; or, for a name in parts (艾尔肯·吐尔逊), Han parts of at most six each."""
@@ -65,5 +83,6 @@ def find_people(view: TextView, lexicon: Lexicon, taken: list[Found]) -> list[Fo
         if confirmed:
             found.append(Found(start, end, "Person", person_key(name), name, "context"))
     for credit in find_credits(text):
-        found.append(Found(credit.start, credit.end, "Person", person_key(credit.name), credit.name, "byline"))
+        if byline_name(credit.name, lexicon) and not _verb_first(view, credit):
+            found.append(Found(credit.start, credit.end, "Person", person_key(credit.name), credit.name, "byline"))
     return found

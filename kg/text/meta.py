@@ -36,10 +36,6 @@ _CREDIT_FORMS = ((_REPORTERS, "author"), (_AUTHOR_SLASH, "author"), (_AUTHOR_OF,
 _REPORTING_WORDS = "报道|摄影|摄|讯|供稿|整理|编译"
 _REPORTING = re.compile(rf"(?:{_REPORTING_WORDS})$")
 _REPORTING_FIRST = re.compile(rf"(?:{_REPORTING_WORDS})")
-#: Prepositions and conjunctions that begin a clause, never a name: 记者在一线采访 and
-#: 记者以及 have no byline (not 于, 向: surnames). Particles that end a clause, never a name.
-_NOT_A_NAME_START = (*"在把被对让给", "以及", "并且", "而且", "从而", "或者")
-_NOT_A_NAME_END = tuple("的了着吗呢吧啊")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +53,9 @@ def find_credits(text: str) -> list[Credit]:
     credits excluded), ``文/王东``, ``(作者系…教授付文科)`` and ``责任编辑:李明``.
 
     This is the one byline parser: :func:`extract_meta` reads authors and editors with it,
-    and :func:`kg.extract.people.find_people` marks the same names as people.
+    and :func:`kg.extract.people.find_people` marks the same names as people. It reads the
+    byline's form only; whether what the form caught can be a name (记者以及…: a conjunction)
+    is for :func:`kg.extract.people.byline_name`, which has the dictionary and LAC's tags.
 
     >>> [c.name for c in find_credits("本报那曲电(记者 索朗琼珠 次仁片多)近日")]
     ['索朗琼珠', '次仁片多']
@@ -65,8 +63,8 @@ def find_credits(text: str) -> list[Credit]:
     [('王东', 'author'), ('李明', 'editor')]
     >>> [c.name for c in find_credits("(记者 李明辉报道)")]
     ['李明辉']
-    >>> [c.name for c in find_credits("一记者报道说")], [c.name for c in find_credits("记者以及")]
-    ([], [])
+    >>> [c.name for c in find_credits("一记者报道说")]
+    []
     """
     credits = []
     for pattern, role in _CREDIT_FORMS:
@@ -74,8 +72,7 @@ def find_credits(text: str) -> list[Credit]:
             for name in re.finditer(r"\S+", match.group(1)):
                 cut = _REPORTING.sub("", name.group(0))
                 kept = cut if len(cut) >= 2 else name.group(0)
-                if kept.startswith(_NOT_A_NAME_START) or kept.endswith(_NOT_A_NAME_END) \
-                        or _REPORTING_FIRST.match(name.group(0)):
+                if _REPORTING_FIRST.match(name.group(0)):
                     continue
                 start = match.start(1) + name.start()
                 credits.append(Credit(kept, role, start, start + len(kept)))
