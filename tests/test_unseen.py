@@ -39,6 +39,7 @@ VERB_PHRASES = [  # a preposition, verb or adverb in front of 村, 社区 or 党
     ("坪山区在社区党委的带领下开展志愿服务。", {"在社区", "在社区党委"}),
     ("临潼区对村党支部开展星级评定。", {"对村党支部", "对村"}),
     ("通渭县加强村党支部书记队伍建设。", {"加强村", "加强村党支部"}),
+    ("这项服务目前还局限于城镇，农村尚未普及。", {"于城镇"}),  # 海盐县 has a 于城镇: not named here
 ]
 NAMES_KEPT_WHOLE = [  # a name is not cut inside, and a byline word is not kept
     ("（记者 李明辉报道）近日，县里召开会议。", {("Person", "李明辉")}, {"李明辉报道"}),
@@ -73,6 +74,7 @@ NEWS_NAMES = [  # an autonomous division by the name news gives it, and a townsh
     ("固原市西吉县将台堡镇红军村党支部书记马建国介绍了冷链项目。",
      [("西吉县", "固原市"), ("将台堡镇", "西吉县"), ("红军村", "将台堡镇")]),
     ("保山市施甸县由旺镇组织干部下沉一线。", [("施甸县", "保山市"), ("由旺镇", "施甸县")]),
+    ("施甸县由旺镇组织干部下沉一线，由旺镇新华村开展评比。", [("由旺镇", "施甸县"), ("新华村", "由旺镇")]),
     ("曲靖市会泽县以礼街道开展入户走访。", [("会泽县", "曲靖市"), ("以礼街道", "会泽县")]),
 ]
 BARE_TOWNSHIPS = [  # a township without its county: in the one county (of the article's province) that lists it

@@ -40,7 +40,16 @@ from kg.build.inputs import duplicates, find_articles
 from kg.build.outputs import Outputs, finish_outputs
 from kg.build.progress import Progress
 from kg.build.shards import entity_graphs, ontology_graph
-from kg.build.tasks import EXTRACT_BATCH, Article, Job, extract_partition, graph_partition, note_peak, part_name, peak_memory
+from kg.build.tasks import (
+    EXTRACT_BATCH,
+    Article,
+    Job,
+    extract_partition,
+    graph_partition,
+    note_peak,
+    part_name,
+    peak_memory,
+)
 from kg.cache import ExtractionCache, GraphCache, digest_of, outputs_fingerprint
 from kg.cores import usable_cores
 from kg.errors import NothingToBuild

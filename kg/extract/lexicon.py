@@ -9,7 +9,6 @@ in :mod:`kg.extract.recognize` reject ``乡村`` as a village while accepting ``
 from __future__ import annotations
 
 import gzip
-
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache

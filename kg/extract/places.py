@@ -63,6 +63,7 @@ class _ChainReader:
     def __init__(self, view: TextView, gazetteer: Gazetteer, lexicon: Lexicon, home: str | None) -> None:
         self.view, self.gaz, self.lex, self.home = view, gazetteer, lexicon, home
         self.model_starts = {start for start, _, kind in view.names if kind == "LOC"}
+        self.chained: set[str] = set()  # townships read so far in the chain of a county that lists them
 
     def _bounded(self, end: int, level_word: str = "") -> bool:
         """A name may end here: at a token end, or where an organisation suffix follows, or its
@@ -125,19 +126,19 @@ class _ChainReader:
         match = _SUB_COUNTY.match(self.view.text, pos)
         if not match:
             return None
-        stem, suffix = match.groups()
-        name = match.group(0)
+        (stem, suffix), name = match.groups(), match.group(0)
         level = LEVEL_WORDS[suffix]
         if stem[0] in _BAD_STEM_START or stem in _NOT_STEMS or not _deeper(level, parent and parent.level):
             return None
         counties = self._listing(name, parent) if level == "township" else []
-        if begins_badly(self.view, pos) and pos not in self.model_starts and not counties \
-                and not self._read_whole(pos, match.end(), parent):
+        if begins_badly(self.view, pos) and pos not in self.model_starts \
+                and not self._read_whole(pos, match.end(), parent) and not (counties and (parent or name in self.chained)):
             return None  # 乃东区把以社区: not a name's start (西吉县将台堡镇 is: that county lists it)
-        if parent is None and not (counties and len(stem) > 1) and not self._standalone_ok(pos, name, stem):
+        whole = pos + len(stem) in self.view.ends or (self.view.token_at(pos) or ())[:2] == (pos, match.end())  # 于|城镇
+        vouched = counties and (name in self.chained or len(stem) > 1 and whole)  # named in its chain, or listed
+        if parent is None and not vouched and not self._standalone_ok(pos, name, stem):
             return None
-        if len(counties) == 1 and (parent is None or parent.level in ("province", "prefecture")):
-            # 八一镇, 林芝市八一镇: in the one county that lists it (where several do, it stays bare)
+        if len(counties) == 1 and (parent is None or parent.level in ("province", "prefecture")):  # 八一镇 › 巴宜区
             key, parent_key = place_key((*counties[0].path, name)), place_key(counties[0].path)
         else:
             key, parent_key = (f"{parent.key}/{name}", parent.key) if parent else (place_key([name]), None)
@@ -145,11 +146,11 @@ class _ChainReader:
         # It may end here only at a name boundary or where the chain goes on (古乡 + 嘎朗村).
         if not self._bounded(found.end, suffix) and not self._sub_county(found.end, found):
             return None
+        self.chained |= {name} if counties and parent is not None else set()  # named again bare: 由旺镇新华村
         return found
 
     def _listing(self, name: str, parent: Found | None) -> list[Division]:
-        """The counties that list township ``name``: under ``parent``, else in the article's province
-        (anywhere, while that is not known)."""
+        """The counties that list township ``name``: under ``parent``, else in the article's province (or China)."""
         if parent is not None:
             return self.gaz.listing_counties(name, tuple(key_path(parent.key).split("/")))
         return self.gaz.listing_counties(name, (self.home,) if self.home else ())
@@ -161,6 +162,9 @@ class _ChainReader:
             return False
         if len(stem) < 2 and (token[2] != "LOC" or self.lex.is_function_word(stem)):
             return False  # 从把村: LAC may take 把 for a place; the dictionary knows it is a preposition
+        last = self.view.token_at(start + len(stem))  # 局限于|城镇: the suffix ends a word the stem began
+        if last and start < last[0] < start + len(stem) and last[2] not in NAME_TAGS:
+            return False
         for token_start, token_end, tag in self.view.tokens_between(start, start + len(stem)):
             if tag not in NAME_TAGS and self.lex.is_common_word(self.view.text[token_start:token_end]):
                 return False
@@ -183,9 +187,7 @@ class _ChainReader:
 
 def home_province(founds: Iterable[Found]) -> str | None:
     """The province most mentioned (through any division in it); ties go to the first in name order.
-
-    A name many divisions share (``gazetteer-ambiguous``: 城关区) says nothing of the province.
-    """
+    A name many divisions share (``gazetteer-ambiguous``: 城关区) says nothing of the province."""
     return most_frequent(key_path(f.key).split("/")[0] for f in founds
                          if f.rule.startswith("gazetteer") and f.rule != "gazetteer-ambiguous")
 
@@ -199,11 +201,8 @@ def _sites(view: TextView, taken: SpanIndex) -> list[Found]:
     for i, (start, end, tag) in enumerate(tokens):
         if tag != "LOC" or taken.overlaps(start, start + 1):
             continue
-        first = start
-        if i > 0 and tokens[i - 1][2] == "LOC" and tokens[i - 1][1] == start and not taken.overlaps(
-            tokens[i - 1][0], tokens[i - 1][0] + 1
-        ):
-            first = tokens[i - 1][0]
+        before = tokens[i - 1] if i > 0 else (0, -1, "")  # a place token right before joins it
+        first = before[0] if before[1:] == (start, "LOC") and not taken.overlaps(before[0], before[0] + 1) else start
         name = _LOCATIVE_TAIL.sub("", view.text[first:end])
         if len(name) >= 4 and name.endswith(_SITE_SUFFIX) and not name.startswith(_SITE_GENERIC_START):
             found.append(Found(first, first + len(name), "Place", place_key([name]), name, "site", level="site"))
