@@ -100,6 +100,9 @@ POSITIONS = [  # (sentence, person, role, organisation)
     ("拜城县康其乡党委书记艾尔肯·吐尔洪主持召开会议。", "艾尔肯·吐尔洪", "书记", "康其乡党委"),
     # the one village the article names, though in another paragraph
     ("施甸县由旺镇新华村大力发展烤烟产业。\n村委会主任王强介绍了种植技术。", "王强", "主任", "新华村村委会"),
+    # a bare level word before an organisation's suffix: the village named before
+    ("新华村今年大力发展烤烟产业，村党支部书记李明介绍了情况。", "李明", "书记", "新华村党支部"),
+    ("施甸县由旺镇新华村大力发展烤烟产业。\n该村党支部书记李明介绍了情况。", "李明", "书记", "新华村党支部"),
 ]
 FIGURES = [  # (sentence, subject, measure, value, unit, period)
     ("白朗县巴扎乡强堆村2023年村集体经济收入128万元。", "强堆村", "村集体经济收入", 1_280_000, "元", "2023"),
@@ -109,6 +112,8 @@ FIGURES = [  # (sentence, subject, measure, value, unit, period)
      "2023"),
     ("西吉县将台堡镇毛沟村集体经济收入从2019年的3万元增加到2023年的52万元。", "毛沟村", "集体经济收入", 30_000, "元",
      "2019"),
+    # the party branch named by its village's level word stands for the village
+    ("平襄镇温泉村依托党建引领产业发展，2023年村党支部新发展党员3名。", "温泉村", "新发展党员", 3, "名", "2023"),
 ]
 # fmt: on
 

@@ -134,8 +134,8 @@ def find_observations(view: TextView, founds: list[Found], published: str | None
         found = places.nearest_earlier(view, level, match.start()) if level else None  # 村集体经济收入: the village's
         if found is None:
             found, _ = subject_before(view, subject_index, match.start())
-        if found is not None:
-            subject = found.key
+        if found is not None:  # 村党支部, named by its village's level word: the figure is the village's
+            subject = found.parent if found.rule == "anaphora" and found.parent else found.key
         elif home:  # the article's own region
             subject = place_key([home])
         else:

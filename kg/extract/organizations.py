@@ -10,9 +10,9 @@ government body, 有限公司 → enterprise, 基金会 → social organisation,
    那曲市委党校, part of 那曲市委);
 3. otherwise LAC's name-like tokens (ORG, nz, LOC, PER, and words not in the
    dictionary) to the left, up to 14 characters;
-4. a bare level word (``村党支部``, ``县人民法院``) means the nearest place of that level
-   earlier in the paragraph; with nothing in front, the suffix alone (党委, 协会) is generic
-   and left out.
+4. a bare level word, a word of its own (``村党支部``, ``该村党支部``), means the nearest place
+   of that level earlier in the paragraph, else the one place of that level the article
+   names; with nothing in front, the suffix alone (党委, 协会) is generic and left out.
 
 National bodies and outlets come from ``kg/extract/lexicons/organizations.tsv``. Names
 defined in the text with ``(以下简称“…”)`` become aliases in :mod:`kg.extract.aliases`; the
@@ -132,6 +132,17 @@ class _OrgReader:
                 return place
         return None
 
+    def _level_word_before(self, pos: int) -> int:
+        """Where a bare level word, a word of its own, begins right before ``pos`` (村 + 党支部, 该村 + 党支部)."""
+        for word in sorted(LEVEL_WORDS, key=len, reverse=True):
+            at = pos - len(word)
+            if at > 0 and self.view.text.startswith(word, at) and self.view.text[at - 1] in "该本全我" \
+                    and at - 1 in self.view.starts:
+                return at - 1
+            if at >= 0 and self.view.text.startswith(word, at) and at in self.view.starts:
+                return at
+        return pos
+
     def _anaphor(self, level_word: str, start: int) -> Found | None:
         """``村`` in ``村党支部`` at ``start`` → the nearest village earlier in the paragraph, else
         the one village the article names."""
@@ -192,6 +203,7 @@ class _OrgReader:
             self._add(outer.start, end, outer.name + suffix, cls, "sub-organization", part_of=outer)
             return
         start = self._material_start(suffix_start)
+        start = self._level_word_before(suffix_start) if start == suffix_start else start
         if start == suffix_start and suffix in _COMMITTEE_LEVEL:  # 村委会主任 → that village's committee
             target = self._anaphor(_COMMITTEE_LEVEL[suffix], suffix_start)
             if target is not None:
