@@ -30,8 +30,8 @@ class Places:
         self._only = {level: found[0] for level, found in by_level.items() if len({f.key for f in found}) == 1}
 
     def only(self, level: str) -> Found | None:
-        """The place of ``level``, if the article names one and no other (a county's news says
-        县农业农村局 far from where it names its county, or before it)."""
+        """The place of ``level``, if the article names one and no other (a village's news says
+        村委会主任 or 村党支部 paragraphs after it names the village)."""
         return self._only.get(level)
 
     def nearest_earlier(self, view: TextView, level: str, pos: int) -> Found | None:

@@ -63,7 +63,7 @@ class Gazetteer:
             if county:
                 by_path.setdefault(path + (county,), Division(county, "county", path + (county,)))
         self.by_path = by_path
-        self.townships: dict[str, set[tuple[str, str]]] = {}  # a township's name → (province, county) of each
+        self.townships: dict[str, list[Division]] = {}  # a township's name → the counties that list it
         self.full: dict[str, list[Division]] = {}
         self.short: dict[str, list[Division]] = {}
         for division in sorted(by_path.values(), key=lambda d: d.path):
@@ -123,19 +123,19 @@ class Gazetteer:
         return self.by_path.get(division.parent_path) if len(division.path) > 1 else None
 
     def add_townships(self, rows: list[list[str]]) -> None:
-        """Know the townships and streets of each county: rows of (province, county, township)."""
+        """Know the townships and streets of each county: rows of (province, county, township).
+        A county the divisions table does not know (by that name, in that province) is left out."""
         for province, county, township in rows:
-            self.townships.setdefault(township, set()).add((province, county))
+            for division in self.full.get(county, ()):
+                if division.name == county and division.path[0] == province:
+                    self.townships.setdefault(township, []).append(division)
+        for divisions in self.townships.values():
+            divisions.sort(key=lambda d: d.path)
 
     def listing_counties(self, name: str, within: tuple[str, ...] = ()) -> list[Division]:
         """The counties under ``within`` (a division's path; all of China if empty) that list a
         township or street called ``name``."""
-        found = []
-        for province, county in sorted(self.townships.get(name, ())):
-            if not within or province == within[0]:
-                found += [d for d in self.full.get(county, []) if d.path[0] == province and d.name == county
-                          and d.path[: len(within)] == within]
-        return found
+        return [d for d in self.townships.get(name, ()) if d.path[: len(within)] == within]
 
 
 

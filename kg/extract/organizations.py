@@ -59,6 +59,7 @@ _OFFICE_ORGS = {
 }
 # fmt: on
 _REFERRING = re.compile("(?:该|本|我|全)?(" + "|".join(sorted(LEVEL_WORDS, key=len, reverse=True)) + ")")
+_REFERRING_END = re.compile(_REFERRING.pattern + "$")  # a referring word that ends where a suffix begins
 _COMMITTEE_LEVEL = {"村委会": "村", "居委会": "社区"}
 _KIND_BEFORE = re.compile(r"(?:\d+|[一两二三四五六七八九十百]+)[个家所]$|[各每该“]$")  # 4个联村党委 is a kind
 
@@ -134,14 +135,8 @@ class _OrgReader:
 
     def _level_word_before(self, pos: int) -> int:
         """Where a bare level word, a word of its own, begins right before ``pos`` (村 + 党支部, 该村 + 党支部)."""
-        for word in sorted(LEVEL_WORDS, key=len, reverse=True):
-            at = pos - len(word)
-            if at > 0 and self.view.text.startswith(word, at) and self.view.text[at - 1] in "该本全我" \
-                    and at - 1 in self.view.starts:
-                return at - 1
-            if at >= 0 and self.view.text.startswith(word, at) and at in self.view.starts:
-                return at
-        return pos
+        match = _REFERRING_END.search(self.view.text, max(0, pos - 3), pos)
+        return next((at for at in (match.start(), match.start(1)) if at in self.view.starts), pos) if match else pos
 
     def _anaphor(self, level_word: str, start: int) -> Found | None:
         """``村`` in ``村党支部`` at ``start`` → the nearest village earlier in the paragraph, else

@@ -146,7 +146,8 @@ class _ChainReader:
         # It may end here only at a name boundary or where the chain goes on (古乡 + 嘎朗村).
         if not self._bounded(found.end, suffix) and not self._sub_county(found.end, found):
             return None
-        self.chained |= {name} if counties and parent is not None else set()  # named again bare: 由旺镇新华村
+        if counties and parent is not None:
+            self.chained.add(name)  # named again bare, later, it is the same township (由旺镇新华村)
         return found
 
     def _listing(self, name: str, parent: Found | None) -> list[Division]:

@@ -127,8 +127,12 @@ def _most_connected(graph: EntityGraph, pool: set[str], centres: list[str], max_
         degree[s] += 1
         degree[o] += 1
     labels = {node: data["label"] for node, data in graph.nodes(pool).items()}
-    ranked = sorted(pool, key=lambda n: (n not in centres, -degree[n], labels.get(n, n), n))
-    return set(ranked[:max_nodes])
+    return set(_ranked(pool, centres, degree, labels)[:max_nodes])
+
+
+def _ranked(nodes, centres: list[str], degree, labels: dict[str, str]) -> list[str]:
+    """``nodes``, the centres first, then the most connected, ties by label and IRI."""
+    return sorted(nodes, key=lambda n: (n not in centres, -degree[n], labels.get(n, n), n))
 
 
 def _within_edges(network: nx.MultiDiGraph, centres: list[str], max_edges: int) -> nx.MultiDiGraph:
@@ -136,8 +140,7 @@ def _within_edges(network: nx.MultiDiGraph, centres: list[str], max_edges: int) 
     many as keep at most ``max_edges`` relations between them, and those relations."""
     if network.number_of_edges() <= max_edges:
         return network
-    degree, labels = network.degree(), nx.get_node_attributes(network, "label")
-    ranked = sorted(network, key=lambda n: (n not in centres, -degree[n], labels[n], n))
+    ranked = _ranked(network, centres, network.degree(), nx.get_node_attributes(network, "label"))
     rank = {node: i for i, node in enumerate(ranked)}
     joins = sorted(max(rank[s], rank[o]) for s, o in network.edges())  # the node whose arrival brings each edge in
     return network.subgraph(ranked[: joins[max_edges]]).copy()
