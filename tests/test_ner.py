@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from kg.evaluate import msra
 from kg.extract.name_model import (
+    CRF_TYPE_WEIGHTS,
     NN_MODEL,
     NN_TAGS,
     NameTagger,
@@ -217,6 +218,17 @@ def test_name_model_weighs_the_crf():
     assert NameTagger(crf_weight=0).tag(texts, words, states) == alone
     assert NameTagger().crf_weight == OnnxTagger().crf_weight > 0
     assert any(texts[0][s:e] == '王晓东' and t == 'PER' for s, e, t in NameTagger().tag(texts, words, states)[0])
+
+
+def test_name_model_weighs_the_crf_per_name_type():
+    """A tag's CRF weight is its name type's in CRF_TYPE_WEIGHTS, else the model's own; a
+    weight given alone weighs every tag."""
+    tagger = NameTagger()
+    assert CRF_TYPE_WEIGHTS and all(w != tagger.crf_weight for w in CRF_TYPE_WEIGHTS.values())
+    for tag, weight in zip(NN_TAGS, tagger.crf_weights):
+        assert weight == pytest.approx(CRF_TYPE_WEIGHTS.get(tag.partition('-')[2], tagger.crf_weight))
+    assert set(NameTagger(crf_weight=0.5).crf_weights.tolist()) == {0.5}
+    assert not NameTagger(crf_path=None, type_weights={'PER': 1.0}).crf_weights.any()
 
 
 @given(st.lists(st.integers(0, 6), min_size=1, max_size=5))

@@ -19,7 +19,7 @@ from decimal import Decimal
 from kg.extract.context import Places, subject_before
 from kg.extract.names import LEVEL_WORDS
 from kg.extract.places import home_province
-from kg.extract.spans import Found, SpanIndex, TextView
+from kg.extract.spans import ANAPHORA_RULE, Found, SpanIndex, TextView
 from kg.model import Observation, place_key
 
 __all__ = ["find_observations", "parse_quantity"]
@@ -135,7 +135,7 @@ def find_observations(view: TextView, founds: list[Found], published: str | None
         if found is None:
             found, _ = subject_before(view, subject_index, match.start())
         if found is not None:  # 村党支部, named by its village's level word: the figure is the village's
-            subject = found.parent if found.rule == "anaphora" and found.parent else found.key
+            subject = found.parent if found.rule == ANAPHORA_RULE and found.parent else found.key
         elif home:  # the article's own region
             subject = place_key([home])
         else:

@@ -34,7 +34,7 @@ from kg.extract.names import (
     ORG_SUFFIXES,
     suffix_class,
 )
-from kg.extract.spans import LISTED_OFFICE_RULE, OFFICE_RULE, Found, SpanIndex, TextView, is_han
+from kg.extract.spans import ANAPHORA_RULE, LISTED_OFFICE_RULE, OFFICE_RULE, Found, SpanIndex, TextView, is_han
 from kg.model import org_key
 
 __all__ = ["find_organizations", "org_class"]
@@ -202,7 +202,7 @@ class _OrgReader:
         if start == suffix_start and suffix in _COMMITTEE_LEVEL:  # 村委会主任 → that village's committee
             target = self._anaphor(_COMMITTEE_LEVEL[suffix], suffix_start)
             if target is not None:
-                self._add(suffix_start, end, target.name + suffix, cls, "anaphora", place=target)
+                self._add(suffix_start, end, target.name + suffix, cls, ANAPHORA_RULE, place=target)
             return
         if start == suffix_start or _KIND_BEFORE.search(self.view.text[max(0, start - 4) : start]):
             return
@@ -218,7 +218,7 @@ class _OrgReader:
             target = self._anaphor(referring.group(1), start)
             if target is not None:
                 name = target.name + material[referring.end() :] + suffix
-                self._add(start, end, name, cls, "anaphora", place=target)
+                self._add(start, end, name, cls, ANAPHORA_RULE, place=target)
             return  # 县农牧合作联社 in an article of no county, or of several: whose, the text does not say
         if suffix == "网" and len(material) < 2:
             return

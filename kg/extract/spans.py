@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["HAN", "LISTED_OFFICE_RULE", "NAMES", "OFFICE_RULE", "OFFICE_RULES", "REFERRING_RULES", "TOKENS", "Found", "SpanIndex", "TextView", "is_han"]
+__all__ = ["ANAPHORA_RULE", "HAN", "LISTED_OFFICE_RULE", "NAMES", "OFFICE_RULE", "OFFICE_RULES", "REFERRING_RULES", "TOKENS", "Found", "SpanIndex", "TextView", "is_han"]
 
 HAN = r"\u4e00-\u9fff"
 
@@ -22,7 +22,10 @@ HAN = r"\u4e00-\u9fff"
 #: organisation the office implies, where a position is held.
 OFFICE_RULE, LISTED_OFFICE_RULE = "office", "office-listed"
 OFFICE_RULES = frozenset({OFFICE_RULE, LISTED_OFFICE_RULE})
-REFERRING_RULES = frozenset({"relative", "anaphora", LISTED_OFFICE_RULE})
+#: The rule of an organisation named by a level word for a place named before it (村党支部 after
+#: 嘎拉村, 该村党支部): its ``parent`` is that place, which its figures describe.
+ANAPHORA_RULE = "anaphora"
+REFERRING_RULES = frozenset({"relative", ANAPHORA_RULE, LISTED_OFFICE_RULE})
 _OPENERS = "“《("
 #: ``doc.user_data`` key under which the tokenizer leaves its tokens as (start, end, tag) offsets.
 TOKENS = "kg_tokens"
