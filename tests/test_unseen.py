@@ -170,6 +170,16 @@ def test_unseen_a_byline_form_that_caught_a_clause_gives_no_person(text, people,
     assert people <= found and not found & not_people
 
 
+@pytest.mark.parametrize("text, programmes, not_programmes", [
+    ("老支书反复叮嘱：“一定要让孩子继续念书。”", set(), {"一定要让孩子继续念书。", "一定要让孩子继续念书"}),
+    ("村民们说：“三年变了个样！”镇里随后推广“三变”改革。", {"三变"}, {"三年变了个样！", "三年变了个样"}),
+    ("县里开展“双报到”工作，有人问：“双报到是什么？”", {"双报到"}, {"双报到是什么？"}),
+])
+def test_unseen_quoted_speech_is_not_a_programme(text, programmes, not_programmes):
+    found = {e.name for e in extract(_article(text)).entities if e.cls == "Programme"}
+    assert programmes <= found and not found & not_programmes
+
+
 @pytest.mark.parametrize("text, name, county", BARE_TOWNSHIPS)
 def test_unseen_bare_township_is_placed_in_the_county_that_lists_it(text, name, county):
     (place,) = {e for e in extract(_article(text)).entities if e.cls == "Place" and e.name == name}

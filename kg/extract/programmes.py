@@ -14,7 +14,8 @@ in a strategy's or project's head word (大力实施人才强区战略, 推进�
 of whole words none of which is a function word.
 
 Figures of speech in quotation marks (“有面”, “主心骨”, “城市病”) meet none of these.
-Phrases with 、 (a list quoted as one) and those starting with a digit (“5万+”) are skipped.
+Phrases with 、 (a list quoted as one), those starting with a digit (“5万+”) and those with a
+sentence's end in them (quoted speech: “一定要让孩子继续念书。”) are skipped.
 National programmes in ``kg/extract/lexicons/programmes.tsv`` are found unquoted too.
 """
 
@@ -40,6 +41,7 @@ _VERB_AFTER = ("参加", "参与", "开展", "举办", "组织", "获得", "作�
 _LIST_GLUE = re.compile(r"^(?:“[^“”\n]{1,24}”|[、和与及])*")
 _ADOPTION_VERBS = ("推广", "实施", "推行", "开展", "落实", "打造", "创建", "运用")
 _NOT_PROGRAMME_END = ("委", "党委", "工委", "支部")
+_SENTENCE_END = re.compile(r"[。！？!?；;]")
 _UNQUOTED = re.compile(r"(?:" + "|".join(_ADOPTION_VERBS) + r")([\u4e00-\u9fff]{2,10}?(?:战略|工程|专项行动))")
 
 
@@ -49,8 +51,9 @@ def is_programme(phrase: str, before: str, after: str) -> str | None:
     >>> is_programme("五共五固", "持续深化", "结对共建。")
     'numbered'
     >>> is_programme("有面", "不光要", ",还需")
+    >>> is_programme("一定要让孩子继续念书。", "叮嘱：", "")
     """
-    if "、" in phrase or phrase[0].isdigit() or phrase.endswith(_NOT_PROGRAMME_END):
+    if "、" in phrase or phrase[0].isdigit() or phrase.endswith(_NOT_PROGRAMME_END) or _SENTENCE_END.search(phrase):
         return None
     if _NUMBERED.match(phrase):
         return "numbered"
