@@ -40,6 +40,9 @@ VERB_PHRASES = [  # a preposition, verb or adverb in front of 村, 社区 or 党
     ("临潼区对村党支部开展星级评定。", {"对村党支部", "对村"}),
     ("通渭县加强村党支部书记队伍建设。", {"加强村", "加强村党支部"}),
     ("这项服务目前还局限于城镇，农村尚未普及。", {"于城镇"}),  # 海盐县 has a 于城镇: not named here
+    # LAC reads these as one name token each; the name model reads 特区 alone
+    ("由于交通便利，加上特区政府高度重视，项目进展顺利。", {"上特区政府"}),
+    ("中央政府维护特区政府的经济权益。", {"中央政府维护特区政府", "维护特区政府"}),
 ]
 NAMES_KEPT_WHOLE = [  # a name is not cut inside, and a byline word is not kept
     ("（记者 李明辉报道）近日，县里召开会议。", {("Person", "李明辉")}, {"李明辉报道"}),

@@ -123,7 +123,16 @@ class _OrgReader:
         if not (inside and token[2] in NAME_TAGS):  # a LAC name token that covers the suffix too
             return pos
         joined = [o.end + 1 for o in self.orgs if token[0] < o.end < pos and self.view.text[o.end] in _CONJUNCTIONS]
-        return max(joined, default=token[0])
+        return self._model_start(max(joined, default=token[0]), pos)
+
+    def _model_start(self, begin: int, pos: int) -> int:
+        """Where the name model's names that run up to the suffix at ``pos`` begin, inside LAC's
+        name token from ``begin``, when they do not reach back to ``begin``: LAC read 加|上特区政府
+        and 中央政府维护特区政府 as one token each, the model 特区 alone."""
+        at = pos
+        while (earlier := min((s for s, e, _ in self.view.names if e == at and begin <= s < at), default=None)) is not None:
+            at = earlier
+        return begin if at == pos else at
 
     def _place_said_again(self, pos: int) -> Found | None:
         """水宁寺村 + 村党支部, 尼池社区 + 社区党委: the place whose level word is said again right before ``pos``."""
