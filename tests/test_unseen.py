@@ -43,6 +43,7 @@ VERB_PHRASES = [  # a preposition, verb or adverb in front of 村, 社区 or 党
     # LAC reads these as one name token each; the name model reads 特区 alone
     ("由于交通便利，加上特区政府高度重视，项目进展顺利。", {"上特区政府"}),
     ("中央政府维护特区政府的经济权益。", {"中央政府维护特区政府", "维护特区政府"}),
+    ("他放弃了国外优越的工作条件，回到家乡创业。", {"国外"}),  # abroad: no division, whatever a table says
 ]
 NAMES_KEPT_WHOLE = [  # a name is not cut inside, and a byline word is not kept
     ("（记者 李明辉报道）近日，县里召开会议。", {("Person", "李明辉")}, {"李明辉报道"}),
@@ -322,3 +323,13 @@ def test_a_township_is_listed_by_its_own_county_only():
     assert gazetteer.listing_counties("将台堡镇", ("宁夏回族自治区", "固原市", "原州区")) == []
     assert len(gazetteer.listing_counties("城关镇")) > 20  # many counties have one: a bare 城关镇 stays bare
     assert sum(map(len, gazetteer.townships.values())) > 40_000  # every township and street in the country
+
+
+def test_every_province_in_the_gazetteer_is_a_province_level_division():
+    """34 province-level divisions (23 provinces with Taiwan, 4 municipalities, 5 autonomous
+    regions, 2 special administrative regions), each named as one; no 国外 (abroad)."""
+    from kg.extract.gazetteer import PROVINCE_ENDS, load_gazetteer
+
+    provinces = {d.name for d in load_gazetteer().by_path.values() if d.level == "province"}
+    assert len(provinces) == 34 and all(name.endswith(PROVINCE_ENDS) for name in provinces)
+    assert not load_gazetteer().lookup("国外")

