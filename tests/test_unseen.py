@@ -44,6 +44,7 @@ VERB_PHRASES = [  # a preposition, verb or adverb in front of 村, 社区 or 党
     ("由于交通便利，加上特区政府高度重视，项目进展顺利。", {"上特区政府"}),
     ("中央政府维护特区政府的经济权益。", {"中央政府维护特区政府", "维护特区政府"}),
     ("他放弃了国外优越的工作条件，回到家乡创业。", {"国外"}),  # abroad: no division, whatever a table says
+    ("本报讯吉林省通化铁路公安处党委把抓好队伍建设作为首要任务。", {"本报讯吉林省通化铁路公安处党委"}),  # a dateline
 ]
 NAMES_KEPT_WHOLE = [  # a name is not cut inside, and a byline word is not kept
     ("（记者 李明辉报道）近日，县里召开会议。", {("Person", "李明辉")}, {"李明辉报道"}),

@@ -31,6 +31,7 @@ from kg.extract.names import (
     FUNCTION_TAGS,
     LEVEL_WORDS,
     NAME_TAGS,
+    NOT_NAME_TAGS,
     ORG_SUFFIXES,
     suffix_class,
 )
@@ -111,7 +112,7 @@ class _OrgReader:
         token = self.view.token_at(pos)
         inside = token is not None and token[0] < pos  # 种植专业合作社 is one token
         start = self._walk_left(pos, lambda word, tag: tag in NAME_TAGS or (
-            len(word) >= 2 and not self.lex.is_common_word(word)))
+            len(word) >= 2 and tag not in NOT_NAME_TAGS and not self.lex.is_common_word(word)))
         head = token[0] if inside and start == pos and token[2] in _NOUN_TAGS else start
         nouns = self._walk_left(head, lambda word, tag: tag in _NOUN_TAGS)
         for at in range(head, nouns - 1, -1):  # the place nearest the suffix that the nouns reach back to
@@ -119,20 +120,21 @@ class _OrgReader:
             if place is not None and (at in self.view.starts or at == head):
                 return self._chain_start(place)
         if start < pos:
-            return start
+            return self._model_start(start, pos)
         if not (inside and token[2] in NAME_TAGS):  # a LAC name token that covers the suffix too
             return pos
         joined = [o.end + 1 for o in self.orgs if token[0] < o.end < pos and self.view.text[o.end] in _CONJUNCTIONS]
         return self._model_start(max(joined, default=token[0]), pos)
 
     def _model_start(self, begin: int, pos: int) -> int:
-        """Where the name model's names that run up to the suffix at ``pos`` begin, inside LAC's
-        name token from ``begin``, when they do not reach back to ``begin``: LAC read 加|上特区政府
-        and 中央政府维护特区政府 as one token each, the model 特区 alone."""
-        at = pos
-        while (earlier := min((s for s, e, _ in self.view.names if e == at and begin <= s < at), default=None)) is not None:
+        """Where the name model's names that run up to (or over) the suffix at ``pos`` begin, if after
+        ``begin``, the start LAC's tokens give, with no name of the model's between: LAC read 加|上特区政府
+        and 中央政府维护特区政府 as one token (the model: 特区), and took 本报讯 for part of a name."""
+        names = self.view.names
+        at = min((s for s, e, _ in names if begin < s < pos <= e), default=pos)
+        while (earlier := min((s for s, e, _ in names if e == at and begin < s < at), default=None)) is not None:
             at = earlier
-        return begin if at == pos else at
+        return begin if at == pos or any(begin <= s < at for s, _, _ in names) else at
 
     def _place_said_again(self, pos: int) -> Found | None:
         """水宁寺村 + 村党支部, 尼池社区 + 社区党委: the place whose level word is said again right before ``pos``."""
