@@ -175,6 +175,22 @@ def test_unseen_a_byline_form_that_caught_a_clause_gives_no_person(text, people,
     assert people <= found and not found & not_people
 
 
+@pytest.mark.parametrize("text, people, not_people", [
+    ("（记者 走进村里）村民们正在收割青稞。", set(), {"走进村里"}),  # LAC: 走进 is a verb
+    ("（记者 让村民）村里新修了水渠。", set(), {"让村民"}),
+    ("（记者 于洋 向东）村里新修了水渠。", {"于洋", "向东"}, set()),
+])
+def test_unseen_the_article_s_byline_metadata_makes_no_person_find_people_refused(text, people, not_people):
+    """The byline read into the article's metadata (its authors) and the byline read in its text
+    are one decision: what find_people refuses, the authors do not bring back."""
+    from kg.text.meta import extract_meta
+
+    raw = "标题\n" + text
+    article = Article("t", "t.txt", raw, extract_meta(raw), "t", "utf-8", "simplified")
+    found = {e.name for e in extract(article).entities if e.cls == "Person"}
+    assert people <= found and not found & not_people
+
+
 @pytest.mark.parametrize("text, programmes, not_programmes", [
     ("老支书反复叮嘱：“一定要让孩子继续念书。”", set(), {"一定要让孩子继续念书。", "一定要让孩子继续念书"}),
     ("村民们说：“三年变了个样！”镇里随后推广“三变”改革。", {"三变"}, {"三年变了个样！", "三年变了个样"}),

@@ -17,7 +17,7 @@ from kg.extract.entities import article_entities
 from kg.extract.lexicon import load_lexicon
 from kg.extract.nlp import make_nlp
 from kg.extract.observations import find_observations
-from kg.extract.people import byline_name
+from kg.extract.people import byline_name, refused_bylines
 from kg.extract.recognize import recognize, view_of
 from kg.extract.relations import find_carries_out, find_positions, find_subsidiaries
 from kg.extract.spans import Found, TextView
@@ -61,9 +61,13 @@ def extract(article: Article, doc: Doc | None = None) -> Extraction:
     view = view_of(doc)
     founds = recognize(doc)
     lexicon = load_lexicon()
-    meta = article.meta  # the names its bylines give that can be people's (kg.extract.people.byline_name)
-    article = replace(article, meta=replace(meta, authors=tuple(n for n in meta.authors if byline_name(n, lexicon)),
-                                            editors=tuple(n for n in meta.editors if byline_name(n, lexicon))))
+    refused = refused_bylines(view, lexicon)  # what find_people refused, Meta must not make people of
+
+    def people(names: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(n for n in names if n not in refused and byline_name(n, lexicon))
+
+    article = replace(article, meta=replace(article.meta, authors=people(article.meta.authors),
+                                            editors=people(article.meta.editors)))
     entities, publisher = article_entities(founds, article, lexicon)
     mentions = tuple(
         Mention(f.start, f.end, article.text[f.start : f.end], f.key, view.sentence_of(f.start), f.rule,

@@ -21,9 +21,9 @@ from kg.extract.names import begins_badly
 from kg.extract.ner import SURNAME1
 from kg.extract.spans import Found, SpanIndex, TextView, is_han
 from kg.model import person_key
-from kg.text.meta import find_credits
+from kg.text.meta import Credit, find_credits
 
-__all__ = ["byline_name", "find_people"]
+__all__ = ["byline_name", "byline_person", "find_people", "refused_bylines"]
 
 _AFTER = ("同志", "总书记", "书记", "教授", "院士", "说", "介绍", "表示", "告诉", "回忆", "指出", "强调", "等")
 _NAME_LIKE = {"PER", "LOC", "nz", "nr"}
@@ -39,10 +39,18 @@ def byline_name(name: str, lexicon: Lexicon) -> bool:
     return not lexicon.is_particle(name[-1])
 
 
-def _verb_first(view: TextView, credit) -> bool:
-    """Does LAC read the byline's name as starting with a verb or function word (记者让村民…)? A
-    surname it reads so (付, to pay: 副教授付文科) still starts a name."""
-    return begins_badly(view, credit.start) and credit.name[0] not in SURNAME1
+def byline_person(view: TextView, credit: Credit, lexicon: Lexicon) -> bool:
+    """Is the name a byline's form caught in the text a person's? :func:`byline_name`, and LAC
+    does not read it as starting with a verb or function word (记者让村民…), unless that is a
+    surname (付, to pay: 副教授付文科)."""
+    verb_first = begins_badly(view, credit.start) and credit.name[0] not in SURNAME1
+    return byline_name(credit.name, lexicon) and not verb_first
+
+
+def refused_bylines(view: TextView, lexicon: Lexicon) -> set[str]:
+    """The names the text's bylines give that are no person's, by :func:`byline_person`: an
+    article's ``Meta`` (read from the same bylines) must not make people of them either."""
+    return {c.name for c in find_credits(view.text) if not byline_person(view, c, lexicon)}
 
 
 def _valid(name: str) -> bool:
@@ -83,6 +91,6 @@ def find_people(view: TextView, lexicon: Lexicon, taken: list[Found]) -> list[Fo
         if confirmed:
             found.append(Found(start, end, "Person", person_key(name), name, "context"))
     for credit in find_credits(text):
-        if byline_name(credit.name, lexicon) and not _verb_first(view, credit):
+        if byline_person(view, credit, lexicon):
             found.append(Found(credit.start, credit.end, "Person", person_key(credit.name), credit.name, "byline"))
     return found
