@@ -1,24 +1,56 @@
-"""Choose, on dev, the weight of the character CRF in kg's name model for each name type.
+"""Choose, on dev, the weight of the character CRF in kg's name model, overall and per name type.
 
-``NameTagger`` adds the CRF's log tag marginals to the BiLSTM-CRF's emissions; this prints
-dev P/R/F1 per type for a grid of weights, one name type's tags at a time (the rest keep the
-model's ``crf_weight``). ``CRF_TYPE_WEIGHTS`` in ``kg/extract/name_model.py`` holds the
-choice. Both models must be trained on the first nine tenths of train, so dev is unseen:
+``NameTagger`` adds the CRF's log tag marginals to the BiLSTM-CRF's emissions.
+:func:`choose_crf_weight` picks one weight for every tag (``train_neural.py`` stores it in
+the ONNX file's metadata); run as a script, this prints dev P/R/F1 per type for a grid of
+weights for one name type's tags at a time (the rest keep the model's weight).
+``CRF_TYPE_WEIGHTS`` in ``kg/extract/name_model.py`` holds that choice. Both models must be
+trained on the first nine tenths of train, so dev is unseen:
 
     python training/train_ner.py --train train90 --out /tmp/crf90.crfsuite
     python training/train_neural.py --train train90 --epochs 8 --lr-decay 0.75 --unk 0.05 --out /tmp/nn90.onnx
     python training/crf_weights.py --nn /tmp/nn90.onnx --crf /tmp/crf90.crfsuite
 
-The test split is never read here. About two minutes on one core.
+The test split is never read here. About two minutes on one core. No PyTorch needed.
 """
 import argparse
 import os
 
 os.environ.setdefault("KG_THREADS", "1")
 
+import numpy as np  # noqa: E402
+from train_ner import lac_outputs  # noqa: E402
+
 from kg.evaluate import msra  # noqa: E402
 from kg.extract.lac import lac  # noqa: E402
 from kg.extract.name_model import NameTagger  # noqa: E402
+
+
+def lac_states(texts):
+    """LAC's words (cached, as train_ner does) and its encoder's states for each text, kept
+    as float16 while training waits (float32 when fed)."""
+    words = lac_outputs(texts)
+    states = []
+    for at in range(0, len(texts), 2048):
+        states += [s.astype(np.float16) for s in lac().run_with_states(texts[at:at + 2048])[1]]
+    return words, states
+
+
+def dev_scores(tagger, dev, lac_dev, states_dev):
+    """msra.score of ``tagger`` on ``dev``, with its LAC words and states."""
+    return msra.score([s.spans for s in dev], tagger.tag([s.text for s in dev], lac_dev, states_dev))
+
+
+def choose_crf_weight(path, crf_path, dev, lac_dev, states_dev, weights=(0.0, 0.25, 0.5, 1.0, 2.0)):
+    """The weight of the CRF's log marginals for every tag that scores best on dev, by mean F1."""
+    best = None
+    for w in weights:
+        res = dev_scores(NameTagger(path, crf_path, crf_weight=w), dev, lac_dev, states_dev)
+        f1 = float(np.mean([v[2] for v in res.values()]))
+        print(f'  crf weight {w}: {msra.format_scores(res)}', flush=True)
+        if best is None or f1 > best[0]:
+            best = (f1, w)
+    return best[1]
 
 
 def main():
@@ -30,18 +62,12 @@ def main():
     ap.add_argument("--wheel", default=None)
     a = ap.parse_args()
     dev = msra.load("dev", a.wheel)
-    texts, gold = [s.text for s in dev], [s.spans for s in dev]
-    words, states = [], []
-    for at in range(0, len(texts), 512):
-        w, s = lac().run_with_states(texts[at:at + 512])
-        words += w
-        states += s
-    tagger = NameTagger(a.nn, a.crf)
-    print(f"the model's own weight: {tagger.crf_weight}")
+    lac_dev, states_dev = lac_states([s.text for s in dev])
+    print(f"the model's own weight: {NameTagger(a.nn, a.crf).crf_weight}")
     for name_type in a.types:
         for weight in a.weights:
             tagger = NameTagger(a.nn, a.crf, type_weights={name_type: weight})
-            print(f"{name_type} {weight}: {msra.format_scores(msra.score(gold, tagger.tag(texts, words, states)))}",
+            print(f"{name_type} {weight}: {msra.format_scores(dev_scores(tagger, dev, lac_dev, states_dev))}",
                   flush=True)
 
 

@@ -27,10 +27,10 @@ import torch
 from torch import nn
 
 sys.path.insert(0, str(Path(__file__).parent))
-from train_ner import lac_outputs
+from crf_weights import choose_crf_weight, lac_states
 
 from kg.evaluate import msra
-from kg.extract.lac import STATE_SIZE, lac
+from kg.extract.lac import STATE_SIZE
 from kg.extract.name_model import (
     NN_MODEL,
     NN_TAGS,
@@ -43,16 +43,6 @@ from kg.extract.name_model import (
     nn_vocab_keys,
 )
 from kg.extract.ner import tags_to_spans
-
-
-def lac_states(texts):
-    """LAC's words (cached, as train_ner does) and its encoder's states for each text, kept
-    as float16 while training waits (float32 when fed)."""
-    words = lac_outputs(texts)
-    states = []
-    for at in range(0, len(texts), 2048):
-        states += [s.astype(np.float16) for s in lac().run_with_states(texts[at:at + 2048])[1]]
-    return words, states
 
 
 class BiLstmCrf(nn.Module):
@@ -183,19 +173,6 @@ def set_meta(path, meta):
     entry = proto.metadata_props.add()
     entry.key, entry.value = 'kg', json.dumps(meta, ensure_ascii=False, separators=(',', ':'))
     onnx.save(proto, str(path))
-
-
-def choose_crf_weight(path, crf_path, dev, lac_dev, states_dev, weights=(0.0, 0.25, 0.5, 1.0, 2.0)):
-    """The weight of the CRF's log marginals (NameTagger) that scores best on dev, by mean F1."""
-    texts, gold = [s.text for s in dev], [s.spans for s in dev]
-    best = None
-    for w in weights:
-        res = msra.score(gold, NameTagger(path, crf_path, crf_weight=w).tag(texts, lac_dev, states_dev))
-        f1 = float(np.mean([v[2] for v in res.values()]))
-        print(f'  crf weight {w}: {msra.format_scores(res)}', flush=True)
-        if best is None or f1 > best[0]:
-            best = (f1, w)
-    return best[1]
 
 
 def main():
