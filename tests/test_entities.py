@@ -56,3 +56,27 @@ def test_readme_examples_run_as_shown():
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
     runner.run(test)
     assert runner.tries >= 3 and runner.failures == 0
+
+
+@pytest.mark.parametrize("text, wanted, wrong", [
+    # the name model reads the end of an idiom, after a word it split off, as a person
+    ("小岗村的故事家喻户晓。", {"小岗村"}, {"喻户晓", "家喻户晓"}),
+    ("他的事迹在全县家喻户晓，王明也深受感动。", {"王明"}, {"喻户晓"}),
+    ("毛泽东思想是党的指导思想。", set(), set()),  # a name at the start of a longer word, not an idiom
+])
+def test_no_name_begins_or_ends_inside_an_idiom(text, wanted, wrong):
+    names = {m.text for m in kg.entities(text)}
+    assert wanted <= names and not names & wrong
+
+
+@pytest.mark.parametrize("text, start, end, cut", [
+    ("小岗村的故事家喻户晓。", 7, 10, True),
+    ("王明家喻户晓", 0, 3, True),
+    ("王明家喻户晓", 0, 2, False),
+    ("家喻户晓的王明", 5, 7, False),
+    ("毛泽东思想", 0, 3, False),
+])
+def test_cuts_idiom(text, start, end, cut):
+    from kg.extract.lexicon import load_lexicon
+
+    assert load_lexicon().cuts_idiom(text, start, end) is cut

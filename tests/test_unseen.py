@@ -46,6 +46,12 @@ VERB_PHRASES = [  # a preposition, verb or adverb in front of 村, 社区 or 党
     ("他放弃了国外优越的工作条件，回到家乡创业。", {"国外"}),  # abroad: no division, whatever a table says
     ("本报讯吉林省通化铁路公安处党委把抓好队伍建设作为首要任务。", {"本报讯吉林省通化铁路公安处党委"}),  # a dateline
 ]
+DESCRIPTIONS = [  # a common noun for a kind of village is no village's name; a name said bare still is
+    ("走进这座小山村，处处可见新气象。", set(), {"小山村"}),
+    ("这个小山村如今变了模样，家家户户住上了新房。", set(), {"小山村"}),
+    ("记者来到坝上村，看到一片繁忙景象。", {("Place", "坝上村")}, set()),
+    ("王家坪村的乡亲们今年种上了花椒。", {("Place", "王家坪村")}, set()),
+]
 NAMES_KEPT_WHOLE = [  # a name is not cut inside, and a byline word is not kept
     ("（记者 李明辉报道）近日，县里召开会议。", {("Person", "李明辉")}, {"李明辉报道"}),
     ("（通讯员 王丽娟 摄）村民正在采摘茶叶。", set(), {"王丽娟摄"}),
@@ -126,6 +132,12 @@ FIGURES = [  # (sentence, subject, measure, value, unit, period)
 @pytest.mark.parametrize("text, wrong", VERB_PHRASES)
 def test_unseen_verb_phrase_is_not_swallowed_into_a_name(text, wrong):
     assert not _names(text) & wrong
+
+
+@pytest.mark.parametrize("text, wanted, wrong", DESCRIPTIONS)
+def test_unseen_a_kind_of_village_is_not_a_village(text, wanted, wrong):
+    found = _found(text)
+    assert wanted <= found and not {name for _, name in found} & wrong
 
 
 @pytest.mark.parametrize("text, wanted, wrong", NAMES_KEPT_WHOLE)

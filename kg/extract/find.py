@@ -9,7 +9,8 @@ an entity without naming it (全市, 该村) are left out.
 Besides the mentions the graph is built from, it returns the names the name model
 (:mod:`kg.extract.ner`) finds that no rule confirms (``source == "model"``; class Person,
 Place or Organization, key from the surface): the graph leaves them out, as idioms and
-slogans can look like names to the model, but a user who wants every name gets them.
+slogans can look like names to the model, but a user who wants every name gets them. A
+span that begins or ends inside an idiom of the dictionary (故事家|喻户晓) is left out here too.
 
 >>> [(m.text, m.cls) for m in entities("林芝市巴宜区召开会议。")][:2]
 [('林芝市', 'Place'), ('巴宜区', 'Place')]
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from kg.extract.extraction import extract
+from kg.extract.lexicon import load_lexicon
 from kg.extract.nlp import BATCH_TEXTS, make_nlp, parse_many
 from kg.extract.spans import NAMES, REFERRING_RULES, SpanIndex
 from kg.model import Article, Meta
@@ -68,8 +70,10 @@ def _mentions(text: str, doc: Doc, nested: bool) -> list[EntityMention]:
     names = {e.key: e.name for e in x.entities}
     found = [EntityMention(m.start, m.end, m.text, classes.get(m.key, "Entity"), names.get(m.key, m.text), m.key)
              for m in x.mentions if m.rule not in REFERRING_RULES]
-    taken = SpanIndex(found)
+    taken, lexicon = SpanIndex(found), load_lexicon()
     for start, end, kind in doc.user_data.get(NAMES, ()):
+        if lexicon.cuts_idiom(text, start, end):  # 故事家|喻户晓: half an idiom is no name
+            continue
         near = taken.overlapping(start, end)
         if all(start <= m.start and m.end <= end for m in near) and not any((m.start, m.end) == (start, end)
                                                                            for m in near):

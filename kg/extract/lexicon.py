@@ -25,6 +25,7 @@ _PLACE_TAGS = {"ns", "nt", "nz", "nr"}
 _MIN_COMMON_FREQ = 3
 _PARTICLE_TAGS = {"u", "uj", "ul", "uz", "ud", "ug", "uv", "y"}  # 的 了 着 地 得 过 … and 吗 呢 吧
 _FUNCTION_TAGS = {"p", "c", *_PARTICLE_TAGS}
+_IDIOM_MIN, _IDIOM_MAX = 4, 8  # the lengths of the idioms a name must not cut
 
 
 def read_table(name: str) -> list[list[str]]:
@@ -44,6 +45,7 @@ class Lexicon:
     common_words: frozenset[str]
     function_words: frozenset[str] = frozenset()  # the dictionary's prepositions, conjunctions, particles
     particles: frozenset[str] = frozenset()  # the dictionary's particles (的, 了, 吗)
+    idioms: frozenset[str] = frozenset()  # the dictionary's idioms of four characters or more (家喻户晓)
 
     def is_common_word(self, word: str) -> bool:
         """Is ``word`` an ordinary dictionary word rather than a name?"""
@@ -57,11 +59,18 @@ class Lexicon:
         """Is ``word`` a particle by the dictionary (的, 了, 吗)?"""
         return word in self.particles
 
+    def cuts_idiom(self, text: str, start: int, end: int) -> bool:
+        """Does ``text[start:end]`` begin or end inside an idiom (故事家|喻户晓 cuts 家喻户晓)? A
+        name never does; an idiom cut in two can look like a name to the name model."""
+        return any(text[at : at + size] in self.idioms
+                   for edge in (start, end) for at in range(max(0, edge - _IDIOM_MAX + 1), edge)
+                   for size in range(max(_IDIOM_MIN, edge - at + 1), _IDIOM_MAX + 1))
 
-def _dictionary_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+
+def _dictionary_words() -> tuple[frozenset[str], ...]:
     """From one read of jieba's dictionary: its common words (not names, not rare), its
-    prepositions, conjunctions and particles, and its particles alone."""
-    common, function, particles = set(), set(), set()
+    prepositions, conjunctions and particles, its particles alone, and its idioms."""
+    common, function, particles, idioms = set(), set(), set(), set()
     with open(Path(jieba.get_dict_file().name), encoding="utf-8") as handle:
         for line in handle:
             parts = line.split()
@@ -72,7 +81,9 @@ def _dictionary_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]
                     function.add(parts[0])
                 if parts[2] in _PARTICLE_TAGS:
                     particles.add(parts[0])
-    return frozenset(common), frozenset(function), frozenset(particles)
+                if parts[2] == "i" and _IDIOM_MIN <= len(parts[0]) <= _IDIOM_MAX:
+                    idioms.add(parts[0])
+    return frozenset(common), frozenset(function), frozenset(particles), frozenset(idioms)
 
 
 @lru_cache(maxsize=1)
@@ -90,7 +101,7 @@ def load_lexicon() -> Lexicon:
             programmes[surface] = row[0]
     roles = read_table("roles.tsv")
     by_length = sorted(roles, key=lambda r: (-len(r[0]), r[0]))
-    common, function, particles = _dictionary_words()
+    common, function, particles, idioms = _dictionary_words()
     return Lexicon(
         organizations=organizations,
         programmes=programmes,
@@ -99,4 +110,5 @@ def load_lexicon() -> Lexicon:
         common_words=common,
         function_words=function,
         particles=particles,
+        idioms=idioms,
     )

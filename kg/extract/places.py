@@ -157,19 +157,19 @@ class _ChainReader:
         return self.gaz.listing_counties(name, (self.home,) if self.home else ())
 
     def _standalone_ok(self, start: int, name: str, stem: str) -> bool:
-        """Without a parent, a suffix name must be made of name-like tokens (not 加强城市社区)."""
+        """Without a parent, a suffix name must be made of name-like tokens (not 加强城市社区), and the
+        name model must read a name starting there (not 这个|小山村, which LAC may take for a place)."""
         token = self.view.token_at(start)
-        if token is None or token[0] != start or self.lex.is_common_word(name):
+        named = token is not None and any(s <= start < e for s, e, _ in self.view.names)
+        if not named or token[0] != start or self.lex.is_common_word(name):
             return False
         if len(stem) < 2 and (token[2] != "LOC" or self.lex.is_function_word(stem)):
             return False  # 从把村: LAC may take 把 for a place; the dictionary knows it is a preposition
         last = self.view.token_at(start + len(stem))  # 局限于|城镇: the suffix ends a word the stem began
         if last and start < last[0] < start + len(stem) and last[2] not in NAME_TAGS:
             return False
-        for token_start, token_end, tag in self.view.tokens_between(start, start + len(stem)):
-            if tag not in NAME_TAGS and self.lex.is_common_word(self.view.text[token_start:token_end]):
-                return False
-        return True
+        return not any(tag not in NAME_TAGS and self.lex.is_common_word(self.view.text[s:e])
+                       for s, e, tag in self.view.tokens_between(start, start + len(stem)))
 
     def read(self, pos: int) -> list[Found]:
         chain: list[Found] = []
