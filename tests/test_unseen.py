@@ -45,6 +45,8 @@ VERB_PHRASES = [  # a preposition, verb or adverb in front of 村, 社区 or 党
     ("中央政府维护特区政府的经济权益。", {"中央政府维护特区政府", "维护特区政府"}),
     ("他放弃了国外优越的工作条件，回到家乡创业。", {"国外"}),  # abroad: no division, whatever a table says
     ("本报讯吉林省通化铁路公安处党委把抓好队伍建设作为首要任务。", {"本报讯吉林省通化铁路公安处党委"}),  # a dateline
+    # LAC tags the 人 of 被执行人 as a place; the name model reads 南县 and 石桥镇
+    ("被执行人南县石桥镇居民王某反映情况。", {"人南县石桥镇", "人南县"}),
 ]
 DESCRIPTIONS = [  # a common noun for a kind of village is no village's name; a name said bare still is
     ("走进这座小山村，处处可见新气象。", set(), {"小山村"}),
