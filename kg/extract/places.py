@@ -8,7 +8,7 @@ Rules, in the order they are tried at each token start:
    gazetteer division brings its own parents (巴宜区 › 林芝市 › 西藏自治区). A township named
    bare or after its prefecture goes into the one county that lists it (八一镇 › 巴宜区).
 2. *Short forms* of provinces and prefectures (西藏, 林芝) when they are a whole token.
-3. *Roads* (国道318) and *sites*: a LAC place token ending in a site suffix (江, 谷, 湖…).
+3. *Roads* (国道318) and *sites*: a LAC place token ending in 江, 谷, 湖…, cutting no model name (桂林|多山).
 4. *Relative references*: 我区/全区/自治区 mean the article's home region when that is an
    autonomous region; 该市/全市, 该县, 全镇, 全村… mean the nearest place of that level
    earlier in the same paragraph. Otherwise they are left alone.
@@ -198,14 +198,14 @@ def _sites(view: TextView, taken: SpanIndex) -> list[Found]:
     for match in _ROAD.finditer(view.text):
         name = match.group(1) + match.group(2)
         found.append(Found(match.start(), match.end(), "Place", place_key([name]), name, "road", level="site"))
-    tokens = list(view.tokens)
-    for i, (start, end, tag) in enumerate(tokens):
+    for i, (start, end, tag) in enumerate(tokens := view.tokens):
         if tag != "LOC" or taken.overlaps(start, start + 1):
             continue
         before = tokens[i - 1] if i > 0 else (0, -1, "")  # a place token right before joins it
         first = before[0] if before[1:] == (start, "LOC") and not taken.overlaps(before[0], before[0] + 1) else start
         name = _LOCATIVE_TAIL.sub("", view.text[first:end])
-        if len(name) >= 4 and name.endswith(_SITE_SUFFIX) and not name.startswith(_SITE_GENERIC_START):
+        cut = any(s <= first < e and (s < first or e < first + len(name)) for s, e, _ in view.names)  # 桂林|多山
+        if len(name) >= 4 and name.endswith(_SITE_SUFFIX) and not name.startswith(_SITE_GENERIC_START) and not cut:
             found.append(Found(first, first + len(name), "Place", place_key([name]), name, "site", level="site"))
     return found
 
