@@ -130,11 +130,12 @@ class _OrgReader:
         """Where the name model's names that run up to (or over) the suffix at ``pos`` begin, if after
         ``begin``, the start LAC's tokens give, with no name of the model's between: LAC read 加|上特区政府
         and 中央政府维护特区政府 as one token (the model: 特区), and took 本报讯 for part of a name."""
-        names = self.view.names
-        at = min((s for s, e, _ in names if begin < s < pos <= e), default=pos)
-        while (earlier := min((s for s, e, _ in names if e == at and begin < s < at), default=None)) is not None:
+        names = self.view.model_names
+        at = min((n.start for n in names.overlapping(pos - 1, pos) if n.start > begin), default=pos)
+        while (earlier := min((n.start for n in names.overlapping(at - 1, at) if n.end == at and n.start > begin),
+                              default=None)) is not None:
             at = earlier
-        return begin if at == pos or any(begin <= s < at for s, _, _ in names) else at
+        return begin if at == pos or names.starting_in(begin, at) else at
 
     def _place_said_again(self, pos: int) -> Found | None:
         """水宁寺村 + 村党支部, 尼池社区 + 社区党委: the place whose level word is said again right before ``pos``."""

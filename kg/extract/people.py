@@ -14,8 +14,6 @@ can catch (记者以及…, 记者让…, 记者一的) from becoming people.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kg.extract.lexicon import Lexicon
 from kg.extract.names import begins_badly
 from kg.extract.ner import SURNAME1
@@ -61,18 +59,12 @@ def _valid(name: str) -> bool:
     return all(1 <= len(part) <= 6 and is_han(part) for part in parts)
 
 
-@dataclass(frozen=True, slots=True)
-class _Span:
-    start: int
-    end: int
-
-
 def find_people(view: TextView, lexicon: Lexicon, taken: list[Found]) -> list[Found]:
     text = view.text
     before_words = lexicon.offices + lexicon.person_words
     found: list[Found] = []
     occupied = SpanIndex([f for f in taken if f.cls != "Person"])
-    model = SpanIndex(_Span(s, e) for s, e, kind in view.names if kind == "PER")
+    model = SpanIndex(n for n in view.model_names.by_start if n.kind == "PER")  # find_people drops from its own
     for start, end, tag in view.tokens:
         wider = [m for m in model.overlapping(start, end) if m.start <= start and end <= m.end]
         if wider and tag in _NAME_LIKE and (wider[0].start == start or not begins_badly(view, wider[0].start)):

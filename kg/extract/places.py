@@ -160,7 +160,7 @@ class _ChainReader:
         """Without a parent, a suffix name must be made of name-like tokens (not 加强城市社区), and the
         name model must read a name starting there (not 这个|小山村, which LAC may take for a place)."""
         token = self.view.token_at(start)
-        named = token is not None and any(s <= start < e for s, e, _ in self.view.names)
+        named = token is not None and self.view.model_names.overlaps(start, start + 1)
         if not named or token[0] != start or self.lex.is_common_word(name):
             return False
         if len(stem) < 2 and (token[2] != "LOC" or self.lex.is_function_word(stem)):
@@ -198,13 +198,13 @@ def _sites(view: TextView, taken: SpanIndex) -> list[Found]:
     for match in _ROAD.finditer(view.text):
         name = match.group(1) + match.group(2)
         found.append(Found(match.start(), match.end(), "Place", place_key([name]), name, "road", level="site"))
-    for i, (start, end, tag) in enumerate(tokens := view.tokens):
+    for i, (start, end, tag) in enumerate(view.tokens):
         if tag != "LOC" or taken.overlaps(start, start + 1):
             continue
-        before = tokens[i - 1] if i > 0 else (0, -1, "")  # a place token right before joins it
+        before = view.tokens[i - 1] if i > 0 else (0, -1, "")  # a place token right before joins it
         first = before[0] if before[1:] == (start, "LOC") and not taken.overlaps(before[0], before[0] + 1) else start
         name = _LOCATIVE_TAIL.sub("", view.text[first:end])
-        cut = any(s <= first < e and (s < first or e < first + len(name)) for s, e, _ in view.names)  # 桂林|多山
+        cut = any(n.start < first or n.end < first + len(name) for n in view.model_names.overlapping(first, first + 1))
         if len(name) >= 4 and name.endswith(_SITE_SUFFIX) and not name.startswith(_SITE_GENERIC_START) and not cut:
             found.append(Found(first, first + len(name), "Place", place_key([name]), name, "site", level="site"))
     return found

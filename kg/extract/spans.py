@@ -11,8 +11,9 @@ import bisect
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-__all__ = ["ANAPHORA_RULE", "HAN", "LISTED_OFFICE_RULE", "NAMES", "OFFICE_RULE", "OFFICE_RULES", "REFERRING_RULES", "TOKENS", "Found", "SpanIndex", "TextView", "is_han"]
+__all__ = ["ANAPHORA_RULE", "HAN", "LISTED_OFFICE_RULE", "NAMES", "ModelName", "OFFICE_RULE", "OFFICE_RULES", "REFERRING_RULES", "TOKENS", "Found", "SpanIndex", "TextView", "is_han"]
 
 HAN = r"\u4e00-\u9fff"
 
@@ -62,6 +63,14 @@ class Found:
         return self.rule in REFERRING_RULES
 
 
+class ModelName(NamedTuple):
+    """One of the name model's spans: ``text[start:end]`` read as a name of ``kind`` (PER, LOC or ORG)."""
+
+    start: int
+    end: int
+    kind: str
+
+
 @dataclass
 class TextView:
     text: str
@@ -74,6 +83,8 @@ class TextView:
         self.starts = {s for s, _, _ in self.tokens}
         self.ends = {e for _, e, _ in self.tokens}
         self._token_starts = [s for s, _, _ in self.tokens]
+        #: The name model's spans, indexed: rules ask which cover, start in or end at a place.
+        self.model_names = SpanIndex(ModelName(*name) for name in self.names)
         if not self.paragraph_starts:
             self.paragraph_starts = [0] + [i + 1 for i, c in enumerate(self.text) if c == "\n"]
 
