@@ -59,6 +59,17 @@ NAMES_KEPT_WHOLE = [  # a name is not cut inside, and a byline word is not kept
     ("（通讯员 王丽娟 摄）村民正在采摘茶叶。", set(), {"王丽娟摄"}),
     ("日喀则市白朗县巴扎乡强堆村第一书记刘建国介绍了情况。", {("Place", "强堆村"), ("Person", "刘建国")}, set()),
 ]
+PERSON_CUES = [  # (sentence, people, not people): an honorific or 某 is not in a name; a weak cue needs the model
+    ("据县纪委通报，原镇长胡某利用职务便利收受财物。", set(), {"胡某"}),
+    ("记者在村里见到了退休教师王先生，他笑着说起当年的事。", set(), {"王先生"}),
+    ("合作社理事长方敬文生在牧区，长在县城。", {"方敬文"}, {"方敬文生"}),
+    ("保护区里生活着黑颈鹤、斑头雁、鹊鹞等珍稀鸟类。", set(), {"鹊鹞"}),
+    ("从葛根说起，村里种的药材有黄芪、党参、葛仙米等。", set(), {"葛仙米"}),
+    ("王建华说起村里的变化，感慨万千。", {"王建华"}, set()),
+    ("次仁卓玛老师说，学校新建了食堂。", {"次仁卓玛"}, set()),
+    ("李红梅女士说，今年的收成不错。", {"李红梅"}, set()),
+    ("扎西平措等村干部参加了会议。", {"扎西平措"}, set()),
+]
 CHAINS = [  # an organisation's place chain is places, and the organisation sits in the last link
     ("扎囊县桑耶镇雅江村村委会召开会议。", {("Place", "桑耶镇"), ("Place", "雅江村"), ("GovernmentBody", "雅江村村委会")},
      ("雅江村村委会", "雅江村")),
@@ -153,6 +164,19 @@ def test_unseen_only_a_name_is_a_place(text, wanted, wrong):
 def test_unseen_name_is_kept_whole(text, wanted, wrong):
     found = _found(text)
     assert wanted <= found and not {name for _, name in found} & wrong
+
+
+@pytest.mark.parametrize("text, people, not_people", PERSON_CUES)
+def test_unseen_person_cues(text, people, not_people):
+    found = {name for cls, name in _found(text) if cls == "Person"}
+    assert people <= found and not found & not_people
+
+
+def test_an_honorific_is_not_in_the_person_mention():
+    import kg
+
+    text = "据县纪委通报，原镇长胡某利用职务便利收受财物。"
+    assert [(m.text, m.cls) for m in kg.entities(text) if m.cls == "Person"] == [("胡", "Person")]
 
 
 @pytest.mark.parametrize("text, wanted, located", CHAINS)

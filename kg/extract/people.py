@@ -23,9 +23,12 @@ from kg.text.meta import Credit, find_credits
 
 __all__ = ["byline_name", "byline_person", "find_people", "refused_bylines"]
 
-_AFTER = ("同志", "总书记", "书记", "教授", "院士", "说", "介绍", "表示", "告诉", "回忆", "指出", "强调", "等")
+_AFTER = ("同志", "总书记", "书记", "教授", "院士", "老师", "先生", "女士", "说", "介绍", "表示", "告诉", "回忆", "指出", "强调", "等")
 _NAME_LIKE = {"PER", "LOC", "nz", "nr"}
 _TITLE_AFTER = ("同志", "教授", "总书记")
+#: What may follow a name inside LAC's person token without being part of the name: an
+#: honorific (吴|先生, 撒切尔|夫人) or the placeholder of a withheld given name (胡|某).
+_NOT_OF_NAME = ("先生", "女士", "小姐", "夫人", "太太", "某某", "某")
 
 def byline_name(name: str, lexicon: Lexicon) -> bool:
     """Can ``name``, caught by a byline's form, be a person's? Not when the dictionary takes its
@@ -59,6 +62,17 @@ def _valid(name: str) -> bool:
     return all(1 <= len(part) <= 6 and is_han(part) for part in parts)
 
 
+def _not_of_name(text: str, end: int, token_end: int, lexicon: Lexicon) -> bool:
+    """Is ``text[end:token_end]``, the tail of LAC's person token past the model's name, no part
+    of the name: an honorific or 某, or one character that begins a word with what follows (生在)?"""
+    tail = text[end:token_end]
+    return tail in _NOT_OF_NAME or len(tail) == 1 and lexicon.is_common_word(text[end : token_end + 1])
+
+
+def _model_reads_person(view: TextView, start: int, end: int) -> bool:
+    return any(n.kind == "PER" for n in view.model_names.overlapping(start, end))
+
+
 def find_people(view: TextView, lexicon: Lexicon, taken: list[Found]) -> list[Found]:
     text = view.text
     before_words = lexicon.offices + lexicon.person_words
@@ -70,6 +84,9 @@ def find_people(view: TextView, lexicon: Lexicon, taken: list[Found]) -> list[Fo
         if wider and tag in _NAME_LIKE and (wider[0].start == start or not begins_badly(view, wider[0].start)):
             # 次仁旺|堆: the model sees the whole name LAC cut (but not 书记让|丁: 让 is a verb)
             start, end = wider[0].start, wider[0].end
+        elif tag == "PER" and (inner := [m for m in model.overlapping(start, end)
+                                         if m.start == start and _not_of_name(text, m.end, end, lexicon)]):
+            end = inner[0].end  # 胡|某, 吴|先生, 方敬文|生在: LAC reads more into the name than the model
         elif tag == "PER":  # 白玛|且增 to the model, 白玛且增 to LAC: the longer reading is the name
             model.drop(m for m in model.overlapping(start, end) if start <= m.start and m.end <= end)
         name = text[start:end]
@@ -77,7 +94,12 @@ def find_people(view: TextView, lexicon: Lexicon, taken: list[Found]) -> list[Fo
             continue
         before = text[max(0, start - 6) : start].rstrip()
         after = text[end : end + 3]
-        confirmed = before.endswith(before_words) or after.startswith(_AFTER)
+        cue = next((word for word in _AFTER if after.startswith(word)), "")
+        # 等 closes any list (海雕、鹊鹞等), and a cue inside a longer word (葛仙米|说起) says little:
+        # then the name model must read a person there too
+        weak = cue == "等" or end + len(cue) not in view.ends
+        cued = bool(cue) and (not weak or _model_reads_person(view, start, end))
+        confirmed = before.endswith(before_words) or cued
         if tag != "PER":  # a LOC/nz token needs a personal title right after it
             confirmed = after.startswith(_TITLE_AFTER)
         if confirmed:
