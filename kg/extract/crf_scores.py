@@ -15,7 +15,8 @@ the attributes every char of a LAC word shares are looked up once per word.
 
 from __future__ import annotations
 
-from itertools import chain
+from itertools import chain, repeat
+from operator import add
 from pathlib import Path
 
 import numpy as np
@@ -47,8 +48,9 @@ class _Rows(dict):
         return self.unseen
 
     def of(self, attributes, count):
-        """The rows of ``attributes`` (an iterable of ``count``) as an int array."""
-        return np.fromiter(map(self.__getitem__, attributes), dtype=np.intp, count=count)
+        """The rows of ``attributes`` (an iterable of ``count``) as an int array (``dict.get`` with
+        a default: ``__missing__``, a Python call, would run for every unseen attribute)."""
+        return np.fromiter(map(self.get, attributes, repeat(self.unseen)), dtype=np.intp, count=count)
 
 
 class CrfScores:
@@ -91,8 +93,8 @@ class CrfScores:
             return np.zeros((0, len(self.labels)))
         info, words, tags, cs, ty = prepare(text, lac_words)
         unseen, lookup = self._unseen, self._lookup
-        uni = np.array([self._unigrams.get(x, (unseen,) * 5) for x in cs], dtype=np.intp)
-        bi = np.array([self._bigrams.get(x + y, (unseen,) * 4) for x, y in zip(cs, cs[1:])], dtype=np.intp)
+        uni = np.array(list(map(self._unigrams.get, cs, repeat((unseen,) * 5))), dtype=np.intp)
+        bi = np.array(list(map(self._bigrams.get, map(add, cs, cs[1:]), repeat((unseen,) * 4))), dtype=np.intp)
         rest = trigram_columns(cs, n) + context_columns(info, tags, ty, n) + flag_columns(text, info)
         rows = lookup.of(chain.from_iterable(rest), len(rest) * n).reshape(-1, n)
         rows = np.concatenate([[uni[k:k + n, k] for k in range(5)], [bi[k:k + n, k] for k in range(4)], rows])

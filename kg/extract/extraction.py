@@ -18,7 +18,7 @@ from kg.extract.lexicon import load_lexicon
 from kg.extract.nlp import make_nlp
 from kg.extract.observations import find_observations
 from kg.extract.people import byline_name, refused_bylines
-from kg.extract.recognize import recognize, view_of
+from kg.extract.recognize import recognize, sentence_bounds, view_of
 from kg.extract.relations import find_carries_out, find_positions, find_subsidiaries
 from kg.extract.spans import Found, TextView
 from kg.model import Article, Entity, Extraction, Mention, Relation, Sentence, key_name, person_key
@@ -30,9 +30,11 @@ __all__ = ["extract", "extract_file"]
 def _sentences(doc) -> tuple[Sentence, ...]:
     paragraph = 0
     sentences = []
-    for index, span in enumerate(doc.sents):
-        sentences.append(Sentence(index, span.start_char, span.end_char, span.text.strip(), paragraph))
-        paragraph += span.text.count("\n")
+    whole = view_of(doc).text
+    for index, (start, end) in enumerate(sentence_bounds(doc)):
+        text = whole[start:end]
+        sentences.append(Sentence(index, start, end, text.strip(), paragraph))
+        paragraph += text.count("\n")
     return tuple(sentences)
 
 

@@ -113,6 +113,10 @@ class Gazetteer:
         """Lengths of the division names that may start at ``text[pos]``, longest first."""
         return self.lengths.get(text[pos : pos + 2], ())
 
+    def may_start(self, text: str, pos: int) -> bool:
+        """May a division's name or short form start at ``text[pos]``?"""
+        return text[pos : pos + 2] in self.lengths or text[pos : pos + 2] in self.short_starts
+
     def lookup(self, name: str) -> list[Division]:
         return self.full.get(name, [])
 

@@ -24,7 +24,7 @@ from spacy.vocab import Vocab
 
 from kg.extract.lac import lac
 from kg.extract.name_model import tagger
-from kg.extract.spans import NAMES, TOKENS
+from kg.extract.spans import NAMES, TEXT, TOKENS
 
 __all__ = ["BATCH_TEXTS", "LacTokenizer", "make_nlp", "parse_many"]
 
@@ -110,6 +110,7 @@ class LacTokenizer:
             offsets.append((at, at + len(word), tag))
             at += len(word)
         doc.user_data[TOKENS] = offsets
+        doc.user_data[TEXT] = text
         doc.user_data[NAMES] = names
         return doc
 

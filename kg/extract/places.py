@@ -47,10 +47,8 @@ _ORG_FOLLOWERS = tuple(sorted({*ORG_SUFFIXES, "党", "委", "人民", "融媒体
 def _division_found(division: Division, start: int, rule: str, length: int | None = None) -> Found:
     """A mention of ``division`` at ``start``; ``length`` when the text names it otherwise (an old name)."""
     parent = place_key(division.parent_path) if len(division.path) > 1 else None
-    return Found(
-        start, start + (length or len(division.name)), "Place", place_key(division.path), division.name, rule,
-        level=division.level, parent=parent,
-    )
+    return Found(start, start + (length or len(division.name)), "Place", place_key(division.path), division.name,
+                 rule, level=division.level, parent=parent)
 
 
 def _deeper(child: str, parent: str | None) -> bool:
@@ -173,6 +171,8 @@ class _ChainReader:
 
     def read(self, pos: int) -> list[Found]:
         chain: list[Found] = []
+        if not (self.gaz.may_start(self.view.text, pos) or _SUB_COUNTY.match(self.view.text, pos)):
+            return chain  # most positions start nothing: spare them the three readers' calls
         while True:
             parent = chain[-1] if chain else None
             link = self._division(pos, parent)

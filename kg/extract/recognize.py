@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -20,9 +21,9 @@ from kg.extract.organizations import find_organizations
 from kg.extract.people import find_people
 from kg.extract.places import find_places
 from kg.extract.programmes import find_programmes
-from kg.extract.spans import NAMES, TOKENS, Found, TextView
+from kg.extract.spans import NAMES, TEXT, TOKENS, Found, TextView
 
-__all__ = ["Recognizer", "recognize", "view_of"]
+__all__ = ["Recognizer", "recognize", "sentence_bounds", "view_of"]
 
 if not Doc.has_extension("kg_found"):
     Doc.set_extension("kg_found", default=None)
@@ -105,13 +106,27 @@ class Recognizer:
         return _resolve_overlaps(kept + _repeats(view, kept, aliases))
 
 
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) character offsets of ``doc.sents``, read from two token arrays rather than
+    token by token (``doc.sents`` makes a Python object of every token); ``[(0, len(text))]``
+    for a text without sentence boundaries, none for an empty one."""
+    if not len(doc):
+        return []
+    rows = doc.to_array([IDX, SENT_START])
+    starts = rows[rows[:, 1] == 1, 0].tolist() or [0]
+    starts[0] = 0
+    last = doc[-1]
+    return list(zip(starts, starts[1:] + [last.idx + len(last)]))
+
+
 def view_of(doc: Doc) -> TextView:
     """The rules' view of a processed text (made once per document)."""
     view = doc.user_data.get(_VIEW)
     if view is None:
         tokens = doc.user_data.get(TOKENS) or [(t.idx, t.idx + len(t.text), t.tag_) for t in doc]
-        sentence_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
-        view = doc.user_data[_VIEW] = TextView(doc.text, tokens, sentence_starts, names=doc.user_data.get(NAMES, ()))
+        sentence_starts = [start for start, _ in sentence_bounds(doc)] or [0]
+        text = doc.user_data.get(TEXT) or doc.text
+        view = doc.user_data[_VIEW] = TextView(text, tokens, sentence_starts, names=doc.user_data.get(NAMES, ()))
     return view
 
 

@@ -32,6 +32,8 @@ _OPENERS = "“《("
 TOKENS = "kg_tokens"
 #: ``doc.user_data`` key of the name model's spans, as (start, end, "PER" | "LOC" | "ORG").
 NAMES = "kg_names"
+#: ``doc.user_data`` key of the text the tokenizer was given (``doc.text`` joins every token anew).
+TEXT = "kg_text"
 
 
 def is_han(text: str) -> bool:
