@@ -100,6 +100,11 @@ NEWS_NAMES = [  # an autonomous division by the name news gives it, and a townsh
     ("保山市施甸县由旺镇组织干部下沉一线。", [("施甸县", "保山市"), ("由旺镇", "施甸县")]),
     ("施甸县由旺镇组织干部下沉一线，由旺镇新华村开展评比。", [("由旺镇", "施甸县"), ("新华村", "由旺镇")]),
     ("曲靖市会泽县以礼街道开展入户走访。", [("会泽县", "曲靖市"), ("以礼街道", "会泽县")]),
+    # a county named right after its province, the prefecture left out, whatever LAC's tokens (河南省兰考|县委)
+    ("河南省兰考县委书记张明亮在东坝头乡张庄村调研时强调，要巩固拓展脱贫攻坚成果。",
+     [("兰考县", "开封市"), ("开封市", "河南省")]),
+    ("浙江省安吉县天荒坪镇余村发展竹林碳汇。", [("安吉县", "湖州市"), ("天荒坪镇", "安吉县"), ("余村", "天荒坪镇")]),
+    ("贵州省盘州市舍烹村成立了合作社。", [("盘州市", "六盘水市"), ("舍烹村", "盘州市")]),
 ]
 BARE_TOWNSHIPS = [  # a township without its county: in the one county (of the article's province) that lists it
     ("八一镇嘎拉村党支部书记次仁介绍了今年的产业项目。", "八一镇", "西藏自治区/林芝市/巴宜区"),

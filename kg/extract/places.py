@@ -78,7 +78,7 @@ class _ChainReader:
             if not candidates:
                 continue
             if parent is not None:
-                candidates = [c for c in candidates if place_key(c.parent_path) == parent.key]
+                candidates = [c for c in candidates if place_key(c.path).startswith(parent.key + "/")]  # 河南省兰考县
             elif len(candidates) > 1 and self.home:
                 candidates = [c for c in candidates if c.path[0] == self.home] or candidates
             levels = {c.level for c in candidates}
