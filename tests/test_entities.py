@@ -80,3 +80,14 @@ def test_cuts_idiom(text, start, end, cut):
     from kg.extract.lexicon import load_lexicon
 
     assert load_lexicon().cuts_idiom(text, start, end) is cut
+
+
+@pytest.mark.parametrize("text, opens", [
+    ("对丘党支部", True), ("在世合作社", True), ("把村", True),  # no noun of the dictionary starts there
+    ("和平村", False), ("以色列", False), ("与会者", False),  # nouns and names that start with a function word
+    ("雅江村", False),
+])
+def test_opens_with_function_word(text, opens):
+    from kg.extract.lexicon import load_lexicon
+
+    assert load_lexicon().opens_with_function_word(text, 0) is opens

@@ -38,6 +38,7 @@ VERB_PHRASES = [  # a preposition, verb or adverb in front of 村, 社区 or 党
     ("乃东区把以社区党委为核心的网格化管理作为重点。", {"把以社区", "把以社区党委", "以社区党委"}),
     ("坪山区在社区党委的带领下开展志愿服务。", {"在社区", "在社区党委"}),
     ("临潼区对村党支部开展星级评定。", {"对村党支部", "对村"}),
+    ("对一合作社的社员进行了培训。", {"对一合作社"}),  # LAC takes 对一 for a name here
     ("通渭县加强村党支部书记队伍建设。", {"加强村", "加强村党支部"}),
     ("这项服务目前还局限于城镇，农村尚未普及。", {"于城镇"}),  # 海盐县 has a 于城镇: not named here
     # LAC reads these as one name token each; the name model reads 特区 alone
@@ -86,6 +87,8 @@ TYPES = [  # co-operatives, institutes and academies are organisations
     ("甘肃省农业科学院专家来到田间。", ("ResearchInstitute", "甘肃省农业科学院")),
     ("自治区农科院派出技术团队。", ("ResearchInstitute", "自治区农科院")),
     ("云南省社会科学院发布研究报告。", ("ResearchInstitute", "云南省社会科学院")),
+    ("张建国养殖专业合作社带动了周边农户。", ("Cooperative", "张建国养殖专业合作社")),  # named after its founder
+    ("于海涛种植专业合作社今年流转土地300亩。", ("Cooperative", "于海涛种植专业合作社")),  # 于: a surname too
 ]
 NEWS_NAMES = [  # an autonomous division by the name news gives it, and a township LAC misreads, in their chain
     ("云南省怒江州贡山县独龙江乡孔当村党总支书记高德明获得表彰。",

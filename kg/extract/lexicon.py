@@ -46,6 +46,7 @@ class Lexicon:
     function_words: frozenset[str] = frozenset()  # the dictionary's prepositions, conjunctions, particles
     particles: frozenset[str] = frozenset()  # the dictionary's particles (的, 了, 吗)
     idioms: frozenset[str] = frozenset()  # the dictionary's idioms of four characters or more (家喻户晓)
+    function_led_nouns: frozenset[str] = frozenset()  # nouns and names that open with a function word (和平, 以色列)
 
     def is_common_word(self, word: str) -> bool:
         """Is ``word`` an ordinary dictionary word rather than a name?"""
@@ -54,6 +55,12 @@ class Lexicon:
     def is_function_word(self, word: str) -> bool:
         """Is ``word`` a preposition, conjunction or particle by the dictionary (把, 以及, 的)?"""
         return word in self.function_words
+
+    def opens_with_function_word(self, text: str, start: int) -> bool:
+        """Does ``text[start:]`` open with a preposition, conjunction or particle that begins no
+        noun or name of the dictionary there (对|丘, 在|世; not 和平, 以色列)?"""
+        return self.is_function_word(text[start : start + 1]) and not any(
+            text[start : start + size] in self.function_led_nouns for size in range(2, 5))
 
     def is_particle(self, word: str) -> bool:
         """Is ``word`` a particle by the dictionary (的, 了, 吗)?"""
@@ -69,8 +76,10 @@ class Lexicon:
 
 def _dictionary_words() -> tuple[frozenset[str], ...]:
     """From one read of jieba's dictionary: its common words (not names, not rare), its
-    prepositions, conjunctions and particles, its particles alone, and its idioms."""
-    common, function, particles, idioms = set(), set(), set(), set()
+    prepositions, conjunctions and particles, its particles alone, its idioms, and its nouns
+    and names (not persons' names: the dictionary takes 在世 for one) of two to four characters
+    that open with one of those function words."""
+    common, function, particles, idioms, nouns = set(), set(), set(), set(), []
     with open(Path(jieba.get_dict_file().name), encoding="utf-8") as handle:
         for line in handle:
             parts = line.split()
@@ -83,7 +92,10 @@ def _dictionary_words() -> tuple[frozenset[str], ...]:
                     particles.add(parts[0])
                 if parts[2] == "i" and _IDIOM_MIN <= len(parts[0]) <= _IDIOM_MAX:
                     idioms.add(parts[0])
-    return frozenset(common), frozenset(function), frozenset(particles), frozenset(idioms)
+                if parts[2].startswith("n") and not parts[2].startswith("nr") and 2 <= len(parts[0]) <= 4:
+                    nouns.append(parts[0])
+    function_led = frozenset(word for word in nouns if word[0] in function)
+    return frozenset(common), frozenset(function), frozenset(particles), frozenset(idioms), function_led
 
 
 @lru_cache(maxsize=1)
@@ -101,7 +113,7 @@ def load_lexicon() -> Lexicon:
             programmes[surface] = row[0]
     roles = read_table("roles.tsv")
     by_length = sorted(roles, key=lambda r: (-len(r[0]), r[0]))
-    common, function, particles, idioms = _dictionary_words()
+    common, function, particles, idioms, function_led = _dictionary_words()
     return Lexicon(
         organizations=organizations,
         programmes=programmes,
@@ -111,4 +123,5 @@ def load_lexicon() -> Lexicon:
         function_words=function,
         particles=particles,
         idioms=idioms,
+        function_led_nouns=function_led,
     )

@@ -25,16 +25,9 @@ import re
 
 from kg.extract.context import Places
 from kg.extract.lexicon import Lexicon
-from kg.extract.names import (
-    FULL_SUFFIX_LEVELS,
-    FULL_SUFFIXES,
-    FUNCTION_TAGS,
-    LEVEL_WORDS,
-    NAME_TAGS,
-    NOT_NAME_TAGS,
-    ORG_SUFFIXES,
-    suffix_class,
-)
+from kg.extract.names import (FULL_SUFFIX_LEVELS, FULL_SUFFIXES, FUNCTION_TAGS, LEVEL_WORDS, NAME_TAGS, NOT_NAME_TAGS,
+                              ORG_SUFFIXES, suffix_class)
+from kg.extract.ner import SURNAME1
 from kg.extract.spans import ANAPHORA_RULE, LISTED_OFFICE_RULE, OFFICE_RULE, Found, SpanIndex, TextView, is_han
 from kg.model import org_key
 
@@ -104,8 +97,8 @@ class _OrgReader:
     def _material_start(self, pos: int) -> int:
         """Where the name whose suffix begins at ``pos`` begins.
 
-        Name-like tokens to the left (LAC names, words not in the dictionary); else a place
-        and the ordinary nouns between it and the suffix (雅江村 + 青稞种植专业 + 合作社);
+        Name-like tokens to the left (LAC names, words not in the dictionary); else a place, or
+        a person's name, and the ordinary nouns between it and the suffix (雅江村 + 青稞种植专业 + 合作社);
         else a LAC name token that covers the suffix too, cut after a conjunction that
         follows a complete organisation name (A合作社和B合作联社 is two).
         """
@@ -119,6 +112,10 @@ class _OrgReader:
             place = self.place_ending.get(at)
             if place is not None and (at in self.view.starts or at == head):
                 return self._chain_start(place)
+        person = self.view.token_at(nouns - 1) if 0 < nouns < head else None
+        if person is not None and person[1:] == (nouns, "PER") and not self.view.text.startswith(self.lex.offices, nouns):
+            # 张建国 + 养殖专业 + 合作社, named after its founder (not 习近平 + 总书记 + …)
+            return person[0]
         if start < pos:
             return self._model_start(start, pos)
         if not (inside and token[2] in NAME_TAGS):  # a LAC name token that covers the suffix too
@@ -211,6 +208,9 @@ class _OrgReader:
             return
         start = self._material_start(suffix_start)
         start = self._level_word_before(suffix_start) if start == suffix_start else start
+        if start < suffix_start and self.lex.opens_with_function_word(self.view.text, start) \
+                and self.view.text[start] not in SURNAME1 and not self.named.starting_in(start, start + 1):
+            return  # 对丘, 在世 (names to LAC and the model) + 合作社; but 于海涛 + …, 从江县 + …
         if start == suffix_start and suffix in _COMMITTEE_LEVEL:  # 村委会主任 → that village's committee
             target = self._anaphor(_COMMITTEE_LEVEL[suffix], suffix_start)
             if target is not None:
