@@ -80,6 +80,8 @@ CHAINS = [  # an organisation's place chain is places, and the organisation sits
      ("温泉村党支部", "温泉村")),
     ("平昌县驷马镇水宁寺村村党支部书记杨明说。", {("Place", "水宁寺村"), ("PartyOrganization", "水宁寺村党支部")},
      ("水宁寺村党支部", "水宁寺村")),  # LAC reads 水宁寺村村 as one word
+    ("宁德市霞浦县三沙镇东山村渔业专业合作社理事长陈阿明表示，今年产值突破500万元。",  # one LAC token from 三沙镇 on
+     {("Place", "三沙镇"), ("Place", "东山村"), ("Cooperative", "东山村渔业专业合作社")}, ("东山村渔业专业合作社", "东山村")),
 ]
 TYPES = [  # co-operatives, institutes and academies are organisations
     ("雅江村青稞种植专业合作社今年增收。", ("Cooperative", "雅江村青稞种植专业合作社")),

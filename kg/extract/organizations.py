@@ -97,11 +97,10 @@ class _OrgReader:
     def _material_start(self, pos: int) -> int:
         """Where the name whose suffix begins at ``pos`` begins.
 
-        Name-like tokens to the left (LAC names, words not in the dictionary); else a place, or
-        a person's name, and the ordinary nouns between it and the suffix (雅江村 + 青稞种植专业 + 合作社);
-        else a LAC name token that covers the suffix too, cut after a conjunction that
-        follows a complete organisation name (A合作社和B合作联社 is two).
-        """
+        Name-like tokens to the left (LAC names, words not in the dictionary); else a place, or a person's
+        name, and the ordinary nouns between it and the suffix (雅江村 + 青稞种植专业 + 合作社); else a LAC
+        name token that covers the suffix too, from the last place in it, cut after a conjunction that
+        follows a complete organisation name (A合作社和B合作联社 is two)."""
         token = self.view.token_at(pos)
         inside = token is not None and token[0] < pos  # 种植专业合作社 is one token
         start = self._walk_left(pos, lambda word, tag: tag in NAME_TAGS or (
@@ -111,17 +110,17 @@ class _OrgReader:
         for at in range(head, nouns - 1, -1):  # the place nearest the suffix that the nouns reach back to
             place = self.place_ending.get(at)
             if place is not None and (at in self.view.starts or at == head):
-                return self._chain_start(place)
+                return place.start  # the chain before it is places: 三沙镇 + 东山村 + 渔业专业 + 合作社
         person = self.view.token_at(nouns - 1) if 0 < nouns < head else None
-        if person is not None and person[1:] == (nouns, "PER") and not self.view.text.startswith(self.lex.offices, nouns):
-            # 张建国 + 养殖专业 + 合作社, named after its founder (not 习近平 + 总书记 + …)
-            return person[0]
+        if person and person[1:] == (nouns, "PER") and not self.view.text.startswith(self.lex.offices, nouns):
+            return person[0]  # 张建国 + 养殖专业 + 合作社, named after its founder (not 习近平 + 总书记 + …)
         if start < pos:
             return self._model_start(start, pos)
         if not (inside and token[2] in NAME_TAGS):  # a LAC name token that covers the suffix too
             return pos
         joined = [o.end + 1 for o in self.orgs if token[0] < o.end < pos and self.view.text[o.end] in _CONJUNCTIONS]
-        return self._model_start(max(joined, default=token[0]), pos)
+        last = self._place_inside(token[0], pos)  # 三沙镇|东山村|渔业专业合作社: its place chain is places
+        return self._model_start(max(joined, default=last.start if last else token[0]), pos)
 
     def _model_start(self, begin: int, pos: int) -> int:
         """Where the name model's names that run up to (or over) the suffix at ``pos`` begin, if after

@@ -9,9 +9,8 @@ Rules, in the order they are tried at each token start:
    bare or after its prefecture goes into the one county that lists it (八一镇 › 巴宜区).
 2. *Short forms* of provinces and prefectures (西藏, 林芝) when they are a whole token.
 3. *Roads* (国道318) and *sites*: a LAC place token ending in 江, 谷, 湖…, cutting no model name (桂林|多山).
-4. *Relative references*: 我区/全区/自治区 mean the article's home region when that is an
-   autonomous region; 该市/全市, 该县, 全镇, 全村… mean the nearest place of that level
-   earlier in the same paragraph. Otherwise they are left alone.
+4. *Relative references*: 我区/全区/自治区 mean the article's home region when that is an autonomous
+   region; 该市/全市, 该县, 全镇, 全村… the nearest place of that level earlier in the paragraph.
 """
 
 from __future__ import annotations
@@ -64,10 +63,12 @@ class _ChainReader:
         self.chained: set[str] = set()  # townships read so far in the chain of a county that lists them
 
     def _bounded(self, end: int, level_word: str = "") -> bool:
-        """A name may end here: at a token end, or where an organisation suffix follows, or its
-        level word and one (水宁寺村 + 村党支部, which LAC reads as 水宁寺村村 + 党支部)."""
-        text = self.view.text
-        return end in self.view.ends or text.startswith(_ORG_FOLLOWERS, end) or (
+        """A name may end here: at a token end, where an organisation suffix follows, inside an organisation's
+        name the model reads (三沙镇|东山村|渔业专业合作社), or at its level word and one (水宁寺村 + 村党支部,
+        which LAC reads as 水宁寺村村 + 党支部)."""
+        text, names = self.view.text, self.view.model_names.overlapping(end, end + 1)
+        return end in self.view.ends or text.startswith(_ORG_FOLLOWERS, end) or any(
+            n.kind == "ORG" and n.start < end < n.end for n in names) or (
             bool(level_word) and text.startswith(level_word, end)
             and text.startswith(_ORG_FOLLOWERS, end + len(level_word)))
 
@@ -83,8 +84,7 @@ class _ChainReader:
                 candidates = [c for c in candidates if c.path[0] == self.home] or candidates
             levels = {c.level for c in candidates}
             if len(candidates) > 1 and parent is None and len(levels) == 1 and length > 2:
-                # 城关区: many counties have that name. Which one, the article does not say here: a
-                # place of that name, left for the merge to tell apart (kg.merge.resolve).
+                # 城关区: many counties have that name; which, the text does not say: left for kg.merge.resolve
                 name = candidates[0].name
                 return Found(pos, pos + length, "Place", place_key([name]), name, "gazetteer-ambiguous",
                              level=levels.pop())
