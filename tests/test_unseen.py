@@ -110,6 +110,10 @@ NEWS_NAMES = [  # an autonomous division by the name news gives it, and a townsh
      [("兰考县", "开封市"), ("开封市", "河南省")]),
     ("浙江省安吉县天荒坪镇余村发展竹林碳汇。", [("安吉县", "湖州市"), ("天荒坪镇", "安吉县"), ("余村", "天荒坪镇")]),
     ("贵州省盘州市舍烹村成立了合作社。", [("盘州市", "六盘水市"), ("舍烹村", "盘州市")]),
+    # Inner Mongolia's levels: 苏木 is a township, 嘎查 a village
+    ("鄂尔多斯市杭锦旗锡尼镇阿斯尔嘎查党支部组织开展了主题党日活动。",
+     [("杭锦旗", "鄂尔多斯市"), ("锡尼镇", "杭锦旗"), ("阿斯尔嘎查", "锡尼镇")]),
+    ("通辽市科尔沁左翼中旗宝龙山镇东艾力嘎查村民种植玉米。", [("宝龙山镇", "科尔沁左翼中旗"), ("东艾力嘎查", "宝龙山镇")]),
 ]
 BARE_TOWNSHIPS = [  # a township without its county: in the one county (of the article's province) that lists it
     ("八一镇嘎拉村党支部书记次仁介绍了今年的产业项目。", "八一镇", "西藏自治区/林芝市/巴宜区"),

@@ -22,7 +22,8 @@ __all__ = ["FULL_SUFFIXES", "FULL_SUFFIX_LEVELS", "FUNCTION_TAGS", "LEVEL_WORDS"
 
 #: A level word (the end of a name, or a bare reference) → the place level it names.
 LEVEL_WORDS = {
-    "村": "village", "社区": "village", "街道": "township", "乡": "township", "镇": "township",
+    "村": "village", "社区": "village", "嘎查": "village", "街道": "township", "乡": "township", "镇": "township",
+    "苏木": "township",
     "县": "county", "区": "county", "市": "prefecture", "州": "prefecture",
 }
 

@@ -4,7 +4,7 @@ Rules, in the order they are tried at each token start:
 
 1. *Chains.* ``日喀则市白朗县巴扎乡`` is read left to right: each link is a gazetteer
    division consistent with the link before it, or a township/village/community name
-   found by its suffix (乡 镇 街道 村 社区). Each link's parent is the link before it, and a
+   found by its suffix (乡 镇 街道 苏木 村 社区 嘎查). Each link's parent is the link before it, and a
    gazetteer division brings its own parents (巴宜区 › 林芝市 › 西藏自治区). A township named
    bare or after its prefecture goes into the one county that lists it (八一镇 › 巴宜区).
 2. *Short forms* of provinces and prefectures (西藏, 林芝) when they are a whole token.
@@ -28,7 +28,7 @@ from kg.model import key_path, most_frequent, place_key
 
 __all__ = ["find_places", "home_province"]
 
-_SUB_COUNTY = re.compile(rf"([{HAN}]{{1,5}}?)(社区|街道|乡|镇|村)")
+_SUB_COUNTY = re.compile(rf"([{HAN}]{{1,5}}?)(社区|街道|乡|镇|村|嘎查|苏木)")  # 嘎查, 苏木: Inner Mongolia's village, township
 _BAD_STEM_START = set("乡镇村县市区省街社")
 _NOT_STEMS = set("全各该本每此这一两驻进入到在回下城农山小大新老")
 _SITE_SUFFIX = ("湿地公园", "公园", "景区", "江", "河", "湖", "谷", "山", "峰", "寺", "湿地", "大厦", "机场")
