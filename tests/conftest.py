@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from kg.build import build
 from kg.rdf.ontology import load_vocabulary
+
+# In CI the property tests draw the same examples every run, so that a red CI means the change
+# broke something; run locally, they draw new ones each time (and look for new bugs).
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
