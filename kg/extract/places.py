@@ -66,9 +66,9 @@ class _ChainReader:
         """A name may end here: at a token end, where an organisation suffix follows, inside an organisation's
         name the model reads (三沙镇|东山村|渔业专业合作社), or at its level word and one (水宁寺村 + 村党支部,
         which LAC reads as 水宁寺村村 + 党支部)."""
-        text, names = self.view.text, self.view.model_names.overlapping(end, end + 1)
+        text = self.view.text
         return end in self.view.ends or text.startswith(_ORG_FOLLOWERS, end) or any(
-            n.kind == "ORG" and n.start < end < n.end for n in names) or (
+            n.kind == "ORG" and n.start < end < n.end for n in self.view.model_names.overlapping(end, end + 1)) or (
             bool(level_word) and text.startswith(level_word, end)
             and text.startswith(_ORG_FOLLOWERS, end + len(level_word)))
 
