@@ -7,7 +7,8 @@ names, as bench/throughput.py does), then builds it in a fresh process with ``-j
 ``-j 2`` and a local two-worker Dask cluster (``--scheduler local -j 2``). Each build is
 followed by a build with one article added and a build with nothing changed. It prints,
 per build: seconds, characters per second, the speed-up over ``-j 1``, the peak memory of
-the driver and of the busiest worker, the time to add one article and to rebuild with
+the driver, of the busiest worker and of the helper process that loads the store and draws
+the viewer (0: the driver did), the time to add one article and to rebuild with
 nothing changed, the time to bulk-load ``out/parts`` into a new Oxigraph store, and the
 store's size on disk. Builds use the default ``--exports auto``: every whole-graph file up
 to 2,000 articles, none above (so 1000× writes none). Figures are measured, not asserted: run it on an idle machine.
@@ -71,6 +72,7 @@ def _child(mode: str, corpus: Path, out: Path) -> dict:
         del store
     return {"mode": mode, "docs": len(result.documents), "chars": chars, "seconds": seconds,
             "triples": result.report["triples"], "driver_mb": driver, "worker_mb": max(memory.values(), default=0),
+            "store_helper_mb": result.helpers.get("store", 0),
             "plus_one": plus_one, "again": again, "load": load, "store_mb": _size(out / "store") / 2**20,
             "parts_mb": _size(out / "parts") / 2**20}
 
@@ -88,9 +90,9 @@ def main() -> None:
     sys.path.insert(0, str(BENCH))
     from throughput import make_corpus
 
-    print("| scale | docs | chars | build | seconds | chars/s | speed-up | driver MB | worker MB | +1 article s | "
-          "again s | parts→store s | store MB |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| scale | docs | chars | build | seconds | chars/s | speed-up | driver MB | worker MB | store process MB | "
+          "+1 article s | again s | parts→store s | store MB |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for scale in args.scales:
         with tempfile.TemporaryDirectory() as tmp:
             corpus = Path(tmp, "corpus")
@@ -112,6 +114,7 @@ def main() -> None:
                 speedup = f"{baseline / row['seconds']:.2f}×" if baseline else "–"
                 print(f"| {scale}× | {row['docs']} | {row['chars']:,} | {mode} | {row['seconds']:.1f} | "
                       f"{row['chars'] / row['seconds']:,.0f} | {speedup} | {row['driver_mb']} | {row['worker_mb']} | "
+                      f"{row.get('store_helper_mb', 0)} | "
                       f"{row['plus_one']:.1f} | {row['again']:.2f} | {row['load']:.1f} | {row['store_mb']:.0f} |",
                       flush=True)
                 shutil.rmtree(out, ignore_errors=True)

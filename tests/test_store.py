@@ -166,18 +166,20 @@ def test_failed_build_leaves_store_and_files_as_they_were(corpus, tmp_path, monk
     assert not [p for p in out.iterdir() if p.name.startswith(".kg-")], "no staging folder is left behind"
     monkeypatch.undo()
     monkeypatch.setattr("kg.build.HELPER_FROM", 1)
-    monkeypatch.setattr("kg.build.outputs.export_task", failed_export)  # in the helper process of -j 2
-    with pytest.raises(OSError, match="disk full"):
-        build([corpus], out, jobs=2)
-    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == files
-    assert quads(out) == before
+    for task in ("export_task", "store_task"):  # in the helper processes of -j 2
+        monkeypatch.setattr(f"kg.build.outputs.{task}", failed_export)
+        with pytest.raises(OSError, match="disk full"):
+            build([corpus], out, jobs=2)
+        assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == files
+        assert quads(out) == before
+        assert not [p for p in out.iterdir() if p.name.startswith(".kg-")], "no staging folder is left behind"
     monkeypatch.undo()
     result = build([corpus], out)
     assert doc(THIRD) in result.changes.added and all("/doc/" not in g for g in result.changes.removed)
 
 
 def failed_export(task):
-    """An export that fails as a full disk would (at module level: a helper process imports it)."""
+    """An export or store task that fails as a full disk would (at module level: a helper process imports it)."""
     raise OSError("disk full")
 
 

@@ -68,8 +68,9 @@ PARTS = 256
 #: With fewer articles than this per worker to extract, worker processes (or a local Dask cluster)
 #: are not worth starting: the build runs in this process.
 SERIAL_BELOW = 4
-#: From this many articles, with more than one core, a helper process writes the exports beside the
-#: store and the viewer; below it, starting the process (about 1 s) costs more than the exports take.
+#: From this many articles, with more than one core, helper processes write the exports and (beside them)
+#: the store and the viewer, so the driver never opens the store; below it, starting them (about 1 s)
+#: costs more than they save.
 HELPER_FROM = 100
 
 
@@ -83,7 +84,8 @@ class BuildResult:
     errors: list[str] = field(default_factory=list)
     changes: Changes = field(default_factory=Changes)
     built: Graph | None = None
-    memory: dict[int, int] = field(default_factory=dict)  #: peak MB of each process that did the work, by id
+    memory: dict[int, int] = field(default_factory=dict)  #: peak MB of the driver and each worker, by process id
+    helpers: dict[str, int] = field(default_factory=dict)  #: peak MB of each helper process, by role (store, exports)
 
     @property
     def documents(self) -> list[str]:
@@ -175,6 +177,8 @@ def build(
                                    Changes(unchanged=graphs))
             job = Job(str(out), str(staging), base, str(vocab.path), salt, options)
             memory: dict[int, int] = {}
+            apart = len(articles) >= HELPER_FROM and (scheduler is not None or (jobs or usable_cores()) > 1)
+            helpers: dict[str, int] | None = {} if apart else None
             index, graph_keys, counts_by_doc, written, extracted, warnings = _run(
                 job, articles, errors, counts, jobs, scheduler, progress, memory)
             graphs = GraphCache(out / STATE_DIR / "graphs")
@@ -189,8 +193,7 @@ def build(
             report, changes = finish_outputs(out, staging, outputs, job, vocab, mint, classes, graph_keys,
                                              counts_by_doc, shards, ontology_key, extracted, errors, warnings,
                                              progress, extra, {"parts.json": written, "build.json": {"key": key}},
-                                             memory, helper=len(articles) >= HELPER_FROM
-                                             and (scheduler is not None or (jobs or usable_cores()) > 1))
+                                             memory, helpers)
             cache.keep_only({a.doc_id for a in articles})
             graphs.keep_only(set(graph_keys.values()) | set(shards.values()) | {ontology_key})
             job.partitions().keep_only({part_name(part_of(doc_id)) for doc_id in graph_keys})
@@ -198,7 +201,7 @@ def build(
             shutil.rmtree(staging, ignore_errors=True)
             progress.stop()
     note_peak(memory, peak_memory())
-    return BuildResult(report, out, errors, changes, memory=memory)
+    return BuildResult(report, out, errors, changes, memory=memory, helpers=helpers or {})
 
 
 def _shared_file(out: Path, staging: Path, part: int) -> Path:

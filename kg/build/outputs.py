@@ -37,7 +37,7 @@ from kg.rdf.exports import EXPORTS, PLAIN, write_exports
 from kg.rdf.iris import Minter
 from kg.rdf.ontology import Vocabulary, load_vocabulary
 from kg.state import STATE_DIR, read_record, write_record
-from kg.store.database import Changes, plan, store_path, sync
+from kg.store.database import Changes, Staged, discard, stage, store_path, swap
 from kg.viz.viewer import write_html
 
 __all__ = ["AUTO_LIMIT", "Outputs", "finish_outputs"]
@@ -78,14 +78,16 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
                    classes: Counter, graph_keys: dict[str, str], counts: dict[str, dict],
                    shards: dict[str, str], ontology_key: str, extracted: list[str], errors: list[str],
                    warnings: list[str], progress: Progress, extra: dict,
-                   records: dict[str, dict], memory: dict[int, int], helper: bool = False) -> tuple[dict, Changes]:
+                   records: dict[str, dict], memory: dict[int, int], helpers: dict[str, int] | None = None
+                   ) -> tuple[dict, Changes]:
     """Write the exports, viewer and report (with ``extra``) and the build's ``records`` (``out/.kg/NAME``)
     into staging, sync the store, then move everything into place.
 
-    With ``helper``, a second process writes the exports while this one loads the store and
-    draws the viewer (its peak memory goes into ``memory``). Every write comes before the
-    store is swapped in, and after it only renames: a failure (a full disk) leaves ``out/``
-    and the store as they were.
+    With ``helpers`` (a dict), one helper process writes the exports while another stages the store
+    and draws the viewer from it (:func:`store_task`; their peak MB go into ``helpers`` by role), so
+    this process never opens the store: its memory stays what the entity index needs. Every
+    write comes before the store is swapped in, and after it only renames: a failure (a full
+    disk) leaves ``out/`` and the store as they were.
     """
     cache = GraphCache(out / STATE_DIR / "graphs")
     named = {str(mint.document(doc_id)): key for doc_id, key in graph_keys.items()}
@@ -100,23 +102,34 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
     parts = [fresh_parts / name if (fresh_parts / name).is_file() else parts_dir / name
              for name in sorted(wanted)]
     shutil.copyfile(vocab.path, staging / "ontology.ttl")
-    changes = plan(store_path(out), files)
-    report = {**_report(graph_keys, classes, counts, [cache.path(key) for key in shards.values()], extracted, errors,
-                        warnings, changes), **extra}
-    (staging / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    for name, data in records.items():
-        write_record(staging / STATE_DIR / name, data)
     progress.stage("writing the exports, updating the store and drawing the viewer")
-    with _helper() if helper and outputs.which else _Here() as pool:
+    apart = helpers is not None
+    with _helpers(2 if outputs.which else 1) if apart else _Here() as pool:
         exports = (job, sorted((iri, str(path)) for iri, (_, path) in files.items()), outputs.which)
         exported = pool.submit(export_task, exports) if outputs.which else None
-
-        def before_swap(store: Path) -> None:  # the new store is whole: the viewer; and the exports are done
-            _viewer(store, staging, vocab)
-            if exported is not None:
-                note_peak(memory, exported.result())
-
-        sync(store_path(out), files, parts, before_swap=before_swap, changes=changes)
+        stored = pool.submit(store_task, (str(out), files, parts, str(staging), str(vocab.path)))
+        try:
+            staged, peak = stored.result()
+            peaks = {"store": peak, **({"exports": exported.result()} if exported is not None else {})}
+            for role, (pid, mb) in peaks.items():
+                if apart:
+                    helpers[role] = mb
+                else:
+                    note_peak(memory, (pid, mb))
+        except BaseException as error:
+            discard(store_path(out), error)
+            raise
+    changes = staged.changes
+    report = {**_report(graph_keys, classes, counts, [cache.path(key) for key in shards.values()], extracted, errors,
+                        warnings, changes), **extra}
+    try:
+        (staging / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        for name, data in records.items():
+            write_record(staging / STATE_DIR / name, data)
+    except BaseException as error:
+        discard(store_path(out), error)
+        raise
+    swap(store_path(out), files, staged)
     for name in (*outputs.which, *_ALWAYS_FILES):
         _move(staging / name, out / name)
     for stale in live - wanted:
@@ -142,8 +155,21 @@ def export_task(task: tuple[Job, list[tuple[str, str]], tuple[str, ...]]) -> tup
     return peak_memory()
 
 
-def _helper() -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+def store_task(task: tuple[str, dict[str, tuple[str, Path]], list[Path], str, str]) -> tuple[Staged, tuple[int, int]]:
+    """Stage a build's store (:func:`~kg.store.database.stage`) and draw the viewer from it into the
+    build's staging folder; give what was staged and this process's peak memory."""
+    out, files, parts, staging, ontology = task
+    staged = stage(store_path(out), files, parts)
+    try:
+        _viewer(staged.folder, Path(staging), load_vocabulary(Path(ontology)))
+    except BaseException as error:
+        discard(store_path(out), error)
+        raise
+    return staged, peak_memory()
+
+
+def _helpers(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
 class _Here:
@@ -157,7 +183,10 @@ class _Here:
 
     def submit(self, fn, *args) -> Future:
         done: Future = Future()
-        done.set_result(fn(*args))
+        try:
+            done.set_result(fn(*args))
+        except BaseException as error:  # raised where the result is asked for, as from a process
+            done.set_exception(error)
         return done
 
 

@@ -6,17 +6,17 @@ the ontology (named by the ``owl:Ontology`` IRI). Every triple is in exactly one
 queries read the *union* of the graphs as their default graph (:data:`UNION`) and count
 each triple once; ``GRAPH ?g { … }`` asks which article said what.
 
-Writes never touch the live store. :func:`sync` either bulk-loads every graph into a new
+Writes never touch the live store. :func:`stage` either bulk-loads every graph into a new
 store (the first build, or when most graphs changed), or checkpoints the live one into a
 sibling folder (hard links: its cost follows the number of files, not the data) and
-replaces only the graphs that changed there; then it swaps the folders with two renames.
+replaces only the graphs that changed there; :func:`swap` then swaps the folders with two
+renames (:func:`sync` does both; a build stages in a helper process and swaps in its driver).
 A failed sync (a full disk) leaves the store exactly as it was; what a killed one left
 behind is cleared by the next (:func:`plan`), and a reader that opened the old store
 (``kg serve``) keeps a consistent snapshot until :func:`store_generation` tells it to
 open the store again.
 
-The digest of each graph is kept in ``.kg/store.json`` beside the store, so a build
-rewrites only the graphs whose triples changed.
+The digest of each graph is kept in ``.kg/store.json`` beside the store: a build rewrites only the graphs that changed.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ from kg.errors import StoreError, first_line, shorten
 from kg.rdf.ntriples import merge_ntriples
 from kg.state import STATE_DIR, read_record, stage_record
 
-__all__ = ["UNION", "Changes", "STORE_DIR", "graph_digests", "graph_ntriples", "load_parts", "open_store", "plan",
-           "store_generation", "store_path", "sync", "union_graph"]
+__all__ = ["UNION", "Changes", "STORE_DIR", "Staged", "discard", "graph_digests", "graph_ntriples", "load_parts",
+           "open_store", "plan", "stage", "store_generation", "store_path", "swap", "sync", "union_graph"]
 
 STORE_DIR = "store"
 _MANIFEST = Path(STATE_DIR) / "store.json"
@@ -195,32 +195,35 @@ def plan(path: Path | str, graphs: Mapping[str, tuple[str, Path]]) -> Changes:
     return Changes(added, replaced, removed, len(graphs) - len(added) - len(replaced))
 
 
-def sync(path: Path | str, graphs: Mapping[str, tuple[str, Path]], parts: Sequence[Path],
-         before_swap: Callable[[Path], None] | None = None, changes: Changes | None = None) -> Changes:
-    """Make the store at ``path`` hold exactly ``graphs``: IRI → (digest, sorted N-Triples file).
+@dataclass(frozen=True)
+class Staged:
+    """A store :func:`stage` wrote beside the live one (``folder``, closed and whole), or the
+    live store's own folder when nothing changed."""
 
-    ``parts`` are N-Quads files (gzipped or not) that together hold every graph: a new
-    store is bulk-loaded from them. Graphs whose digest matches the last sync are left
-    alone; graphs not in ``graphs`` are dropped. Atomic: on any error (a full disk) the
-    store and its records are left as they were; everything is written before the renames
-    that swap it in. ``before_swap`` is called with the new store's folder (closed, whole)
-    before it is swapped in; if it fails, nothing is swapped. ``changes`` is what
-    :func:`plan` said of the same ``graphs`` just before, if the caller asked it.
+    folder: Path
+    changes: Changes
+
+
+def stage(path: Path | str, graphs: Mapping[str, tuple[str, Path]], parts: Sequence[Path],
+          changes: Changes | None = None) -> Staged:
+    """Write the store that holds exactly ``graphs`` beside the live one at ``path``; :func:`swap` puts it in place.
+
+    ``graphs``: IRI → (digest, sorted N-Triples file). ``parts`` are N-Quads files (gzipped
+    or not) that together hold every graph: a new store is bulk-loaded from them. Graphs
+    whose digest matches the last sync are left alone; graphs not in ``graphs`` are dropped.
+    On any error (a full disk) what was written goes and the live store is untouched.
+    ``changes`` is what :func:`plan` said of the same ``graphs`` just before, if asked.
     """
     path = Path(path)
     changes = plan(path, graphs) if changes is None else changes
     exists = (path / "CURRENT").is_file()
     if not changes and exists:
-        if before_swap:
-            before_swap(path)
-        return changes
+        return Staged(path, changes)
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=path.parent))
     staging.rmdir()  # the store wants to create the folder itself
     fresh = not exists or len(changes.added) + len(changes.replaced) + len(changes.removed) > _REBUILD_SHARE * max(
         len(graphs), 1)
-    manifest, generation = path.parent / _MANIFEST, path.parent / _GENERATION
-    records: list[tuple[Path, Path]] = []  # (written in full, where it goes once the store is in place)
     try:
         if exists:
             live = open_store(path, read_only=False)  # one line, and no harm, while another process writes to it
@@ -233,27 +236,61 @@ def sync(path: Path | str, graphs: Mapping[str, tuple[str, Path]], parts: Sequen
             store.flush()
         finally:
             del store  # closed before its folder is moved or removed
-        if before_swap:
-            before_swap(staging)
+    except BaseException as error:
+        discard(path, error)
+        raise
+    return Staged(staging, changes)
+
+
+def discard(path: Path | str, error: BaseException | None = None) -> None:
+    """Drop what :func:`stage` wrote (after a failure); the live store stays as it was."""
+    if error is not None:
+        traceback.clear_frames(error.__traceback__)  # frames that still hold the staging store let it go (and close)
+    _recover(Path(path))  # the staging store goes; the live one, if it was moved aside, comes back
+
+
+def swap(path: Path | str, graphs: Mapping[str, tuple[str, Path]], staged: Staged) -> Changes:
+    """Put a :func:`stage`\ d store in place of the live one at ``path``: writes its records, then renames."""
+    path = Path(path)
+    if staged.folder == path:
+        return staged.changes
+    manifest, generation = path.parent / _MANIFEST, path.parent / _GENERATION
+    records: list[tuple[Path, Path]] = []  # (written in full, where it goes once the store is in place)
+    try:
         records.append((stage_record(manifest, {iri: digest for iri, (digest, _) in graphs.items()}), manifest))
         counter = generation.with_name(generation.name + ".partial")
         records.append((counter, generation))
         counter.write_text(str(int(read_generation(generation)) + 1) + "\n", encoding="utf-8")
         retired = path.with_name(f".{path.name}-old")
         shutil.rmtree(retired, ignore_errors=True)
-        if exists:
+        if (path / "CURRENT").is_file():
             os.replace(path, retired)
-        os.replace(staging, path)
+        os.replace(staged.folder, path)
     except BaseException as error:
-        traceback.clear_frames(error.__traceback__)  # frames that still hold the staging store let it go (and close)
-        _recover(path)  # the staging store goes; the live one, if it was moved aside, comes back
+        discard(path, error)
         for partial, _ in records:
             partial.unlink(missing_ok=True)
         raise
     for partial, target in records:  # renames only: nothing here needs room on the disk
         os.replace(partial, target)
     shutil.rmtree(path.with_name(f".{path.name}-old"), ignore_errors=True)
-    return changes
+    return staged.changes
+
+
+def sync(path: Path | str, graphs: Mapping[str, tuple[str, Path]], parts: Sequence[Path],
+         before_swap: Callable[[Path], None] | None = None, changes: Changes | None = None) -> Changes:
+    """Make the store at ``path`` hold exactly ``graphs`` (:func:`stage`, then :func:`swap`). Atomic:
+    on any error (a full disk) the store and its records are left as they were. ``before_swap``
+    is called with the new store's folder (closed, whole) before it is swapped in; if it
+    fails, nothing is swapped."""
+    staged = stage(path, graphs, parts, changes)
+    try:
+        if before_swap:
+            before_swap(staged.folder)
+    except BaseException as error:
+        discard(path, error)
+        raise
+    return swap(path, graphs, staged)
 
 
 def read_generation(path: Path) -> str:
