@@ -53,6 +53,8 @@ NN_MODEL = Path(__file__).resolve().parent / "models" / "msra_bilstm.onnx"
 #: (precision 0.933 -> 0.944), flat from 0.5 to 0.7; place and organisation tags scored best
 #: at or near the model's own weight, so they keep it.
 CRF_TYPE_WEIGHTS = {'PER': 0.6}
+#: Added to the summed emission score of a tag at every character, where not 0.
+TAG_BIAS: dict[str, float] = {}
 NN_TAGS = ('O',) + tuple(f'{p}-{t}' for t in TYPES for p in 'BMES')
 UNK, PAD = 1, 0            # ids 0 and 1 of every vocabulary
 
@@ -170,7 +172,7 @@ class NameTagger:
     alone weighs every tag."""
 
     def __init__(self, nn_paths=(NN_MODEL,), crf_path=MODEL, crf_weight=None, type_weights=None, threads=1,
-                 batch_size=32, batch_chars=512):
+                 batch_size=32, batch_chars=512, tag_bias=None):
         paths = [nn_paths] if isinstance(nn_paths, (str, Path)) else list(nn_paths)
         self.nns = [OnnxTagger(p, threads=threads) for p in paths]
         self.transitions = np.mean([nn.transitions for nn in self.nns], axis=0).astype(np.float32)
@@ -181,6 +183,8 @@ class NameTagger:
         self.crf_weights = np.array([type_weights.get(tag.partition('-')[2], self.crf_weight) if self.crf else 0.0
                                      for tag in NN_TAGS], dtype=np.float32)
         self.batch_size, self.batch_chars = batch_size, batch_chars
+        bias = TAG_BIAS if tag_bias is None else tag_bias
+        self.bias = np.array([bias.get(tag, 0.0) for tag in NN_TAGS], dtype=np.float32)
 
     def _batches(self, order, lengths):
         """Runs of ``order`` (texts by length) for the BiLSTM: at most ``batch_size`` texts,
@@ -211,6 +215,8 @@ class NameTagger:
                 crf = self.crf.log_marginals([texts[i] for i in chunk], [lac_results[i] for i in chunk], NN_TAGS)
                 for row, logs in enumerate(crf):
                     em[row, :lengths[row]] += self.crf_weights * logs
+            if self.bias.any():
+                em += self.bias
             paths = nn_decode(em, self.transitions, lengths)
             for row, i in enumerate(chunk):
                 spans[i] = tags_to_spans(NN_TAGS[t] for t in paths[row, :lengths[row]])

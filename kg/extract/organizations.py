@@ -8,8 +8,7 @@ government body, 有限公司 → enterprise, 基金会 → social organisation,
    (``巴宜区尼池社区党委`` → 尼池社区党委, located in 尼池社区);
 2. an organisation ending there makes a sub-organisation (``那曲市委`` + ``党校`` →
    那曲市委党校, part of 那曲市委);
-3. otherwise LAC's name-like tokens (ORG, nz, LOC, PER, and words not in the
-   dictionary) to the left, up to 14 characters;
+3. otherwise LAC's name-like tokens (ORG, nz, LOC, PER, words not in the dictionary) to the left, up to 14 characters;
 4. a bare level word, a word of its own (``村党支部``, ``该村党支部``), means the nearest place
    of that level earlier in the paragraph, else the one place of that level the article
    names; with nothing in front, the suffix alone (党委, 协会) is generic and left out.
@@ -43,8 +42,7 @@ _CONJUNCTIONS = "和与及、暨"
 #: (place level, office) → the organisation that office is held in, named after the place.
 _OFFICE_ORGS = {
     ("village", "书记"): "党支部", ("village", "第一书记"): "党支部", ("village", "驻村第一书记"): "党支部",
-    ("village", "主任"): "村委会",
-    ("village", "村长"): "村委会",
+    ("village", "主任"): "村委会", ("village", "村长"): "村委会",
     ("township", "书记"): "党委", ("township", "乡长"): "人民政府", ("township", "镇长"): "人民政府",
     ("county", "书记"): "委", ("county", "县长"): "人民政府", ("county", "区长"): "人民政府",
     ("county", "市长"): "人民政府",
@@ -71,9 +69,13 @@ class _OrgReader:
         self.by_level = Places(places)
         self.named = SpanIndex([p for p in places if not p.referring])
         self.orgs: list[Found] = []
+        self.by_end: dict[int, list[Found]] = {}  # so no lookup scans every organisation found so far
 
     def _org_ending(self, pos: int) -> Found | None:
-        return next((o for o in reversed(self.orgs) if o.end == pos), None)
+        return self.by_end[pos][-1] if pos in self.by_end else None
+
+    def _ending_in(self, after: int, upto: int) -> list[Found]:  # a name's length apart: not the whole text
+        return [o for end in range(after + 1, upto + 1) for o in self.by_end.get(end, ())]
 
     def _suffix_ok(self, start: int, end: int) -> bool:
         """The suffix is not the inside of an ordinary word (布局, 网格)."""
@@ -118,7 +120,7 @@ class _OrgReader:
             return self._model_start(start, pos)
         if not (inside and token[2] in NAME_TAGS):  # a LAC name token that covers the suffix too
             return pos
-        joined = [o.end + 1 for o in self.orgs if token[0] < o.end < pos and self.view.text[o.end] in _CONJUNCTIONS]
+        joined = [o.end + 1 for o in self._ending_in(token[0], pos - 1) if self.view.text[o.end] in _CONJUNCTIONS]
         last = self._place_inside(token[0], pos)  # 三沙镇|东山村|渔业专业合作社: its place chain is places
         return self._model_start(max(joined, default=last.start if last else token[0]), pos)
 
@@ -147,8 +149,7 @@ class _OrgReader:
         return next((at for at in (match.start(), match.start(1)) if at in self.view.starts), pos) if match else pos
 
     def _anaphor(self, level_word: str, start: int) -> Found | None:
-        """``村`` in ``村党支部`` at ``start`` → the nearest village earlier in the paragraph, else
-        the one village the article names."""
+        """``村`` in ``村党支部`` at ``start`` → the nearest village earlier in the paragraph, else the one named."""
         level = LEVEL_WORDS.get(level_word)
         return (self.by_level.nearest_earlier(self.view, level, start) or self.by_level.only(level)) if level else None
 
@@ -166,6 +167,7 @@ class _OrgReader:
         key = org_key(canonical, None if national else where)
         self.orgs.append(Found(start, end, lex_cls, key, canonical, rule, parent=where,
                                part_of=part_of.key if part_of else None, aliases=aliases))
+        self.by_end.setdefault(end, []).append(self.orgs[-1])
 
     def _committee(self, place: Found, end: int) -> None:
         """``那曲市委`` is the city's party committee; a region's is ``西藏自治区党委``."""
@@ -217,7 +219,7 @@ class _OrgReader:
             return
         if start == suffix_start or _KIND_BEFORE.search(self.view.text[max(0, start - 4) : start]):
             return
-        inner = [o for o in self.orgs if start < o.end <= suffix_start]
+        inner = self._ending_in(start, suffix_start)
         if inner:  # 杭州市委党校 + 党史党建 + 教研部
             outer = max(inner, key=lambda o: (o.end, -o.start))
             name = outer.name + self.view.text[outer.end : end]
@@ -238,8 +240,7 @@ class _OrgReader:
         self._add(start, end, material + suffix, cls, "suffix", place=located, part_of=outer)
 
     def _offices_of_places(self) -> None:
-        """强堆村第一书记, 巴宜区区长: an office right after a place is held in the organisation
-        that office belongs to there (the village's party branch, the district's government)."""
+        """强堆村第一书记, 巴宜区区长: an office right after a place is held in that office's organisation there."""
         ends = {o.end for o in self.orgs}
         for place in self.places:
             if place.end in ends or not place.level:
