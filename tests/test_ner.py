@@ -231,6 +231,19 @@ def test_name_model_weighs_the_crf_per_name_type():
     assert not NameTagger(crf_path=None, type_weights={'PER': 1.0}).crf_weights.any()
 
 
+def test_name_model_biases_a_tag():
+    """A bias on a name type's tags moves the decoding toward or away from that type: a large
+    negative one leaves no person; none gives the default answer."""
+    from kg.extract.lac import lac
+    texts = ['县委书记王晓东在会上指出，要把青山乡建成全县的示范乡。', '记者李红梅报道。']
+    words, states = lac().run_with_states(texts)
+    default = NameTagger().tag(texts, words, states)
+    assert NameTagger(tag_bias={}).tag(texts, words, states) == default
+    assert any(t == 'PER' for spans in default for *_, t in spans)
+    against = NameTagger(tag_bias={f'{p}-PER': -50.0 for p in 'BMES'}).tag(texts, words, states)
+    assert not any(t == 'PER' for spans in against for *_, t in spans)
+
+
 @given(st.lists(st.integers(0, 6), min_size=1, max_size=5))
 def test_nn_batch_reverses_each_row_in_place(lengths):
     """The backward LSTM reads row b at rev[b]: each row's real part reversed, padding left
