@@ -21,6 +21,7 @@ The digest of each graph is kept in ``.kg/store.json`` beside the store: a build
 
 from __future__ import annotations
 
+import errno
 import gzip
 import io
 import os
@@ -98,7 +99,9 @@ def open_store(path: Path | str, *, read_only: bool = True) -> ox.Store:
         if "lock" in reason.lower():
             raise StoreError(f"{path}: the store is held by another process ({reason}); "
                              "stop that process and try again") from None
-        if not read_only and "io error" in reason.lower():  # e.g. a full disk: RocksDB writes files as it opens
+        if not read_only and "no space left" in reason.lower():  # RocksDB writes files as it opens: the build
+            raise OSError(errno.ENOSPC, reason) from None  # words a full disk as for any other file it writes
+        if not read_only and "io error" in reason.lower():
             raise StoreError(f"{path}: the store cannot be written ({shorten(reason, 100)}); make room on its "
                              "disk, or check that it is writable, and build again") from None
         raise StoreError(f"{path}: the store cannot be opened ({reason}); rebuild it with `kg build`") from None
@@ -197,8 +200,7 @@ def plan(path: Path | str, graphs: Mapping[str, tuple[str, Path]]) -> Changes:
 
 @dataclass(frozen=True)
 class Staged:
-    """A store :func:`stage` wrote beside the live one (``folder``, closed and whole), or the
-    live store's own folder when nothing changed."""
+    """A store :func:`stage` wrote beside the live one (closed, whole), or the live one if nothing changed."""
 
     folder: Path
     changes: Changes
@@ -208,12 +210,10 @@ def stage(path: Path | str, graphs: Mapping[str, tuple[str, Path]], parts: Seque
           changes: Changes | None = None) -> Staged:
     """Write the store that holds exactly ``graphs`` beside the live one at ``path``; :func:`swap` puts it in place.
 
-    ``graphs``: IRI → (digest, sorted N-Triples file). ``parts`` are N-Quads files (gzipped
-    or not) that together hold every graph: a new store is bulk-loaded from them. Graphs
-    whose digest matches the last sync are left alone; graphs not in ``graphs`` are dropped.
-    On any error (a full disk) what was written goes and the live store is untouched.
-    ``changes`` is what :func:`plan` said of the same ``graphs`` just before, if asked.
-    """
+    ``graphs``: IRI → (digest, sorted N-Triples file). ``parts`` are N-Quads files (gzipped or not) that
+    together hold every graph: a new store is bulk-loaded from them. A graph whose digest matches the last
+    sync is left alone; one not in ``graphs`` is dropped. On any error (a full disk) what was written goes
+    and the live store is untouched. ``changes`` is what :func:`plan` said of these ``graphs`` just before, if asked."""
     path = Path(path)
     changes = plan(path, graphs) if changes is None else changes
     exists = (path / "CURRENT").is_file()
@@ -244,13 +244,13 @@ def stage(path: Path | str, graphs: Mapping[str, tuple[str, Path]], parts: Seque
 
 def discard(path: Path | str, error: BaseException | None = None) -> None:
     """Drop what :func:`stage` wrote (after a failure); the live store stays as it was."""
-    if error is not None:
-        traceback.clear_frames(error.__traceback__)  # frames that still hold the staging store let it go (and close)
+    if error is not None:  # frames that still hold the staging store let it go (and close)
+        traceback.clear_frames(error.__traceback__)
     _recover(Path(path))  # the staging store goes; the live one, if it was moved aside, comes back
 
 
 def swap(path: Path | str, graphs: Mapping[str, tuple[str, Path]], staged: Staged) -> Changes:
-    """Put a :func:`stage`\ d store in place of the live one at ``path``: writes its records, then renames."""
+    """Put a store :func:`stage` wrote in place of the live one at ``path``: writes its records, then renames."""
     path = Path(path)
     if staged.folder == path:
         return staged.changes
