@@ -228,9 +228,6 @@ def test_map_tasks_take_partitions_whole_and_in_order(articles, fresh, workers):
     groups = _map_groups(listed, new, workers)
     assert [a for group in groups for a in group] == [a for part in _partitions(listed).values() for a in part]
     counts = [sum(a.doc_id in new for a in group) for group in groups]
-    cap = max(1, min(EXTRACT_BATCH, fresh // (4 * workers)))
-    floor = min(cap, EXTRACT_BATCH // 4)
-    assert all(count >= floor for count in counts[:-1]) and all(count < cap + 16 for count in counts)
+    size = max(1, min(EXTRACT_BATCH, fresh // (4 * workers)))
+    assert all(count >= size for count in counts[:-1]) and all(count < size + 16 for count in counts)
     assert sum(count > 0 for count in counts) >= min(4 * workers, fresh)  # four tasks a worker, if there is work for them
-    ends = [count for count in counts if count][-3:]  # the last tasks are smaller, so the workers finish together
-    assert fresh < 16 * 4 * workers or all(count < cap for count in ends)

@@ -212,18 +212,14 @@ def _shared_file(out: Path, staging: Path, part: int) -> Path:
 def _map_groups(articles: list[Article], fresh: set[str], workers: int) -> list[list[Article]]:
     """The map's tasks: partitions taken in order until a task has :data:`EXTRACT_BATCH` articles to
     extract (each task extracts them together), or fewer while that leaves under four tasks a worker.
-    Toward the end tasks shrink (to an eighth of what is left a worker, down to a quarter of a batch), so
-    the workers finish together rather than one waiting out another's last full task.
     Which articles go together changes no output: the map only fills the extraction cache."""
-    cap = max(1, min(EXTRACT_BATCH, len(fresh) // (4 * workers)))
-    floor, left, size = min(cap, max(1, EXTRACT_BATCH // 4)), len(fresh), cap
+    size = max(1, min(EXTRACT_BATCH, len(fresh) // (4 * workers)))
     groups: list[list[Article]] = [[]]
     count = 0
     for members in _partitions(articles).values():
         if count >= size:
             groups.append([])
-            left -= count
-            size, count = max(floor, min(cap, left // (2 * workers))), 0
+            count = 0
         groups[-1] += members
         count += sum(a.doc_id in fresh for a in members)
     return [group for group in groups if group]
