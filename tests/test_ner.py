@@ -338,6 +338,24 @@ def test_crf_log_marginals_are_crfsuites_own_a_distribution_per_char():
         assert np.allclose(logs[:, -1], np.log(1e-6))
     assert crf.log_marginals([], [], NN_TAGS) == []
 
+
+def test_crf_weights_are_read_once_then_from_the_cache(tmp_path):
+    """The CRF's weights as arrays go into the cache under the model file's digest, and come back
+    from it the same as crfsuite gives them; a cache that cannot be read is passed by."""
+    import numpy as np
+    from kg.extract.crf_scores import CrfScores
+    fresh = CrfScores(MODEL, cache_dir=None)
+    first = CrfScores(MODEL, cache_dir=tmp_path)
+    (cached,) = tmp_path.glob("crf-*.npz")
+    again = CrfScores(MODEL, cache_dir=tmp_path)
+    for crf in (first, again):
+        assert crf.labels == fresh.labels and crf._rows == fresh._rows
+        assert np.array_equal(crf._weights, fresh._weights) and np.array_equal(crf._transitions, fresh._transitions)
+    cached.write_bytes(b"not a numpy file")
+    assert CrfScores(MODEL, cache_dir=tmp_path)._rows == fresh._rows
+    assert np.load(cached)["attrs"].tolist() == list(fresh._rows), "and the cache is written again"
+
+
 def test_crf_state_scores_sum_the_weights_of_every_feature():
     """The shifted unigram/bigram lookups and per-word rows add up to exactly the weights of
     the attributes features() spells out, on texts with every kind of char."""

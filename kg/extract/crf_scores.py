@@ -15,6 +15,9 @@ the attributes every char of a LAC word shares are looked up once per word.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from itertools import chain, repeat
 from operator import add
 from pathlib import Path
@@ -34,7 +37,54 @@ from kg.extract.ner import (
     word_attributes,
 )
 
-__all__ = ["CrfScores"]
+__all__ = ["CACHE_DIR", "CrfScores"]
+
+#: Where a model's weights are kept as arrays once read (``KG_CACHE_DIR``, else ``~/.cache/kg``):
+#: crfsuite gives them only as a text dump, whose parsing took a second of every process's start.
+CACHE_DIR = Path(os.environ.get("KG_CACHE_DIR") or os.path.expanduser("~/.cache/kg"))
+
+
+def _read_weights(model_path: Path) -> tuple[tuple[str, ...], list[str], np.ndarray, np.ndarray]:
+    """(labels, attributes, state weights (attributes + 1 unseen row) × labels, transitions) from crfsuite."""
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(model_path))
+    info = tagger.info()
+    labels = tuple(tagger.labels())
+    column = {y: k for k, y in enumerate(labels)}
+    rows: dict[str, int] = {}
+    for attr, _ in info.state_features:
+        rows.setdefault(attr, len(rows))
+    weights = np.zeros((len(rows) + 1, len(labels)))  # last row: unseen attributes
+    for (attr, label), w in info.state_features.items():
+        weights[rows[attr], column[label]] = w
+    transitions = np.zeros((len(labels), len(labels)))
+    for (a, b), w in info.transitions.items():
+        transitions[column[a], column[b]] = w
+    return labels, list(rows), weights, transitions
+
+
+def _weights(model_path: Path, cache_dir: Path | None) -> tuple[tuple[str, ...], list[str], np.ndarray, np.ndarray]:
+    """:func:`_read_weights`, kept in ``cache_dir`` under a digest of the model file (None: no cache).
+    A cache that cannot be read or written is passed by: the model file is the truth."""
+    if cache_dir is None:
+        return _read_weights(model_path)
+    cached = Path(cache_dir) / f"crf-{hashlib.sha256(model_path.read_bytes()).hexdigest()[:24]}.npz"
+    try:
+        with np.load(cached, allow_pickle=False) as data:
+            return tuple(data["labels"].tolist()), data["attrs"].tolist(), data["weights"], data["transitions"]
+    except (OSError, KeyError, ValueError):
+        pass
+    labels, attrs, weights, transitions = found = _read_weights(model_path)
+    handle = None
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=cached.parent, suffix=".npz", delete=False) as handle:
+            np.savez(handle, labels=np.array(labels), attrs=np.array(attrs), weights=weights, transitions=transitions)
+        os.replace(handle.name, cached)  # whole or not at all, whoever else writes it at the same time
+    except OSError:
+        if handle is not None:
+            Path(handle.name).unlink(missing_ok=True)
+    return found
 
 
 class _Rows(dict):
@@ -53,22 +103,10 @@ class _Rows(dict):
 class CrfScores:
     """A crfsuite model (``training/train_ner.py``) as arrays: state scores and marginals."""
 
-    def __init__(self, model_path=MODEL):
-        tagger = pycrfsuite.Tagger()
-        tagger.open(str(Path(model_path)))
-        info = tagger.info()
-        self.labels = tuple(tagger.labels())
-        column = {y: k for k, y in enumerate(self.labels)}
-        self._rows = {}
-        for attr, _ in info.state_features:
-            self._rows.setdefault(attr, len(self._rows))
+    def __init__(self, model_path=MODEL, cache_dir=CACHE_DIR):
+        self.labels, attrs, self._weights, self._transitions = _weights(Path(model_path), cache_dir)
+        self._rows = {attr: row for row, attr in enumerate(attrs)}
         self._unseen = len(self._rows)
-        self._weights = np.zeros((len(self._rows) + 1, len(self.labels)))  # last row: unseen attributes
-        for (attr, label), w in info.state_features.items():
-            self._weights[self._rows[attr], column[label]] = w
-        self._transitions = np.zeros((len(self.labels), len(self.labels)))
-        for (a, b), w in info.transitions.items():
-            self._transitions[column[a], column[b]] = w
         self._unigrams = self._keyed(UNIGRAM_KINDS)
         self._bigrams = self._keyed(BIGRAM_KINDS)
         self._bias = self._weights[self._rows.get('bias', self._unseen)]
