@@ -18,6 +18,8 @@ with warnings.catch_warnings():  # jieba imports pkg_resources, which new setupt
     warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
     import jieba
 
+from kg.extract.ner import SURNAME1
+
 __all__ = ["Lexicon", "load_lexicon", "read_table"]
 
 _LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
@@ -47,6 +49,7 @@ class Lexicon:
     particles: frozenset[str] = frozenset()  # the dictionary's particles (的, 了, 吗)
     idioms: frozenset[str] = frozenset()  # the dictionary's idioms of four characters or more (家喻户晓)
     function_led_nouns: frozenset[str] = frozenset()  # nouns and names that open with a function word (和平, 以色列)
+    surnames: frozenset[str] = frozenset()  # common one-character surnames (lexicons/surnames.txt)
 
     def is_common_word(self, word: str) -> bool:
         """Is ``word`` an ordinary dictionary word rather than a name?"""
@@ -61,6 +64,10 @@ class Lexicon:
         noun or name of the dictionary there (对|丘, 在|世; not 和平, 以色列)?"""
         return self.is_function_word(text[start : start + 1]) and not any(
             text[start : start + size] in self.function_led_nouns for size in range(2, 5))
+
+    def is_surname(self, char: str) -> bool:
+        """Is ``char`` a common surname? 于 and 向 are, though the dictionary takes them for prepositions."""
+        return char in self.surnames
 
     def is_particle(self, word: str) -> bool:
         """Is ``word`` a particle by the dictionary (的, 了, 吗)?"""
@@ -124,4 +131,5 @@ def load_lexicon() -> Lexicon:
         particles=particles,
         idioms=idioms,
         function_led_nouns=function_led,
+        surnames=frozenset(SURNAME1),
     )

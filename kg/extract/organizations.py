@@ -26,7 +26,6 @@ from kg.extract.context import Places
 from kg.extract.lexicon import Lexicon
 from kg.extract.names import (FULL_SUFFIX_LEVELS, FULL_SUFFIXES, FUNCTION_TAGS, LEVEL_WORDS, NAME_TAGS, NOT_NAME_TAGS,
                               ORG_SUFFIXES, suffix_class)
-from kg.extract.ner import SURNAME1
 from kg.extract.spans import ANAPHORA_RULE, LISTED_OFFICE_RULE, OFFICE_RULE, Found, SpanIndex, TextView, is_han
 from kg.model import org_key
 
@@ -210,7 +209,7 @@ class _OrgReader:
         start = self._material_start(suffix_start)
         start = self._level_word_before(suffix_start) if start == suffix_start else start
         if start < suffix_start and self.lex.opens_with_function_word(self.view.text, start) \
-                and self.view.text[start] not in SURNAME1 and not self.named.starting_in(start, start + 1):
+                and not self.lex.is_surname(self.view.text[start]) and not self.named.starting_in(start, start + 1):
             return  # 对丘, 在世 (names to LAC and the model) + 合作社; but 于海涛 + …, 从江县 + …
         if start == suffix_start and suffix in _COMMITTEE_LEVEL:  # 村委会主任 → that village's committee
             target = self._anaphor(_COMMITTEE_LEVEL[suffix], suffix_start)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from kg.extract.lexicon import Lexicon
 from kg.extract.names import begins_badly
-from kg.extract.ner import SURNAME1
 from kg.extract.spans import Found, SpanIndex, TextView, is_han
 from kg.model import person_key
 from kg.text.meta import Credit, find_credits
@@ -35,7 +34,7 @@ def byline_name(name: str, lexicon: Lexicon) -> bool:
     first word for a preposition or conjunction (以及, 在; but 于 and 向 are surnames too), nor
     when it ends in a particle (一的)."""
     first = name[0]
-    if lexicon.is_function_word(name[:2]) or (lexicon.is_function_word(first) and first not in SURNAME1):
+    if lexicon.is_function_word(name[:2]) or (lexicon.is_function_word(first) and not lexicon.is_surname(first)):
         return False
     return not lexicon.is_particle(name[-1])
 
@@ -44,7 +43,7 @@ def byline_person(view: TextView, credit: Credit, lexicon: Lexicon) -> bool:
     """Is the name a byline's form caught in the text a person's? :func:`byline_name`, and LAC
     does not read it as starting with a verb or function word (记者让村民…), unless that is a
     surname (付, to pay: 副教授付文科)."""
-    verb_first = begins_badly(view, credit.start) and credit.name[0] not in SURNAME1
+    verb_first = begins_badly(view, credit.start) and not lexicon.is_surname(credit.name[0])
     return byline_name(credit.name, lexicon) and not verb_first
 
 
