@@ -114,7 +114,7 @@ def main() -> None:
                 speedup = f"{baseline / row['seconds']:.2f}×" if baseline else "–"
                 print(f"| {scale}× | {row['docs']} | {row['chars']:,} | {mode} | {row['seconds']:.1f} | "
                       f"{row['chars'] / row['seconds']:,.0f} | {speedup} | {row['driver_mb']} | {row['worker_mb']} | "
-                      f"{row.get('store_helper_mb', 0)} | "
+                      f"{row['store_helper_mb']} | "
                       f"{row['plus_one']:.1f} | {row['again']:.2f} | {row['load']:.1f} | {row['store_mb']:.0f} |",
                       flush=True)
                 shutil.rmtree(out, ignore_errors=True)

@@ -1,4 +1,5 @@
-"""kg's own build state in ``out/.kg``: caches, digests, what was pushed where, the build lock.
+"""kg's own build state in ``out/.kg``: caches, digests, what was pushed where, the build lock;
+and :data:`USER_CACHE`, what kg derives once per machine rather than per build.
 
 Every record is a small JSON object; a missing or unreadable one reads as empty, so a
 damaged state folder costs a rebuild, never an error.
@@ -7,12 +8,16 @@ damaged state folder costs a rebuild, never an error.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
-__all__ = ["STATE_DIR", "read_record", "stage_record", "write_record"]
+__all__ = ["STATE_DIR", "USER_CACHE", "read_record", "stage_record", "write_record"]
 
 #: The folder in ``out/`` that holds kg's own build state (caches, records, the lock).
 STATE_DIR = ".kg"
+#: The folder for what kg derives once per machine (the MSRA wheel, the CRF's weights as arrays):
+#: ``$KG_CACHE_DIR``, else ``~/.cache/kg``.
+USER_CACHE = Path(os.environ.get("KG_CACHE_DIR") or Path.home() / ".cache" / "kg")
 
 
 def read_record(path: Path) -> dict:

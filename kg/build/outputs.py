@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Self
 
 from kg.build.progress import Progress
-from kg.build.tasks import Job, note_peak, part_name, peak_memory, write_quads
+from kg.build.tasks import Job, part_name, peak_memory, write_quads
 from kg.cache import GraphCache
 from kg.errors import KGError
 from kg.rdf.exports import EXPORTS, PLAIN, write_exports
@@ -104,32 +104,24 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
     shutil.copyfile(vocab.path, staging / "ontology.ttl")
     progress.stage("writing the exports, updating the store and drawing the viewer")
     apart = helpers is not None
-    with _helpers(2 if outputs.which else 1) if apart else _Here() as pool:
-        exports = (job, sorted((iri, str(path)) for iri, (_, path) in files.items()), outputs.which)
-        exported = pool.submit(export_task, exports) if outputs.which else None
-        stored = pool.submit(store_task, (str(out), files, parts, str(staging), str(vocab.path)))
-        try:
+    try:  # any failure before the swap drops the staged store: the live one stays as it was
+        with _helpers(2 if outputs.which else 1) if apart else _Here() as pool:
+            exports = (job, sorted((iri, str(path)) for iri, (_, path) in files.items()), outputs.which)
+            exported = pool.submit(export_task, exports) if outputs.which else None
+            stored = pool.submit(store_task, (str(out), files, parts, str(staging), str(vocab.path)))
             staged, peak = stored.result()
             peaks = {"store": peak, **({"exports": exported.result()} if exported is not None else {})}
-            for role, (pid, mb) in peaks.items():
-                if apart:
-                    helpers[role] = mb
-                else:
-                    note_peak(memory, (pid, mb))
-        except BaseException as error:
-            discard(store_path(out), error)
-            raise
-    changes = staged.changes
-    report = {**_report(graph_keys, classes, counts, [cache.path(key) for key in shards.values()], extracted, errors,
-                        warnings, changes), **extra}
-    try:
+        if apart:  # here, the peaks are this process's own, which the build notes at its end
+            helpers.update((role, mb) for role, (_, mb) in peaks.items())
+        report = {**_report(graph_keys, classes, counts, [cache.path(key) for key in shards.values()], extracted,
+                            errors, warnings, staged.changes), **extra}
         (staging / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         for name, data in records.items():
             write_record(staging / STATE_DIR / name, data)
     except BaseException as error:
         discard(store_path(out), error)
         raise
-    swap(store_path(out), files, staged)
+    changes = swap(store_path(out), files, staged)
     for name in (*outputs.which, *_ALWAYS_FILES):
         _move(staging / name, out / name)
     for stale in live - wanted:
@@ -159,12 +151,8 @@ def store_task(task: tuple[str, dict[str, tuple[str, Path]], list[Path], str, st
     """Stage a build's store (:func:`~kg.store.database.stage`) and draw the viewer from it into the
     build's staging folder; give what was staged and this process's peak memory."""
     out, files, parts, staging, ontology = task
-    staged = stage(store_path(out), files, parts)
-    try:
-        _viewer(staged.folder, Path(staging), load_vocabulary(Path(ontology)))
-    except BaseException as error:
-        discard(store_path(out), error)
-        raise
+    staged = stage(store_path(out), files, parts)  # on a failure after this, the driver discards it
+    _viewer(staged.folder, Path(staging), load_vocabulary(Path(ontology)))
     return staged, peak_memory()
 
 

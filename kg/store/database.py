@@ -28,7 +28,7 @@ import os
 import shutil
 import tempfile
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -206,16 +206,15 @@ class Staged:
     changes: Changes
 
 
-def stage(path: Path | str, graphs: Mapping[str, tuple[str, Path]], parts: Sequence[Path],
-          changes: Changes | None = None) -> Staged:
+def stage(path: Path | str, graphs: Mapping[str, tuple[str, Path]], parts: Sequence[Path]) -> Staged:
     """Write the store that holds exactly ``graphs`` beside the live one at ``path``; :func:`swap` puts it in place.
 
     ``graphs``: IRI → (digest, sorted N-Triples file). ``parts`` are N-Quads files (gzipped or not) that
     together hold every graph: a new store is bulk-loaded from them. A graph whose digest matches the last
     sync is left alone; one not in ``graphs`` is dropped. On any error (a full disk) what was written goes
-    and the live store is untouched. ``changes`` is what :func:`plan` said of these ``graphs`` just before, if asked."""
+    and the live store is untouched."""
     path = Path(path)
-    changes = plan(path, graphs) if changes is None else changes
+    changes = plan(path, graphs)
     exists = (path / "CURRENT").is_file()
     if not changes and exists:
         return Staged(path, changes)
@@ -277,20 +276,10 @@ def swap(path: Path | str, graphs: Mapping[str, tuple[str, Path]], staged: Stage
     return staged.changes
 
 
-def sync(path: Path | str, graphs: Mapping[str, tuple[str, Path]], parts: Sequence[Path],
-         before_swap: Callable[[Path], None] | None = None, changes: Changes | None = None) -> Changes:
-    """Make the store at ``path`` hold exactly ``graphs`` (:func:`stage`, then :func:`swap`). Atomic:
-    on any error (a full disk) the store and its records are left as they were. ``before_swap``
-    is called with the new store's folder (closed, whole) before it is swapped in; if it
-    fails, nothing is swapped."""
-    staged = stage(path, graphs, parts, changes)
-    try:
-        if before_swap:
-            before_swap(staged.folder)
-    except BaseException as error:
-        discard(path, error)
-        raise
-    return swap(path, graphs, staged)
+def sync(path: Path | str, graphs: Mapping[str, tuple[str, Path]], parts: Sequence[Path]) -> Changes:
+    """Make the store at ``path`` hold exactly ``graphs``: :func:`stage`, then :func:`swap`. Atomic: on
+    any error (a full disk) the store and its records are left as they were."""
+    return swap(path, graphs, stage(path, graphs, parts))
 
 
 def read_generation(path: Path) -> str:
