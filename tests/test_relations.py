@@ -38,3 +38,22 @@ def test_a_part_named_with_its_whole(text, part, whole):
     extraction = extract(article)
     names = {e.key: e.name for e in extraction.entities}
     assert (part, whole) in {(names[r.subject], names[r.object]) for r in extraction.relations if r.predicate == "partOf"}
+
+
+@pytest.mark.parametrize("place, level, office, expected", [
+    ("巴宜区", "county", "区长", ("巴宜区人民政府", "GovernmentBody")),
+    ("巴宜区", "county", "副区长", ("巴宜区人民政府", "GovernmentBody")),
+    ("林芝市", "prefecture", "书记", ("林芝市委", "PartyOrganization")),
+    ("西藏自治区", "province", "书记", ("西藏自治区党委", "PartyOrganization")),
+    ("强堆村", "village", "第一书记", ("强堆村党支部", "PartyOrganization")),
+    ("尼池社区", "village", "主任", ("尼池社区居委会", "GovernmentBody")),
+    ("雅江村", "village", "主任", ("雅江村村委会", "GovernmentBody")),
+    ("桑耶镇", "township", "镇长", ("桑耶镇人民政府", "GovernmentBody")),
+    ("桑耶镇", "township", "区长", None),     # an office the place's level does not have
+    ("林芝市", None, "书记", None),           # a place of no known level
+])
+def test_office_organization(place, level, office, expected):
+    from kg.extract.offices import office_organization
+    from kg.extract.spans import Found
+
+    assert office_organization(Found(0, len(place), "Place", f"Place:{place}", place, "gazetteer", level), office) == expected

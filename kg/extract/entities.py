@@ -18,8 +18,7 @@ from collections.abc import Iterable
 
 from kg.extract.gazetteer import load_gazetteer
 from kg.extract.lexicon import Lexicon
-from kg.extract.names import suffix_class
-from kg.extract.organizations import org_class
+from kg.extract.names import org_class, suffix_class
 from kg.extract.spans import Found
 from kg.model import Article, Entity, key_name, most_frequent, org_key, person_key, place_key
 

@@ -79,6 +79,11 @@ def suffix_class(name: str) -> str | None:
     return ORG_SUFFIXES[match.group(0)] if match else None
 
 
+def org_class(name: str) -> str:
+    """The class a name's own suffix gives it (``林芝市委`` → PartyOrganization)."""
+    return suffix_class(name) or ("PartyOrganization" if name.endswith("委") else "Organization")
+
+
 def begins_badly(view: TextView, start: int) -> bool:
     """Does a candidate name at ``start`` begin with a word LAC tags as a function word or verb?
 

@@ -24,12 +24,20 @@ import re
 
 from kg.extract.context import Places
 from kg.extract.lexicon import Lexicon
-from kg.extract.names import (FULL_SUFFIX_LEVELS, FULL_SUFFIXES, FUNCTION_TAGS, LEVEL_WORDS, NAME_TAGS, NOT_NAME_TAGS,
-                              ORG_SUFFIXES, suffix_class)
+from kg.extract.names import (
+    FULL_SUFFIX_LEVELS,
+    FULL_SUFFIXES,
+    FUNCTION_TAGS,
+    LEVEL_WORDS,
+    NAME_TAGS,
+    NOT_NAME_TAGS,
+    ORG_SUFFIXES,
+)
+from kg.extract.offices import office_organization
 from kg.extract.spans import ANAPHORA_RULE, LISTED_OFFICE_RULE, OFFICE_RULE, Found, SpanIndex, TextView, is_han
 from kg.model import org_key
 
-__all__ = ["find_organizations", "org_class"]
+__all__ = ["find_organizations"]
 
 _PARTY_COMMITTEE = re.compile(r"委(?!员|托|屈|婉|派)")  # 那曲市委, not 委员
 _COMMITTEE_PLACES = ("市", "县", "区", "州", "省")
@@ -37,27 +45,10 @@ _SUFFIX_RE = re.compile("|".join(sorted(ORG_SUFFIXES, key=len, reverse=True)))
 _MAX_NAME = 14
 _NOUN_TAGS = frozenset({"n", "vn", "nz", "an", "nw", "j"})
 _CONJUNCTIONS = "和与及、暨"
-# fmt: off
-#: (place level, office) → the organisation that office is held in, named after the place.
-_OFFICE_ORGS = {
-    ("village", "书记"): "党支部", ("village", "第一书记"): "党支部", ("village", "驻村第一书记"): "党支部",
-    ("village", "主任"): "村委会", ("village", "村长"): "村委会",
-    ("township", "书记"): "党委", ("township", "乡长"): "人民政府", ("township", "镇长"): "人民政府",
-    ("county", "书记"): "委", ("county", "县长"): "人民政府", ("county", "区长"): "人民政府",
-    ("county", "市长"): "人民政府",
-    ("prefecture", "书记"): "委", ("prefecture", "市长"): "人民政府", ("prefecture", "州长"): "人民政府",
-    ("province", "书记"): "委", ("province", "省长"): "人民政府", ("province", "主席"): "人民政府",
-}
-# fmt: on
 _REFERRING = re.compile("(?:该|本|我|全)?(" + "|".join(sorted(LEVEL_WORDS, key=len, reverse=True)) + ")")
 _REFERRING_END = re.compile(_REFERRING.pattern + "$")  # a referring word that ends where a suffix begins
 _COMMITTEE_LEVEL = {"村委会": "村", "居委会": "社区"}
 _KIND_BEFORE = re.compile(r"(?:\d+|[一两二三四五六七八九十百]+)[个家所]$|[各每该“]$")  # 4个联村党委 is a kind
-
-
-def org_class(name: str) -> str:
-    """The class a name's own suffix gives it (``林芝市委`` → PartyOrganization)."""
-    return suffix_class(name) or ("PartyOrganization" if name.endswith("委") else "Organization")
 
 
 class _OrgReader:
@@ -245,7 +236,7 @@ class _OrgReader:
             if place.end in ends or not place.level:
                 continue
             office = self._office_at(place.end)
-            held = self._office_org(place, office) if office else None
+            held = office_organization(place, office) if office else None
             if held is not None:
                 self._add(place.start, place.end + len(office), *held, OFFICE_RULE, place=place)
 
@@ -259,24 +250,12 @@ class _OrgReader:
             while place is not None and office is not None and text.startswith("、", pos + len(office)):
                 pos += len(office) + 1
                 office = self._office_at(pos)
-                held = self._office_org(place, office) if office else None
+                held = office_organization(place, office) if office else None
                 if held is not None:
                     self._add(pos, pos + len(office), *held, LISTED_OFFICE_RULE, place=place)
 
     def _office_at(self, pos: int) -> str | None:
         return next((o for o in self.lex.offices if self.view.text.startswith(o, pos)), None)
-
-    @staticmethod
-    def _office_org(place: Found, office: str) -> tuple[str, str] | None:
-        """The name and class of the organisation ``office`` is held in at ``place`` (巴宜区 区长: 巴宜区人民政府)."""
-        suffix = _OFFICE_ORGS.get((place.level, office.removeprefix("副")))
-        if suffix is None:
-            return None
-        if suffix == "委" and place.name.endswith("自治区"):
-            suffix = "党委"
-        if place.level == "village" and place.name.endswith("社区"):
-            suffix = {"村委会": "居委会"}.get(suffix, suffix)
-        return place.name + suffix, ORG_SUFFIXES.get(suffix, "Organization")
 
     def _chain_start(self, place: Found) -> int:
         start = place.start
