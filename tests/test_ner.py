@@ -16,8 +16,11 @@ from kg.extract.name_model import (
     NameTagger,
     OnnxTagger,
     allowed_transitions,
+    lexicon_flags,
+    name_lexicon,
     nn_batch,
     nn_decode,
+    nn_key_columns,
     nn_vocab_keys,
 )
 from kg.extract.ner import MODEL, CrfTagger, char_type, features, lac_per_char, lac_spans, norm, tags_to_spans
@@ -291,6 +294,31 @@ def test_nn_vocab_keys():
     assert [k[2] for k in keys] == ['王村', '村0', '0号', '号</s>']
     assert [k[3] for k in keys] == ['B|LOC', 'E|LOC', 'B|m', 'E|m']
     assert keys[0][4] & 1 and not keys[1][4] & 1   # 王 is a surname, 村 is not
+
+
+@pytest.mark.parametrize('text, words, flags', [
+    ('张明说', {'张明'}, [8, 32, 0]),                      # a word opens and ends
+    ('听张明华说', {'张明华'}, [0, 8, 16, 32, 0]),          # and runs through its middle
+    ('张明华', {'张明', '明华'}, [8, 8 | 32, 32]),           # overlapping words both count
+    ('老张', {'张明'}, [0, 0]),                             # a word cut off by the text's end is not there
+    ('陈', {'陈'}, [0]),                                   # nor a single character
+    ('', {'张明'}, []),
+])
+def test_lexicon_flags(text, words, flags):
+    assert lexicon_flags(text, frozenset(words)) == flags
+
+
+def test_lexicon_flags_join_the_surname_flags():
+    words = [('王海军', 'PER'), ('说', 'v')]
+    plain = nn_key_columns('王海军说', words)[4]
+    flagged = nn_key_columns('王海军说', words, frozenset({'王海军'}))[4]
+    assert flagged == [plain[0] | 8, plain[1] | 16, plain[2] | 32, plain[3]]
+
+
+def test_name_lexicon_is_jiebas_person_names():
+    names = name_lexicon()
+    assert len(names) > 50_000 and all(2 <= len(w) <= 4 for w in names)
+    assert '鲁迅' in names and '北京' not in names and '中国共产党' not in names
 
 
 def test_features_place_abbreviations():

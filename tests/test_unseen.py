@@ -165,6 +165,8 @@ SITES = [  # a place token of LAC's that runs on past the name the model reads i
     ("桂林多山，山多奇峰。", set(), {"桂林多山"}),
     ("游客沿着色季拉山盘山公路前往鲁朗镇。", {("Place", "色季拉山")}, {"季拉山盘山"}),  # the model's 色季拉山
     ("工布江达县境内的巴松措湖吸引了大批游客。", {("Place", "巴松措湖")}, set()),
+    # but the model's place right before a site named in its own right is part of the site
+    ("村庄就在易贡桃花谷谷口，紧挨着国道。", {("Place", "易贡桃花谷")}, {"易贡桃花谷谷口"}),
 ]
 
 

@@ -1,7 +1,7 @@
 """Train kg's neural name model (kg.extract.name_model: a BiLSTM-CRF) on MSRA.
 
     pip install torch==2.13.0 onnx        # training only; kg runs the model in onnxruntime
-    python training/train_neural.py --train train --keep last --epochs 8 --lr-decay 0.75 --unk 0.05 --crf-weight 0.25
+    python training/train_neural.py --train train --keep last --epochs 8 --lr-decay 0.75 --unk 0.05 --crf-weight 0.25 --name-lexicon
                                           # the shipped model → kg/extract/models/msra_bilstm.onnx
 
 By default it trains on ``train90`` and keeps the epoch that scores best on ``dev`` (the last
@@ -10,7 +10,7 @@ tenth of train), which is how the recipe above was chosen; the test split is nev
 
 Inputs per character: the character, its left and right character bigrams and LAC's word
 position and tag for it (tables learnt here), three flags (surname, two-char surname, place
-abbreviation), and LAC's encoder states (``Lac.run_with_states``). A one-layer BiLSTM reads
+abbreviation), three for the person names of jieba's dictionary (``--name-lexicon``), and LAC's encoder states (``Lac.run_with_states``). A one-layer BiLSTM reads
 them and a linear-chain CRF scores the BMES tags. Seeded (Python, numpy, torch) with a fixed
 order; whether two runs give the same bytes was not checked. About 25 minutes on two cores.
 """
@@ -22,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+import jieba
 import numpy as np
 import torch
 from torch import nn
@@ -37,6 +38,7 @@ from kg.extract.name_model import (
     PAD,
     UNK,
     NameTagger,
+    name_lexicon,
     nn_batch,
     nn_decode,
     nn_ids,
@@ -46,13 +48,13 @@ from kg.extract.ner import tags_to_spans
 
 
 class BiLstmCrf(nn.Module):
-    def __init__(self, sizes, dims=(128, 64, 32, 8, 128), hidden=150, dropout=0.33, state_size=256):
+    def __init__(self, sizes, dims=(128, 64, 32, 8, 128), hidden=150, dropout=0.33, state_size=256, n_flags=8):
         super().__init__()
         n_chars, n_bigrams, n_lac = sizes
         self.char = nn.Embedding(n_chars, dims[0], padding_idx=0)
         self.bigram = nn.Embedding(n_bigrams, dims[1], padding_idx=0)
         self.lac = nn.Embedding(n_lac, dims[2], padding_idx=0)
-        self.flags = nn.Embedding(8, dims[3])
+        self.flags = nn.Embedding(n_flags, dims[3])
         self.states = nn.Linear(state_size, dims[4])
         width = dims[0] + 2 * dims[1] + dims[2] + dims[3] + dims[4]
         self.drop = nn.Dropout(dropout)
@@ -104,7 +106,7 @@ def batches(n_items, lengths, size, rng):
     return out
 
 
-def score(model, vocabs, sents, lac, states):
+def score(model, vocabs, sents, lac, states, lexicon=None):
     model.eval()
     preds = []
     with torch.no_grad():
@@ -112,7 +114,7 @@ def score(model, vocabs, sents, lac, states):
         by_index = {}
         for s in range(0, len(order), 64):
             chunk = order[s:s + 64]
-            x, padded, rev, lengths = nn_batch([nn_ids(sents[i].text, lac[i], vocabs) for i in chunk],
+            x, padded, rev, lengths = nn_batch([nn_ids(sents[i].text, lac[i], vocabs, lexicon) for i in chunk],
                                                [states[i] for i in chunk])
             em = model(torch.from_numpy(x), torch.from_numpy(padded), torch.from_numpy(rev)).numpy()
             paths = nn_decode(em, model.transitions.detach().numpy(), lengths)
@@ -190,6 +192,8 @@ def main():
                     'bigram by the unknown id (so the model learns to read names it has not seen)')
     ap.add_argument('--keep', default='best', choices=('best', 'last'), help='the epoch kept: best on '
                     'the eval split, or the last (when training on all of train, which holds dev)')
+    ap.add_argument('--name-lexicon', action='store_true', help='flags for the words jieba\'s dictionary '
+                    'tags as person names (kg.extract.name_model.name_lexicon)')
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--limit', type=int, default=None)
     ap.add_argument('--threads', type=int, default=2)
@@ -210,6 +214,7 @@ def main():
     lac_train, states_train = lac_states([s.text for s in train])
     lac_dev, states_dev = lac_states([s.text for s in dev])
 
+    lexicon = name_lexicon() if a.name_lexicon else None
     counts = [collections.Counter() for _ in range(3)]
     for s, lw in zip(train, lac_train):
         for key in nn_vocab_keys(s.text, lw):
@@ -222,9 +227,9 @@ def main():
     print('vocabularies:', [len(v) for v in lists], flush=True)
 
     tag_id = {t: i for i, t in enumerate(NN_TAGS)}
-    data = [(nn_ids(s.text, lw, vocabs), [tag_id[t] for t in s.tags]) for s, lw in zip(train, lac_train)]
+    data = [(nn_ids(s.text, lw, vocabs, lexicon), [tag_id[t] for t in s.tags]) for s, lw in zip(train, lac_train)]
     lengths = [len(s.text) for s in train]
-    model = BiLstmCrf([len(v) for v in lists], hidden=a.hidden)
+    model = BiLstmCrf([len(v) for v in lists], hidden=a.hidden, n_flags=64 if lexicon else 8)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=a.lr_decay)
     unk_rng = np.random.default_rng(a.seed)
@@ -247,7 +252,7 @@ def main():
             opt.step()
             total += loss.item() * len(batch)
         sched.step()
-        res, _ = score(model, vocabs, dev, lac_dev, states_dev)
+        res, _ = score(model, vocabs, dev, lac_dev, states_dev, lexicon)
         f1 = float(np.mean([v[2] for v in res.values()]))   # mean F1 of PER, LOC, ORG
         print(f'epoch {epoch:2d} loss {total / len(data):.3f} {time.time() - t0:.0f} s  '
               f'{a.eval}: {msra.format_scores(res)}', flush=True)
@@ -257,8 +262,10 @@ def main():
     meta = {'chars': lists[0], 'bigrams': lists[1], 'lactags': lists[2],
             'transitions': model.transitions.detach().numpy().round(6).tolist(),
             'trained_on': a.train, 'args': vars(a)}
+    if lexicon:
+        meta['name_lexicon'] = f'jieba {jieba.__version__} nr ({len(lexicon)} words)'
     export(model, meta, a.out)
-    res, _ = score(model, vocabs, dev, lac_dev, states_dev)
+    res, _ = score(model, vocabs, dev, lac_dev, states_dev, lexicon)
     tagger = NameTagger(a.out, crf_path=None)
     t0 = time.time()
     pred = tagger.tag([s.text for s in dev], lac_dev, states_dev)

@@ -23,6 +23,7 @@ it, so changing it means training again.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -59,29 +60,65 @@ NN_TAGS = ('O',) + tuple(f'{p}-{t}' for t in TYPES for p in 'BMES')
 UNK, PAD = 1, 0            # ids 0 and 1 of every vocabulary
 
 
-def nn_key_columns(text, lac_words):
+@lru_cache(maxsize=1)
+def name_lexicon() -> frozenset[str]:
+    """The words of two to four characters that jieba's dictionary tags as person names (nr,
+    nrt, nrfg): a public list, noisy as a rule (most of its words in running text are not
+    names there) but evidence a model can learn to weigh."""
+    import jieba
+
+    with jieba.dt.get_dict_file() as f:  # lines "word count tag"
+        return frozenset(re.findall(r"^(\S{2,4}) \d+ nr", f.read().decode("utf-8"), re.M))
+
+
+@lru_cache(maxsize=4)
+def _openings(lexicon: frozenset[str]) -> frozenset[str]:
+    """The first two characters of every word of ``lexicon``: most places open none, and are passed by."""
+    return frozenset(word[:2] for word in lexicon)
+
+
+def lexicon_flags(text, lexicon):
+    """Per char, bit 3 if a ``lexicon`` word starts there, bit 4 if one runs through it, bit 5
+    if one ends there (words of two to four characters)."""
+    flags, openings = [0] * len(text), _openings(lexicon)
+    for i in range(len(text) - 1):
+        if text[i:i + 2] not in openings:
+            continue
+        for n in (2, 3, 4):
+            if i + n <= len(text) and text[i:i + n] in lexicon:
+                flags[i] |= 8
+                flags[i + n - 1] |= 32
+                for k in range(i + 1, i + n - 1):
+                    flags[k] |= 16
+    return flags
+
+
+def nn_key_columns(text, lac_words, lexicon=None):
     """The keys the neural model looks up, as five per-char columns: char, left bigram, right
-    bigram, LAC position|tag, surname/abbreviation flags. A pure function of (text, LAC words)."""
+    bigram, LAC position|tag, surname/abbreviation flags (and, given a ``lexicon``,
+    :func:`lexicon_flags`). A pure function of (text, LAC words, lexicon)."""
     info = lac_per_char(text, lac_words)
     tags = [t for _, t in lac_words]
     cs = ['<s>'] + [norm(c) for c in text] + ['</s>']
     n = len(text)
     flags = [(ch in SURNAME1) | (text[i:i + 2] in SURNAME2) << 1 | (ch in PLACE_ABBREV) << 2
              for i, ch in enumerate(text)]
+    if lexicon is not None:
+        flags = [a | b for a, b in zip(flags, lexicon_flags(text, lexicon))]
     return (cs[1:n + 1], [x + y for x, y in zip(cs, cs[1:n + 1])], [x + y for x, y in zip(cs[1:n + 1], cs[2:])],
             [pos + '|' + tags[k] for k, pos in info], flags)
 
 
-def nn_vocab_keys(text, lac_words):
+def nn_vocab_keys(text, lac_words, lexicon=None):
     """Per-char keys the neural model looks up: (char, left bigram, right bigram,
-    LAC position|tag, surname/abbreviation flags), the rows of :func:`nn_key_columns`."""
-    return list(zip(*nn_key_columns(text, lac_words)))
+    LAC position|tag, flags), the rows of :func:`nn_key_columns`."""
+    return list(zip(*nn_key_columns(text, lac_words, lexicon)))
 
 
-def nn_ids(text, lac_words, vocabs):
+def nn_ids(text, lac_words, vocabs, lexicon=None):
     """Five id lists (char, left bigram, right bigram, LAC tag, flags) for one text;
     ``vocabs`` = (chars, bigrams, lac tags) dicts key -> id, unknown keys -> UNK."""
-    return nn_lookup(nn_key_columns(text, lac_words), vocabs)
+    return nn_lookup(nn_key_columns(text, lac_words, lexicon), vocabs)
 
 
 def nn_lookup(columns, vocabs):
@@ -153,6 +190,7 @@ class OnnxTagger:
                             for name in ('chars', 'bigrams', 'lactags'))
         self.transitions = np.array(meta['transitions'], dtype=np.float32)
         self.crf_weight = float(meta.get('crf_weight', 0.0))  # chosen on dev by training/train_neural.py
+        self.lexicon = name_lexicon() if meta.get('name_lexicon') else None
 
     def emissions(self, id_lists, states):
         x, padded, rev, lengths = nn_batch(id_lists, states)
@@ -201,8 +239,11 @@ class NameTagger:
 
     def tag(self, texts, lac_results, lac_states):
         """Spans [(start, end, type)] per text, from LAC's words and encoder states."""
-        keys = [nn_key_columns(t, lw) for t, lw in zip(texts, lac_results)]
-        ids = [[nn_lookup(k, nn.vocabs) for k in keys] for nn in self.nns]
+        columns = {}   # with the name lexicon's flags or without, as each model reads them
+        for nn in self.nns:
+            if nn.lexicon not in columns:
+                columns[nn.lexicon] = [nn_key_columns(t, lw, nn.lexicon) for t, lw in zip(texts, lac_results)]
+        ids = [[nn_lookup(k, nn.vocabs) for k in columns[nn.lexicon]] for nn in self.nns]
         order = sorted((i for i, t in enumerate(texts) if t), key=lambda i: len(texts[i]))
         spans = [[] for _ in texts]
         for chunk in self._batches(order, [len(t) for t in texts]):

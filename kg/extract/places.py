@@ -8,7 +8,7 @@ Rules, in the order they are tried at each token start:
    gazetteer division brings its own parents (巴宜区 › 林芝市 › 西藏自治区). A township named
    bare or after its prefecture goes into the one county that lists it (八一镇 › 巴宜区).
 2. *Short forms* of provinces and prefectures (西藏, 林芝) when they are a whole token.
-3. *Roads* (国道318) and *sites*: a LAC place token ending in 江, 谷, 湖…, cutting no model name (桂林|多山).
+3. *Roads* (国道318) and *sites* (巴松措湖, 易贡桃花谷): :mod:`kg.extract.sites`.
 4. *Relative references*: 我区/全区/自治区 mean the article's home region when that is an autonomous
    region; 该市/全市, 该县, 全镇, 全村… the nearest place of that level earlier in the paragraph.
 """
@@ -23,6 +23,7 @@ from kg.extract.context import Places
 from kg.extract.gazetteer import LEVELS, Division, Gazetteer
 from kg.extract.lexicon import Lexicon
 from kg.extract.names import LEVEL_WORDS, NAME_TAGS, ORG_SUFFIXES, begins_badly, made_of_names
+from kg.extract.sites import SITE_GENERIC_START, find_sites
 from kg.extract.spans import HAN, Found, SpanIndex, TextView, is_han
 from kg.model import key_path, most_frequent, place_key
 
@@ -31,13 +32,8 @@ __all__ = ["find_places", "home_province"]
 _SUB_COUNTY = re.compile(rf"([{HAN}]{{1,5}}?)(社区|街道|乡|镇|村|嘎查|苏木)")  # 嘎查, 苏木: Inner Mongolia's village, township
 _BAD_STEM_START = set("乡镇村县市区省街社")
 _NOT_STEMS = set("全各该本每此这一两驻进入到在回下城农山小大新老")
-_SITE_SUFFIX = ("湿地公园", "公园", "景区", "江", "河", "湖", "谷", "山", "峰", "寺", "湿地", "大厦", "机场")
-# A locative after a site's name: X谷(谷)口 is the valley mouth of X谷, X江段 a stretch of X江.
-_LOCATIVE_TAIL = re.compile(r"(?<=[谷江河湖])(?:[谷江河湖](?=口$))?口$|(?<=[江河])段$|(?:沿线|上游|下游|沿岸|两岸|流域)$")
-_ROAD = re.compile(r"(国道|省道|县道)\s?(\d{2,4})")
 _RELATIVE = re.compile(r"(我区|全区|自治区|区党委|区委|全市|该市|我市|本市|市委|全县|该县|我县|县委|州委|全镇|该镇|全乡|该乡"
                        r"|全村|该村)")
-_SITE_GENERIC_START = ("国家", "世界", "全国", "城市")
 _COUNTY_SUFFIXES = ("县", "市", "区", "旗")
 _ATTRIBUTIVE = ("式", "特色", "型", "化")
 _ORG_FOLLOWERS = tuple(sorted({*ORG_SUFFIXES, "党", "委", "人民", "融媒体"}, key=len, reverse=True))
@@ -193,23 +189,6 @@ def home_province(founds: Iterable[Found]) -> str | None:
                          if f.rule.startswith("gazetteer") and f.rule != "gazetteer-ambiguous")
 
 
-def _sites(view: TextView, taken: SpanIndex) -> list[Found]:
-    found: list[Found] = []
-    for match in _ROAD.finditer(view.text):
-        name = match.group(1) + match.group(2)
-        found.append(Found(match.start(), match.end(), "Place", place_key([name]), name, "road", level="site"))
-    for i, (start, end, tag) in enumerate(view.tokens):
-        if tag != "LOC" or taken.overlaps(start, start + 1):
-            continue
-        before = view.tokens[i - 1] if i > 0 else (0, -1, "")  # a place token right before joins it
-        first = before[0] if before[1:] == (start, "LOC") and not taken.overlaps(before[0], before[0] + 1) else start
-        name = _LOCATIVE_TAIL.sub("", view.text[first:end])
-        cut = any(n.start < first or n.end < first + len(name) for n in view.model_names.overlapping(first, first + 1))
-        if len(name) >= 4 and name.endswith(_SITE_SUFFIX) and not name.startswith(_SITE_GENERIC_START) and not cut:
-            found.append(Found(first, first + len(name), "Place", place_key([name]), name, "site", level="site"))
-    return found
-
-
 def _relative(view: TextView, places: list[Found], home: Division | None) -> list[Found]:
     found: list[Found] = []
     named, by_level = SpanIndex(places), Places(places)
@@ -240,7 +219,7 @@ def find_places(view: TextView, gazetteer: Gazetteer, lexicon: Lexicon) -> list[
     home_name = home_province(first_pass)
     places = _read_chains(view, gazetteer, lexicon, home_name) if home_name else first_pass
     taken = SpanIndex(places)
-    places += [s for s in _sites(view, taken) if not taken.overlaps(s.start, s.end)]
+    places += [s for s in find_sites(view, taken) if not taken.overlaps(s.start, s.end)]
     taken = SpanIndex(places)
     places += [m for m in _model_places(view, gazetteer, lexicon) if not taken.overlaps(m.start, m.end)]
     places = _as_qualified_here(places)
@@ -257,7 +236,7 @@ def _model_places(view: TextView, gazetteer: Gazetteer, lexicon: Lexicon) -> lis
     found = []
     for start, end, kind in view.names:
         name = view.text[start:end]
-        if (kind != "LOC" or len(name) < 2 or not is_han(name) or name.startswith(_SITE_GENERIC_START)
+        if (kind != "LOC" or len(name) < 2 or not is_han(name) or name.startswith(SITE_GENERIC_START)
                 or view.text.startswith(_ATTRIBUTIVE, end) or not made_of_names(view, lexicon, start, end)):
             continue  # 中国式现代化: a place name used as a modifier is not a mention of the place
         divisions = gazetteer.lookup(name) or gazetteer.lookup_short(name) or [
