@@ -17,7 +17,6 @@ from kg.extract.name_model import (
     OnnxTagger,
     allowed_transitions,
     lexicon_flags,
-    name_lexicon,
     nn_batch,
     nn_decode,
     nn_key_columns,
@@ -316,7 +315,9 @@ def test_lexicon_flags_join_the_surname_flags():
 
 
 def test_name_lexicon_is_jiebas_person_names():
-    names = name_lexicon()
+    from kg.extract.lexicon import load_lexicon
+
+    names = load_lexicon().person_names
     assert len(names) > 50_000 and all(2 <= len(w) <= 4 for w in names)
     assert '鲁迅' in names and '北京' not in names and '中国共产党' not in names
 

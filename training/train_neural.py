@@ -32,13 +32,13 @@ from crf_weights import choose_crf_weight, lac_states
 
 from kg.evaluate import msra
 from kg.extract.lac import STATE_SIZE
+from kg.extract.lexicon import load_lexicon
 from kg.extract.name_model import (
     NN_MODEL,
     NN_TAGS,
     PAD,
     UNK,
     NameTagger,
-    name_lexicon,
     nn_batch,
     nn_decode,
     nn_ids,
@@ -193,7 +193,7 @@ def main():
     ap.add_argument('--keep', default='best', choices=('best', 'last'), help='the epoch kept: best on '
                     'the eval split, or the last (when training on all of train, which holds dev)')
     ap.add_argument('--name-lexicon', action='store_true', help='flags for the words jieba\'s dictionary '
-                    'tags as person names (kg.extract.name_model.name_lexicon)')
+                    'tags as person names (Lexicon.person_names)')
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--limit', type=int, default=None)
     ap.add_argument('--threads', type=int, default=2)
@@ -214,7 +214,7 @@ def main():
     lac_train, states_train = lac_states([s.text for s in train])
     lac_dev, states_dev = lac_states([s.text for s in dev])
 
-    lexicon = name_lexicon() if a.name_lexicon else None
+    lexicon = load_lexicon().person_names if a.name_lexicon else None
     counts = [collections.Counter() for _ in range(3)]
     for s, lw in zip(train, lac_train):
         for key in nn_vocab_keys(s.text, lw):

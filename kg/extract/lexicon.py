@@ -50,6 +50,7 @@ class Lexicon:
     idioms: frozenset[str] = frozenset()  # the dictionary's idioms of four characters or more (家喻户晓)
     function_led_nouns: frozenset[str] = frozenset()  # nouns and names that open with a function word (和平, 以色列)
     surnames: frozenset[str] = frozenset()  # common one-character surnames (lexicons/surnames.txt)
+    person_names: frozenset[str] = frozenset()  # the dictionary's persons' names, 2-4 chars (nr, nrt, nrfg)
 
     def is_common_word(self, word: str) -> bool:
         """Is ``word`` an ordinary dictionary word rather than a name?"""
@@ -83,10 +84,11 @@ class Lexicon:
 
 def _dictionary_words() -> tuple[frozenset[str], ...]:
     """From one read of jieba's dictionary: its common words (not names, not rare), its
-    prepositions, conjunctions and particles, its particles alone, its idioms, and its nouns
+    prepositions, conjunctions and particles, its particles alone, its idioms, its nouns
     and names (not persons' names: the dictionary takes 在世 for one) of two to four characters
-    that open with one of those function words."""
-    common, function, particles, idioms, nouns = set(), set(), set(), set(), []
+    that open with one of those function words, and its persons' names of two to four
+    characters (noisy as a rule, but evidence the name model learns to weigh)."""
+    common, function, particles, idioms, nouns, persons = set(), set(), set(), set(), [], set()
     with open(Path(jieba.get_dict_file().name), encoding="utf-8") as handle:
         for line in handle:
             parts = line.split()
@@ -99,10 +101,11 @@ def _dictionary_words() -> tuple[frozenset[str], ...]:
                     particles.add(parts[0])
                 if parts[2] == "i" and _IDIOM_MIN <= len(parts[0]) <= _IDIOM_MAX:
                     idioms.add(parts[0])
-                if parts[2].startswith("n") and not parts[2].startswith("nr") and 2 <= len(parts[0]) <= 4:
-                    nouns.append(parts[0])
+                if parts[2].startswith("n") and 2 <= len(parts[0]) <= 4:
+                    (persons.add if parts[2].startswith("nr") else nouns.append)(parts[0])
     function_led = frozenset(word for word in nouns if word[0] in function)
-    return frozenset(common), frozenset(function), frozenset(particles), frozenset(idioms), function_led
+    return (frozenset(common), frozenset(function), frozenset(particles), frozenset(idioms), function_led,
+            frozenset(persons))
 
 
 @lru_cache(maxsize=1)
@@ -120,7 +123,7 @@ def load_lexicon() -> Lexicon:
             programmes[surface] = row[0]
     roles = read_table("roles.tsv")
     by_length = sorted(roles, key=lambda r: (-len(r[0]), r[0]))
-    common, function, particles, idioms, function_led = _dictionary_words()
+    common, function, particles, idioms, function_led, persons = _dictionary_words()
     return Lexicon(
         organizations=organizations,
         programmes=programmes,
@@ -132,4 +135,5 @@ def load_lexicon() -> Lexicon:
         idioms=idioms,
         function_led_nouns=function_led,
         surnames=frozenset(SURNAME1),
+        person_names=persons,
     )

@@ -23,7 +23,6 @@ it, so changing it means training again.
 from __future__ import annotations
 
 import json
-import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,6 +31,7 @@ import numpy as np
 from kg.extract.crf_scores import CrfScores
 from kg.extract.decode import viterbi_batch
 from kg.extract.lac import onnx_session
+from kg.extract.lexicon import load_lexicon
 from kg.extract.ner import (
     MODEL,
     PLACE_ABBREV,
@@ -58,17 +58,6 @@ CRF_TYPE_WEIGHTS = {'PER': 0.6}
 TAG_BIAS: dict[str, float] = {}
 NN_TAGS = ('O',) + tuple(f'{p}-{t}' for t in TYPES for p in 'BMES')
 UNK, PAD = 1, 0            # ids 0 and 1 of every vocabulary
-
-
-@lru_cache(maxsize=1)
-def name_lexicon() -> frozenset[str]:
-    """The words of two to four characters that jieba's dictionary tags as person names (nr,
-    nrt, nrfg): a public list, noisy as a rule (most of its words in running text are not
-    names there) but evidence a model can learn to weigh."""
-    import jieba
-
-    with jieba.dt.get_dict_file() as f:  # lines "word count tag"
-        return frozenset(re.findall(r"^(\S{2,4}) \d+ nr", f.read().decode("utf-8"), re.M))
 
 
 @lru_cache(maxsize=4)
@@ -190,7 +179,7 @@ class OnnxTagger:
                             for name in ('chars', 'bigrams', 'lactags'))
         self.transitions = np.array(meta['transitions'], dtype=np.float32)
         self.crf_weight = float(meta.get('crf_weight', 0.0))  # chosen on dev by training/train_neural.py
-        self.lexicon = name_lexicon() if meta.get('name_lexicon') else None
+        self.lexicon = load_lexicon().person_names if meta.get('name_lexicon') else None  # jieba's
 
     def emissions(self, id_lists, states):
         x, padded, rev, lengths = nn_batch(id_lists, states)

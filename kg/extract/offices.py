@@ -14,7 +14,7 @@ __all__ = ["office_organization"]
 
 # fmt: off
 #: (place level, office) → the organisation that office is held in, named after the place.
-OFFICE_ORGS = {
+_OFFICE_ORGS = {
     ("village", "书记"): "党支部", ("village", "第一书记"): "党支部", ("village", "驻村第一书记"): "党支部",
     ("village", "主任"): "村委会", ("village", "村长"): "村委会",
     ("township", "书记"): "党委", ("township", "乡长"): "人民政府", ("township", "镇长"): "人民政府",
@@ -28,7 +28,7 @@ OFFICE_ORGS = {
 
 def office_organization(place: Found, office: str) -> tuple[str, str] | None:
     """The name and class of the organisation ``office`` is held in at ``place`` (巴宜区 区长: 巴宜区人民政府)."""
-    suffix = OFFICE_ORGS.get((place.level, office.removeprefix("副")))
+    suffix = _OFFICE_ORGS.get((place.level, office.removeprefix("副")))
     if suffix is None:
         return None
     if suffix == "委" and place.name.endswith("自治区"):

@@ -25,6 +25,7 @@ SITE_GENERIC_START = ("国家", "世界", "全国", "城市")
 
 
 def find_sites(view: TextView, taken: SpanIndex) -> list[Found]:
+    """Every road and site in ``view`` whose first character no place in ``taken`` holds."""
     found: list[Found] = []
     for match in _ROAD.finditer(view.text):
         name = match.group(1) + match.group(2)
@@ -35,7 +36,7 @@ def find_sites(view: TextView, taken: SpanIndex) -> list[Found]:
         before = view.tokens[i - 1] if i > 0 else (0, -1, "")  # a place token right before joins it
         first = before[0] if before[1:] == (start, "LOC") and not taken.overlaps(before[0], before[0] + 1) else start
         name = _LOCATIVE_TAIL.sub("", view.text[first:end])
-        cut = any(n.start < first or n.end < first + len(name) and not _named_before_site(view, n.end, start, end)
+        cut = any(n.start < first or (n.end < first + len(name) and not _named_before_site(view, n.end, start, end))
                   for n in view.model_names.overlapping(first, first + 1))
         if len(name) >= 4 and name.endswith(_SITE_SUFFIX) and not name.startswith(SITE_GENERIC_START) and not cut:
             found.append(Found(first, first + len(name), "Place", place_key([name]), name, "site", level="site"))
