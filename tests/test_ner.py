@@ -371,11 +371,18 @@ def test_crf_log_marginals_are_crfsuites_own_a_distribution_per_char():
 def test_crf_weights_are_read_once_then_from_the_cache(tmp_path):
     """The CRF's weights as arrays go into the cache under the model file's digest, and come back
     from it the same as crfsuite gives them; a cache that cannot be read is passed by."""
+    import os
+
     import numpy as np
+
     from kg.extract.crf_scores import CrfScores
     fresh = CrfScores(MODEL, cache_dir=None)
     first = CrfScores(MODEL, cache_dir=tmp_path)
     (cached,) = tmp_path.glob("crf-*.npz")
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert cached.stat().st_mode & 0o777 == 0o666 & ~umask, "as any file the user writes, not a temporary file's 0600"
+    assert [p.name for p in tmp_path.iterdir()] == [cached.name]
     again = CrfScores(MODEL, cache_dir=tmp_path)
     for crf in (first, again):
         assert crf.labels == fresh.labels and crf._rows == fresh._rows

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
+import secrets
 from itertools import chain, repeat
 from operator import add
 from pathlib import Path
@@ -73,15 +73,15 @@ def _weights(model_path: Path, cache_dir: Path | None) -> tuple[tuple[str, ...],
     except (OSError, KeyError, ValueError):
         pass
     labels, attrs, weights, transitions = found = _read_weights(model_path)
-    handle = None
+    # a name of our own, opened as any file the user writes (its mode from the umask; a temporary file's is 0600)
+    scratch = cached.with_name(f"{cached.stem}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=cached.parent, suffix=".npz", delete=False) as handle:
+        with scratch.open("xb") as handle:
             np.savez(handle, labels=np.array(labels), attrs=np.array(attrs), weights=weights, transitions=transitions)
-        os.replace(handle.name, cached)  # whole or not at all, whoever else writes it at the same time
+        os.replace(scratch, cached)  # whole or not at all, whoever else writes it at the same time
     except OSError:
-        if handle is not None:
-            Path(handle.name).unlink(missing_ok=True)
+        scratch.unlink(missing_ok=True)
     return found
 
 
