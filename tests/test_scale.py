@@ -48,6 +48,32 @@ def test_worker_processes_give_the_same_bytes_as_one_process(serial, tmp_path, m
     assert quads(out) == quads(serial)
 
 
+@pytest.mark.parametrize("large", [True, False])
+def test_a_large_build_lets_the_models_go_before_its_last_step(large, tmp_path, monkeypatch):
+    """From HELPER_FROM articles, the process that ran the map in itself holds no model while the
+    store and the viewer are made; below it, the models stay for the next build."""
+    from kg.extract import lac, name_model, nlp
+
+    monkeypatch.setattr("kg.build.HELPER_FROM", 1 if large else 10_000)
+    held = {}
+    monkeypatch.setattr("kg.build.finish_outputs", _noting(held, lambda: [f.cache_info().currsize for f in
+                                                                        (nlp.make_nlp, lac.lac, name_model.tagger)]))
+    result = build([SEEDS], tmp_path / "out", jobs=1)
+    assert result.report["extracted"], "the map ran, in this process"
+    assert held["value"] == ([0, 0, 0] if large else [1, 1, 1])
+
+
+def _noting(held: dict, what):
+    """``kg.build.finish_outputs`` that first notes ``what()`` in ``held``."""
+    from kg.build import finish_outputs
+
+    def noted(*args, **kwargs):
+        held["value"] = what()
+        return finish_outputs(*args, **kwargs)
+
+    return noted
+
+
 def _dask(*args: str) -> list[str]:
     return [sys.executable, "-m", "distributed.cli.dask_" + args[0], *args[1:]]
 

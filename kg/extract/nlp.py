@@ -26,7 +26,7 @@ from kg.extract.lac import lac
 from kg.extract.name_model import tagger
 from kg.extract.spans import NAMES, TEXT, TOKENS
 
-__all__ = ["BATCH_TEXTS", "LacTokenizer", "make_nlp", "parse_many"]
+__all__ = ["BATCH_TEXTS", "LacTokenizer", "make_nlp", "parse_many", "release_models"]
 
 _CHUNK = re.compile(r"[^\n。！？!?；;]*[。！？!?；;]?[”’)]*|\n")
 _MAX_CHUNK = 256
@@ -139,3 +139,9 @@ def parse_many(texts: Iterable[str], batch_size: int = BATCH_TEXTS) -> Iterator[
     ``batch_size`` texts at a time: spaCy's own ``pipe`` would tokenize one text at a time."""
     nlp = make_nlp()
     return nlp.pipe(nlp.tokenizer.pipe(texts, batch_size=batch_size), batch_size=batch_size)
+
+
+def release_models() -> None:
+    """Let go of this process's pipeline, LAC and name model (about 400 MB); the next parse loads them again."""
+    for loaded in (make_nlp, lac, tagger):
+        loaded.cache_clear()
