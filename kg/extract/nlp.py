@@ -142,6 +142,6 @@ def parse_many(texts: Iterable[str], batch_size: int = BATCH_TEXTS) -> Iterator[
 
 
 def release_models() -> None:
-    """Let go of this process's pipeline, LAC and name model (about 400 MB); the next parse loads them again."""
+    """Let go of this process's pipeline, LAC and name model; the next parse loads them again."""
     for loaded in (make_nlp, lac, tagger):
         loaded.cache_clear()
