@@ -12,6 +12,12 @@ the viewer (0: the driver did), the time to add one article and to rebuild with
 nothing changed, the time to bulk-load ``out/parts`` into a new Oxigraph store, and the
 store's size on disk. Builds use the default ``--exports auto``: every whole-graph file up
 to 2,000 articles, none above (so 1000× writes none). Figures are measured, not asserted: run it on an idle machine.
+
+With ``--repeat N`` every mode is built N times, the modes taking turns (``-j 1``, ``-j 2``,
+Dask, ``-j 1``, …) so a slow spell of the machine falls on all of them alike; each run
+prints its row, then a ``median`` row per mode gives the median of each figure, and the
+speed-up there is of the median times. On the 2-core machine we measure on, the same 100×
+``-j 1`` build took from 100 to 174 s on one day.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -81,6 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10])
     parser.add_argument("--modes", nargs="+", default=list(MODES), choices=list(MODES))
+    parser.add_argument("--repeat", type=int, default=1, help="builds per mode, taking turns; medians follow")
     parser.add_argument("--child", nargs=3, metavar=("MODE", "CORPUS", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -98,27 +106,45 @@ def main() -> None:
             corpus = Path(tmp, "corpus")
             corpus.mkdir()
             make_corpus(corpus, scale)
-            baseline = None
-            for mode in args.modes:
-                out = Path(tmp, f"out-{mode}")
-                run = subprocess.run([sys.executable, __file__, "--child", mode, str(corpus), str(out)],
-                                     capture_output=True, text=True)
-                if run.returncode != 0:
-                    print(f"| {scale}× | {mode} failed: {(run.stderr.strip().splitlines() or ['?'])[-1]} |",
-                          flush=True)
-                    print(run.stderr, file=sys.stderr)
-                    shutil.rmtree(out, ignore_errors=True)
-                    continue
-                row = json.loads(run.stdout.strip().splitlines()[-1])
-                baseline = baseline or (row["seconds"] if mode == "j1" else None)
-                speedup = f"{baseline / row['seconds']:.2f}×" if baseline else "–"
-                print(f"| {scale}× | {row['docs']} | {row['chars']:,} | {mode} | {row['seconds']:.1f} | "
-                      f"{row['chars'] / row['seconds']:,.0f} | {speedup} | {row['driver_mb']} | {row['worker_mb']} | "
-                      f"{row['store_helper_mb']} | "
-                      f"{row['plus_one']:.1f} | {row['again']:.2f} | {row['load']:.1f} | {row['store_mb']:.0f} |",
-                      flush=True)
-                shutil.rmtree(out, ignore_errors=True)
+            runs: dict[str, list[dict]] = {mode: [] for mode in args.modes}
+            for _ in range(max(1, args.repeat)):
+                for mode in args.modes:
+                    row = _run(mode, corpus, Path(tmp, f"out-{mode}"))
+                    if row is None:
+                        print(f"| {scale}× | {mode} failed |", flush=True)
+                        continue
+                    runs[mode].append(row)
+                    _print(scale, row, runs.get("j1", []), "")
+            if args.repeat > 1:
+                medians = {mode: _median(rows) for mode, rows in runs.items() if rows}
+                for row in medians.values():
+                    _print(scale, row, [medians["j1"]] if "j1" in medians else [], " median")
 
+
+def _run(mode: str, corpus: Path, out: Path) -> dict | None:
+    """One build of ``corpus`` in a fresh process; its figures, or None (and its error printed) if it failed."""
+    run = subprocess.run([sys.executable, __file__, "--child", mode, str(corpus), str(out)],
+                         capture_output=True, text=True)
+    shutil.rmtree(out, ignore_errors=True)
+    if run.returncode != 0:
+        print(run.stderr, file=sys.stderr)
+        return None
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def _median(rows: list[dict]) -> dict:
+    """Each figure's median over ``rows`` (runs of one mode)."""
+    return {key: (statistics.median(row[key] for row in rows) if isinstance(value, (int, float)) else value)
+            for key, value in rows[0].items()}
+
+
+def _print(scale: int, row: dict, baseline: list[dict], tag: str) -> None:
+    """One table row; the speed-up is over the last ``-j 1`` run (or the median one)."""
+    speedup = f"{baseline[-1]['seconds'] / row['seconds']:.2f}×" if baseline else "–"
+    print(f"| {scale}× | {row['docs']:.0f} | {row['chars']:,.0f} | {row['mode']}{tag} | {row['seconds']:.1f} | "
+          f"{row['chars'] / row['seconds']:,.0f} | {speedup} | {row['driver_mb']:.0f} | {row['worker_mb']:.0f} | "
+          f"{row['store_helper_mb']:.0f} | {row['plus_one']:.1f} | {row['again']:.2f} | {row['load']:.1f} | "
+          f"{row['store_mb']:.0f} |", flush=True)
 
 if __name__ == "__main__":
     main()
