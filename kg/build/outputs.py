@@ -30,15 +30,16 @@ from pathlib import Path
 from typing import Self
 
 from kg.build.progress import Progress
-from kg.build.tasks import Job, part_name, peak_memory, write_quads
+from kg.build.tasks import Job, part_name, write_quads
 from kg.cache import GraphCache
 from kg.errors import KGError
-from kg.rdf.exports import EXPORTS, PLAIN, write_exports
+from kg.helpers import details_task, export_task, ready, store_task, view_task
+from kg.rdf.exports import EXPORTS, PLAIN
 from kg.rdf.iris import Minter
-from kg.rdf.ontology import Vocabulary, load_vocabulary
+from kg.rdf.ontology import Vocabulary
 from kg.state import STATE_DIR, read_record, write_record
-from kg.store.database import Changes, Staged, discard, stage, store_path, swap
-from kg.viz.viewer import write_html
+from kg.store.database import Changes, discard, store_path, swap
+from kg.viz.viewer import render
 
 __all__ = ["AUTO_LIMIT", "Outputs", "finish_outputs"]
 
@@ -83,9 +84,12 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
     """Write the exports, viewer and report (with ``extra``) and the build's ``records`` (``out/.kg/NAME``)
     into staging, sync the store, then move everything into place.
 
-    With ``helpers`` (a dict), one helper process writes the exports while another stages the store
-    and draws the viewer from it (:func:`store_task`; their peak MB go into ``helpers`` by role), so
-    this process never opens the store: its memory stays what the entity index needs. Every
+    With ``helpers`` (a dict), two helper processes do the work that opens the store, so this
+    process never does: its memory stays what the entity index needs. One writes the exports
+    while the other stages the store (:func:`store_task`); then one chooses the viewer's view
+    (:func:`view_task`) and the two read what the page says of its nodes and of its edges at
+    once (:func:`details_task`); the page is put together here. Their peak MB go into
+    ``helpers`` by role (``exports``, ``store``, ``viewer``). Every
     write comes before the store is swapped in, and after it only renames: a failure (a full
     disk) leaves ``out/`` and the store as they were.
     """
@@ -105,12 +109,20 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
     progress.stage("writing the exports, updating the store and drawing the viewer")
     apart = helpers is not None
     try:  # any failure before the swap drops the staged store: the live one stays as it was
-        with _helpers(2 if outputs.which else 1) if apart else _Here() as pool:
-            exports = (job, sorted((iri, str(path)) for iri, (_, path) in files.items()), outputs.which)
+        with _helpers(2) if apart else _Here() as pool:
+            graphs = sorted((iri, str(path)) for iri, (_, path) in files.items())
+            exports = (job.base, job.ontology, job.staging, graphs, outputs.which)
             exported = pool.submit(export_task, exports) if outputs.which else None
-            stored = pool.submit(store_task, (str(out), files, parts, str(staging), str(vocab.path)))
-            staged, peak = stored.result()
-            peaks = {"store": peak, **({"exports": exported.result()} if exported is not None else {})}
+            if exported is None:
+                pool.submit(ready)  # the second helper starts now, not when the viewer first needs it
+            staged, store_peak = pool.submit(store_task, (str(out), files, parts)).result()
+            view, view_peak = pool.submit(view_task, (str(staged.folder), str(vocab.path))).result()
+            halves = [pool.submit(details_task, (str(staged.folder), str(vocab.path), view, part))
+                      for part in ("nodes", "edges")]
+            (nodes, nodes_peak), (evidence, edges_peak) = (half.result() for half in halves)
+            (staging / "graph.html").write_text(render(vocab, view, nodes, evidence), encoding="utf-8")
+            peaks = {"store": store_peak, "viewer": max(view_peak, nodes_peak, edges_peak, key=lambda p: p[1]),
+                     **({"exports": exported.result()} if exported is not None else {})}
         if apart:  # here, the peaks are this process's own, which the build notes at its end
             helpers.update((role, mb) for role, (_, mb) in peaks.items())
         report = {**_report(graph_keys, classes, counts, [cache.path(key) for key in shards.values()], extracted,
@@ -136,24 +148,6 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
     for name in records:  # last: build.json says the build is whole
         _move(staging / STATE_DIR / name, out / STATE_DIR / name)
     return report, changes
-
-
-def export_task(task: tuple[Job, list[tuple[str, str]], tuple[str, ...]]) -> tuple[int, int]:
-    """Write a build's exports into its staging folder; give this process's peak memory."""
-    job, graphs, which = task
-    vocab = load_vocabulary(Path(job.ontology))
-    write_exports([(iri, Path(path)) for iri, path in graphs], str(vocab.iri), vocab, Minter(job.base),
-                  Path(job.staging), which=which)
-    return peak_memory()
-
-
-def store_task(task: tuple[str, dict[str, tuple[str, Path]], list[Path], str, str]) -> tuple[Staged, tuple[int, int]]:
-    """Stage a build's store (:func:`~kg.store.database.stage`) and draw the viewer from it into the
-    build's staging folder; give what was staged and this process's peak memory."""
-    out, files, parts, staging, ontology = task
-    staged = stage(store_path(out), files, parts)  # on a failure after this, the driver discards it
-    _viewer(staged.folder, Path(staging), load_vocabulary(Path(ontology)))
-    return staged, peak_memory()
 
 
 def _helpers(workers: int) -> ProcessPoolExecutor:
@@ -182,13 +176,6 @@ def _part(doc_id: str) -> int:
     from kg.build import part_of
 
     return part_of(doc_id)
-
-
-def _viewer(store: Path, staging: Path, vocab: Vocabulary) -> None:
-    """``graph.html``, drawn from the new store before it is swapped in."""
-    from kg.store.database import open_store
-
-    write_html(open_store(store), staging / "graph.html", vocab)
 
 
 def _lines(path: Path) -> int:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import gzip
 import os
 import pickle
-import resource
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
@@ -26,6 +25,7 @@ from pathlib import Path
 from kg import model
 from kg.cache import ExtractionCache, GraphCache, PartitionCache, digest_of, write_atomically
 from kg.errors import InputError
+from kg.memory import peak_memory
 from kg.merge import EntityIndex, rekey, rekey_entities, resolve, widest
 from kg.model import Summary, key_name
 from kg.rdf.graph import article_graph, shard_of
@@ -190,11 +190,6 @@ def _make_graph(job: Job, summary: Summary, mapping: dict[str, str], key: str) -
               "observations": len(extraction.observations), "mentions": len(extraction.mentions),
               "statements": len(extraction.relations), "triples": len(graph.own)}
     job.graphs().put(key, "".join(graph.own).encode("utf-8"), "".join(graph.shared).encode("utf-8"), counts)
-
-
-def peak_memory() -> tuple[int, int]:
-    """This process's id and its peak resident memory so far, in MB."""
-    return os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
 def note_peak(memory: dict[int, int], peak: tuple[int, int]) -> None:

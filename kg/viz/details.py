@@ -11,11 +11,13 @@ from __future__ import annotations
 from bisect import insort
 
 import networkx as nx
+import pyoxigraph as ox
 
 from kg.rdf.iris import Minter
+from kg.rdf.ontology import Vocabulary
 from kg.viz.entities import SCAN_SHARE, EntityGraph, batches, term
 
-__all__ = ["EVIDENCE", "edge_details", "node_details"]
+__all__ = ["EVIDENCE", "edge_details", "edges_of", "node_details", "page_details"]
 
 #: Evidence sentences shown per node or edge.
 EVIDENCE = 3
@@ -218,3 +220,21 @@ def edge_details(graph: EntityGraph, edges: list[tuple[str, str, str, str, str |
     by_triple = _sentences(graph, _triple_sentences(graph, triples))
     return [by_position.get((position,), []) if position else by_triple.get((s, str(graph.vocab[p]), o), [])
             for s, o, p, _, position in edges]
+
+
+def edges_of(network: nx.MultiDiGraph) -> list[tuple[str, str, str, str, str | None]]:
+    """The edges of ``network`` as (subject, object, predicate name, role, position), in page order."""
+    edges = network.edges(data=True)
+    return sorted((s, o, d["predicate"], d.get("role", ""), d.get("position")) for s, o, d in edges)
+
+
+def page_details(store: ox.Store, vocab: Vocabulary, view, part: str) -> dict | list:
+    """What the page says of the nodes of ``view`` (``part="nodes"``: :func:`node_details`) or of its
+    edges (``"edges"``: :func:`edge_details`, in :func:`edges_of` order). The two halves read
+    different parts of the store and may be read apart (a build reads them in two processes at once)."""
+    graph = EntityGraph(store, vocab)
+    if part == "nodes":
+        return node_details(graph, view.network)
+    if part == "edges":
+        return edge_details(graph, edges_of(view.network))
+    raise ValueError(f"part {part!r}: use 'nodes' or 'edges'")

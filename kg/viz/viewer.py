@@ -24,11 +24,10 @@ from rdflib import Graph
 
 from kg.rdf.load import as_store
 from kg.rdf.ontology import Vocabulary
-from kg.viz.details import edge_details, node_details
-from kg.viz.entities import EntityGraph
+from kg.viz.details import edges_of, page_details
 from kg.viz.select import MAX_NODES, View, view_graph
 
-__all__ = ["MAX_NODES", "View", "to_html", "view_graph", "write_html"]
+__all__ = ["MAX_NODES", "View", "render", "to_html", "view_graph", "write_html"]
 
 _PALETTE = ("#4e79a7", "#e15759", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2",
             "#edc948", "#ff9da7", "#9c755f", "#86bcb6", "#d37295", "#bab0ac")
@@ -64,31 +63,30 @@ def _options(size: int) -> dict:
     }
 
 
-def _page_data(store: ox.Store, vocab: Vocabulary, view: View) -> dict:
+def _page_data(vocab: Vocabulary, view: View, nodes: dict, evidence: list) -> dict:
+    """The page's data: the view drawn with ``nodes`` and ``evidence``, its :func:`page_details`."""
     colours = _class_colours(vocab)
-    graph = EntityGraph(store, vocab)
     net = Network(directed=True)
     present: dict[str, int] = {}
     for node in sorted(view.network):
         data = view.network.nodes[node]
         present[data["cls"]] = present.get(data["cls"], 0) + 1
         net.add_node(node, label=data["label"], group=data["cls"], value=max(1, data["mentions"]))
-    edges = sorted((s, o, d["predicate"], d.get("role", ""), d.get("position")) for s, o, d in view.network.edges(data=True))
     edge_details_out = {}
-    for i, ((s, o, predicate, role, _), evidence) in enumerate(zip(edges, edge_details(graph, edges))):
+    for i, ((s, o, predicate, role, _), found) in enumerate(zip(edges_of(view.network), evidence)):
         text = f"{vocab.label(vocab[predicate], 'zh')} {role}".strip()
         net.add_edge(s, o, id=f"e{i}", label=text)
-        edge_details_out[f"e{i}"] = {"relation": text, "evidence": evidence}
-    nodes, edges_out, *_ = net.get_network_data()
-    options = _options(len(nodes)) | {"groups": {c: {"color": colour} for c, colour in colours.items()}}
+        edge_details_out[f"e{i}"] = {"relation": text, "evidence": found}
+    nodes_out, edges_out, *_ = net.get_network_data()
+    options = _options(len(nodes_out)) | {"groups": {c: {"color": colour} for c, colour in colours.items()}}
     return {
         "caption": view.caption,
         "centres": list(view.centres),
         "total": view.total,
-        "nodes": nodes,
+        "nodes": nodes_out,
         "edges": edges_out,
         "options": options,
-        "details": node_details(graph, view.network),
+        "details": nodes,
         "edgeDetails": edge_details_out,
         "legend": [{"group": c, "label": vocab.label(vocab[c], "zh"), "colour": colours[c], "count": present[c]}
                    for c in colours if c in present],
@@ -97,14 +95,10 @@ def _page_data(store: ox.Store, vocab: Vocabulary, view: View) -> dict:
     }
 
 
-def to_html(source: Graph | ox.Store, vocab: Vocabulary, view: View | None = None, **filters) -> str:
-    """One self-contained HTML page for ``view`` (default: ``view_graph(source, vocab, **filters)``).
-
-    ``source`` is a store (its default graph the union of its graphs) or an rdflib graph.
-    """
-    store = as_store(source)
-    view = view or view_graph(store, vocab, **filters)
-    data = json.dumps(_page_data(store, vocab, view), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def render(vocab: Vocabulary, view: View, nodes: dict, evidence: list) -> str:
+    """The page for ``view``, given its :func:`page_details` (``nodes`` and ``evidence``): no store needed."""
+    data = json.dumps(_page_data(vocab, view, nodes, evidence), ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":"))
     vis = (_STATIC / "vis-network.min.js").read_text(encoding="utf-8")
     page = Template((_STATIC / "viewer.html").read_text(encoding="utf-8"))
     return page.substitute(
@@ -114,6 +108,16 @@ def to_html(source: Graph | ox.Store, vocab: Vocabulary, view: View | None = Non
         data=data.replace("<", "\\u003c"),  # no "</script>" or "<!--" can end the data early
         script=(_STATIC / "viewer.js").read_text(encoding="utf-8"),
     )
+
+
+def to_html(source: Graph | ox.Store, vocab: Vocabulary, view: View | None = None, **filters) -> str:
+    """One self-contained HTML page for ``view`` (default: ``view_graph(source, vocab, **filters)``).
+
+    ``source`` is a store (its default graph the union of its graphs) or an rdflib graph.
+    """
+    store = as_store(source)
+    view = view or view_graph(store, vocab, **filters)
+    return render(vocab, view, page_details(store, vocab, view, "nodes"), page_details(store, vocab, view, "edges"))
 
 
 def write_html(source: Graph | ox.Store, path: Path | str, vocab: Vocabulary, **filters) -> View:
