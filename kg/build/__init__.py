@@ -70,11 +70,12 @@ PARTS = 256
 #: With fewer articles than this per worker to extract, worker processes (or a local Dask cluster)
 #: are not worth starting: the build runs in this process.
 SERIAL_BELOW = 4
-#: From this many articles, with more than one core, helper processes write the exports and (beside them)
-#: the store and the viewer, so the driver never opens the store; below it, starting them (about 1 s)
-#: costs more than they save. From this many articles too, the driver lets go of the NLP models before
-#: the last step, if it loaded them (below it, a process that builds again keeps them for the next build).
+#: From this many articles, with more than one core, helper processes write the exports, the store and
+#: the viewer, so the driver never opens the store; below it, starting them (about 1 s) costs more than they save.
 HELPER_FROM = 100
+#: From this many articles, the driver lets go of the NLP models before the last step, if it loaded them;
+#: below it, a process that builds again (a notebook, a test) keeps them for the next build.
+RELEASE_FROM = 100
 
 
 @dataclass
@@ -184,7 +185,7 @@ def build(
             helpers: dict[str, int] | None = {} if apart else None
             index, graph_keys, counts_by_doc, written, extracted, warnings = _run(
                 job, articles, errors, counts, jobs, scheduler, progress, memory)
-            if len(articles) >= HELPER_FROM:
+            if len(articles) >= RELEASE_FROM:
                 _release_models()
             graphs = GraphCache(out / STATE_DIR / "graphs")
             progress.stage("writing the entity graphs")
