@@ -8,8 +8,8 @@ names, as bench/throughput.py does), then builds it in a fresh process with ``-j
 followed by a build with one article added and a build with nothing changed. It prints,
 per build: seconds, characters per second, the speed-up over ``-j 1``, the peak memory of
 the driver, of the busiest worker and of the busiest helper process that opens the store
-(it loads the store, or reads the viewer's page from it; 0: the driver did), the time to add one article and to rebuild with
-nothing changed, the time to bulk-load ``out/parts`` into a new Oxigraph store, and the
+(it loads the store, or reads the viewer's page from it; 0: the driver did), the time to add
+one article and to rebuild with nothing changed, the time to bulk-load ``out/parts`` into a new Oxigraph store, and the
 store's size on disk. Builds use the default ``--exports auto``: every whole-graph file up
 to 2,000 articles, none above (so 1000× writes none). Figures are measured, not asserted: run it on an idle machine.
 
@@ -114,11 +114,11 @@ def main() -> None:
                         print(f"| {scale}× | {mode} failed |", flush=True)
                         continue
                     runs[mode].append(row)
-                    _print(scale, row, runs.get("j1", []), "")
+                    _print(scale, row, runs["j1"][-1] if runs.get("j1") else None, "")
             if args.repeat > 1:
                 medians = {mode: _median(rows) for mode, rows in runs.items() if rows}
                 for row in medians.values():
-                    _print(scale, row, [medians["j1"]] if "j1" in medians else [], " median")
+                    _print(scale, row, medians.get("j1"), " median")
 
 
 def _run(mode: str, corpus: Path, out: Path) -> dict | None:
@@ -138,9 +138,9 @@ def _median(rows: list[dict]) -> dict:
             for key, value in rows[0].items()}
 
 
-def _print(scale: int, row: dict, baseline: list[dict], tag: str) -> None:
-    """One table row; the speed-up is over the last ``-j 1`` run (or the median one)."""
-    speedup = f"{baseline[-1]['seconds'] / row['seconds']:.2f}×" if baseline else "–"
+def _print(scale: int, row: dict, baseline: dict | None, tag: str) -> None:
+    """One table row; the speed-up is over ``baseline`` (the last ``-j 1`` run, or the median one)."""
+    speedup = f"{baseline['seconds'] / row['seconds']:.2f}×" if baseline else "–"
     print(f"| {scale}× | {row['docs']:.0f} | {row['chars']:,.0f} | {row['mode']}{tag} | {row['seconds']:.1f} | "
           f"{row['chars'] / row['seconds']:,.0f} | {speedup} | {row['driver_mb']:.0f} | {row['worker_mb']:.0f} | "
           f"{row['store_helper_mb']:.0f} | {row['plus_one']:.1f} | {row['again']:.2f} | {row['load']:.1f} | "

