@@ -245,17 +245,22 @@ def test_dask_results_are_let_go_once_taken():
 
 @pytest.mark.parametrize("articles, fresh, workers", [(500, 500, 2), (500, 3, 2), (50, 50, 2), (5, 5, 1), (2000, 700, 8)])
 def test_map_tasks_take_partitions_whole_and_in_order(articles, fresh, workers):
-    from kg.build import _map_groups, _partitions
+    from kg.build.partitions import TAIL_BATCH, by_partition, map_groups
     from kg.build.tasks import EXTRACT_BATCH, Article
     from kg.text.sources import Source
 
     listed = [Article(f"doc-{i}", f"{i:08x}", Source(Path(f"{i}.txt"), "txt")) for i in range(articles)]
     new = {a.doc_id for a in listed[::max(1, articles // fresh)][:fresh]}
-    groups = _map_groups(listed, new, workers)
-    assert [a for group in groups for a in group] == [a for part in _partitions(listed).values() for a in part]
+    groups = map_groups(listed, new, workers)
+    assert [a for group in groups for a in group] == [a for part in by_partition(listed).values() for a in part]
     counts = [sum(a.doc_id in new for a in group) for group in groups]
     size = max(1, min(EXTRACT_BATCH, fresh // (4 * workers)))
-    assert all(count >= size for count in counts[:-1]) and all(count < size + 16 for count in counts)
+    floor = min(size, TAIL_BATCH) if workers > 1 else size
+    assert all(count >= floor for count in counts[:-1]) and all(count < size + 16 for count in counts)
+    if workers > 1 and size > TAIL_BATCH:  # the last tasks shrink, and only the last two rounds of them
+        assert counts[-1] < size
+        short = next(i for i, count in enumerate(counts) if count < size)
+        assert sum(counts[short:]) <= 2 * workers * size
     assert sum(count > 0 for count in counts) >= min(4 * workers, fresh)  # four tasks a worker, if there is work for them
 
 

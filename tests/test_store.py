@@ -224,6 +224,34 @@ def test_triple_exports_round_trip(seed_build, name, fmt):
     assert isomorphic(parsed, result.graph)
 
 
+def test_export_families_written_at_once_give_the_same_files(seed_build, tmp_path):
+    """A -j 2 build writes graph.nt's family and graph.nq's in two helpers, into one folder, at
+    the same time: neither may remove or write over what the other writes."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kg.cache import GraphCache
+    from kg.rdf.exports import FAMILIES, families, write_exports
+    from kg.rdf.ontology import load_vocabulary
+    from kg.store.database import graph_digests
+
+    _, out = seed_build
+    cache = GraphCache(out / ".kg" / "graphs")
+    graphs = sorted((iri, cache.path(digest)) for iri, digest in graph_digests(out).items())
+    vocab = load_vocabulary()
+    assert families(EXPORTS) == list(FAMILIES) and families(("graph.trig",)) == [("graph.trig",)]
+    assert sorted(name for family in FAMILIES for name in family) == sorted(EXPORTS)
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda family: write_exports(graphs, str(vocab.iri), vocab, Minter(), tmp_path, which=family),
+                      families(EXPORTS)))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(EXPORTS)
+    for name in EXPORTS:
+        assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
+    alone = tmp_path / "trig"
+    alone.mkdir()
+    write_exports(graphs, str(vocab.iri), vocab, Minter(), alone, which=("graph.trig",))
+    assert [p.name for p in alone.iterdir()] == ["graph.trig"]  # graph.nq was written for it, then removed
+
+
 @pytest.mark.parametrize("name, fmt", [("graph.nq", "nquads"), ("graph.trig", "trig")])
 def test_quad_exports_round_trip_with_their_named_graphs(seed_build, name, fmt):
     result, out = seed_build

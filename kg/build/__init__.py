@@ -1,12 +1,13 @@
 """Build a knowledge graph from files: map (extract) → reduce (resolve and merge) → write.
 
-Articles are split into :data:`PARTS` partitions by a hash of their id, and each step
+Articles are split into :data:`PARTS` partitions by a hash of their id
+(:mod:`kg.build.partitions`), and each step
 runs partition by partition on an executor (:mod:`kg.build.executors`: this process,
 ``-j N`` worker processes, or a Dask cluster):
 
 1. **map** (:func:`~kg.build.tasks.extract_partition`): extract each article whose
    extraction is not cached in ``out/.kg``, a run of partitions per task (enough articles
-   to tag together, :func:`_map_groups`);
+   to tag together, :func:`~kg.build.partitions.map_groups`);
 2. **resolve and graph** (:func:`~kg.build.tasks.graph_partition`): resolve each article's
    bare place names, write its named graph and the partition's ``out/parts/part-NNNNN.nq.gz``,
    and index its entities; the partial indexes are combined by key (:mod:`kg.merge`);
@@ -31,6 +32,7 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,11 +41,11 @@ from rdflib import Graph
 from kg.build.executors import make_executor
 from kg.build.folder import STAGING_PREFIX, exclusive
 from kg.build.inputs import duplicates, find_articles
-from kg.build.outputs import Outputs, finish_outputs
+from kg.build.outputs import Outputs, finish_outputs, start_helpers
+from kg.build.partitions import PARTS, TAIL_BATCH, by_partition, map_groups, part_of
 from kg.build.progress import Progress
 from kg.build.shards import entity_graphs, ontology_graph
 from kg.build.tasks import (
-    EXTRACT_BATCH,
     Article,
     Job,
     extract_partition,
@@ -63,10 +65,8 @@ from kg.state import STATE_DIR, read_record
 from kg.store.database import Changes, store_path, union_graph
 from kg.text.sources import SourceCounts, SourceOptions
 
-__all__ = ["PARTS", "BuildResult", "build"]
+__all__ = ["PARTS", "TAIL_BATCH", "BuildResult", "build", "by_partition", "map_groups", "part_of"]
 
-#: How many partitions articles are hashed into (fixed, so an article's partition never moves).
-PARTS = 256
 #: With fewer articles than this per worker to extract, worker processes (or a local Dask cluster)
 #: are not worth starting: the build runs in this process.
 SERIAL_BELOW = 4
@@ -115,10 +115,6 @@ class BuildResult:
                 yield extraction
 
 
-def part_of(doc_id: str) -> int:
-    return int(hashlib.sha1(doc_id.encode("utf-8")).hexdigest()[:8], 16) % PARTS
-
-
 def _salt(ontology: Path, base: str) -> str:
     """What every output depends on besides the articles: kg itself, the ontology, the base IRI."""
     h = hashlib.sha256(f"{outputs_fingerprint()}\0{base}\0".encode())
@@ -129,13 +125,6 @@ def _salt(ontology: Path, base: str) -> str:
 def _build_key(articles: list[Article], salt: str, exports: tuple[str, ...], skipped: list[str], max_chars: int) -> str:
     """What a build's outputs are made of; the inputs skipped before the map count too (the report lists them)."""
     return digest_of("build", salt, exports, [(a.doc_id, a.name, a.digest) for a in articles], skipped, max_chars)
-
-
-def _partitions(articles: list[Article]) -> dict[int, list[Article]]:
-    parts: dict[int, list[Article]] = {}
-    for article in articles:
-        parts.setdefault(part_of(article.doc_id), []).append(article)
-    return dict(sorted(parts.items()))
 
 
 def build(
@@ -187,19 +176,20 @@ def build(
                 job, articles, errors, counts, jobs, scheduler, progress, memory)
             if len(articles) >= RELEASE_FROM:
                 _release_models()
-            graphs = GraphCache(out / STATE_DIR / "graphs")
-            progress.stage("writing the entity graphs")
-            shared = [_shared_file(out, staging, part) for part in sorted({part_of(d) for d in graph_keys})]
-            shards = entity_graphs(index, shared, vocab, mint, graphs)
-            classes = Counter(index.entity(key).cls for key in index.keys())
-            del index  # the rest of the build reads the store and the files: the index is let go before them
-            ontology_key = ontology_graph(vocab, graphs)
-            extra = {"formats": counts.as_dict(),
-                     "digests": {a.doc_id: a.digest for a in articles if a.doc_id in graph_keys}}
-            report, changes = finish_outputs(out, staging, outputs, job, vocab, mint, classes, graph_keys,
-                                             counts_by_doc, shards, ontology_key, extracted, errors, warnings,
-                                             progress, extra, {"parts.json": written, "build.json": {"key": key}},
-                                             memory, helpers)
+            with start_helpers() if apart else nullcontext() as pool:  # they start while the entity graphs are written
+                graphs = GraphCache(out / STATE_DIR / "graphs")
+                progress.stage("writing the entity graphs")
+                shared = [_shared_file(out, staging, part) for part in sorted({part_of(d) for d in graph_keys})]
+                shards = entity_graphs(index, shared, vocab, mint, graphs)
+                classes = Counter(index.entity(key).cls for key in index.keys())
+                del index  # the rest of the build reads the store and the files: the index is let go before them
+                ontology_key = ontology_graph(vocab, graphs)
+                extra = {"formats": counts.as_dict(),
+                         "digests": {a.doc_id: a.digest for a in articles if a.doc_id in graph_keys}}
+                report, changes = finish_outputs(out, staging, outputs, job, vocab, mint, classes, graph_keys,
+                                                 counts_by_doc, shards, ontology_key, extracted, errors, warnings,
+                                                 progress, extra, {"parts.json": written, "build.json": {"key": key}},
+                                                 memory, helpers, pool)
             cache.keep_only({a.doc_id for a in articles})
             graphs.keep_only(set(graph_keys.values()) | set(shards.values()) | {ontology_key})
             job.partitions().keep_only({part_name(part_of(doc_id)) for doc_id in graph_keys})
@@ -226,22 +216,6 @@ def _shared_file(out: Path, staging: Path, part: int) -> Path:
     return fresh if fresh.is_file() else out / STATE_DIR / "shared" / f"{part_name(part)}.nt"
 
 
-def _map_groups(articles: list[Article], fresh: set[str], workers: int) -> list[list[Article]]:
-    """The map's tasks: partitions taken in order until a task has :data:`EXTRACT_BATCH` articles to
-    extract (each task extracts them together), or fewer while that leaves under four tasks a worker.
-    Which articles go together changes no output: the map only fills the extraction cache."""
-    size = max(1, min(EXTRACT_BATCH, len(fresh) // (4 * workers)))
-    groups: list[list[Article]] = [[]]
-    count = 0
-    for members in _partitions(articles).values():
-        if count >= size:
-            groups.append([])
-            count = 0
-        groups[-1] += members
-        count += sum(a.doc_id in fresh for a in members)
-    return [group for group in groups if group]
-
-
 def _run(job: Job, articles: list[Article], errors: list[str], counts: SourceCounts, jobs: int,
          scheduler: str | None, progress: Progress, memory: dict[int, int]):
     """Steps 1 and 2 on an executor; returns the entity index and what each article's graph is."""
@@ -256,7 +230,8 @@ def _run(job: Job, articles: list[Article], errors: list[str], counts: SourceCou
     failed: dict[str, str] = {}
     texts: dict[str, str] = {}
     with make_executor(jobs, scheduler) as executor:
-        for _, done in executor.map(extract_partition, [(job, group) for group in _map_groups(articles, fresh, executor.workers)]):
+        tasks = [(job, group) for group in map_groups(articles, fresh, executor.workers)]
+        for _, done in executor.map(extract_partition, tasks):
             extracted += done.extracted
             failed.update(done.errors)
             keys |= done.keys
@@ -280,7 +255,7 @@ def _run(job: Job, articles: list[Article], errors: list[str], counts: SourceCou
         kept = [a for a in articles if a.doc_id not in dropped and a.doc_id not in failed]
         tasks = [(job, part, members,
                   before.get(part_name(part)) if (out_parts / f"{part_name(part)}.nq.gz").is_file() else None)
-                 for part, members in _partitions(kept).items()]
+                 for part, members in by_partition(kept).items()]
         results, total = executor.map_combine(graph_partition, tasks, EntityIndex.combine, EntityIndex)
         graph_keys: dict[str, str] = {}
         by_doc: dict[str, dict] = {}

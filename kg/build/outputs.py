@@ -29,19 +29,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
 
+from kg.build.partitions import part_of
 from kg.build.progress import Progress
 from kg.build.tasks import Job, part_name, write_quads
 from kg.cache import GraphCache
 from kg.errors import KGError
 from kg.helpers import details_task, export_task, ready, store_task, view_task
-from kg.rdf.exports import EXPORTS, PLAIN
+from kg.rdf.exports import EXPORTS, PLAIN, families
 from kg.rdf.iris import Minter
 from kg.rdf.ontology import Vocabulary
 from kg.state import STATE_DIR, read_record, write_record
 from kg.store.database import Changes, discard, store_path, swap
 from kg.viz.viewer import render
 
-__all__ = ["AUTO_LIMIT", "Outputs", "finish_outputs"]
+__all__ = ["AUTO_LIMIT", "Outputs", "finish_outputs", "start_helpers"]
 
 #: Up to this many articles, ``--exports auto`` writes every export; above it, none (they are
 #: opt-in: ``--exports all`` or ``minimal``).
@@ -79,17 +80,17 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
                    classes: Counter, graph_keys: dict[str, str], counts: dict[str, dict],
                    shards: dict[str, str], ontology_key: str, extracted: list[str], errors: list[str],
                    warnings: list[str], progress: Progress, extra: dict,
-                   records: dict[str, dict], memory: dict[int, int], helpers: dict[str, int] | None = None
-                   ) -> tuple[dict, Changes]:
+                   records: dict[str, dict], memory: dict[int, int], helpers: dict[str, int] | None = None,
+                   pool: ProcessPoolExecutor | None = None) -> tuple[dict, Changes]:
     """Write the exports, viewer and report (with ``extra``) and the build's ``records`` (``out/.kg/NAME``)
     into staging, sync the store, then move everything into place.
 
-    With ``helpers`` (a dict), two helper processes do the rest, so this process never opens the
-    store: its memory stays what the entity index needs. One writes the exports
+    Given ``pool`` (:func:`start_helpers`), its two helper processes do the rest, so this process
+    never opens the store: its memory stays what the entity index needs. One writes the exports
     while the other stages the store (:func:`store_task`); then one chooses the viewer's view
     (:func:`view_task`) and the two read what the page says of its nodes and of its edges at
-    once (:func:`details_task`); the page is put together here. Their peak MB go into
-    ``helpers`` by role (``exports``, ``store``, ``viewer``). Every
+    once (:func:`details_task`), while the other exports are written; the page is put together
+    here. Their peak MB go into ``helpers`` by role (``exports``, ``store``, ``viewer``). Every
     write comes before the store is swapped in, and after it only renames: a failure (a full
     disk) leaves ``out/`` and the store as they were.
     """
@@ -102,28 +103,31 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
     write_quads(fresh_parts / "entities.nq.gz", sorted((iri, cache.path(key)) for iri, key in shards.items()))
     write_quads(fresh_parts / "ontology.nq.gz", [(str(vocab.iri), cache.path(ontology_key))])
     live = {p.name for p in parts_dir.glob("part-*.nq.gz")}
-    wanted = {f"{part_name(_part(d))}.nq.gz" for d in graph_keys} | {"entities.nq.gz", "ontology.nq.gz"}
+    wanted = {f"{part_name(part_of(d))}.nq.gz" for d in graph_keys} | {"entities.nq.gz", "ontology.nq.gz"}
     parts = [fresh_parts / name if (fresh_parts / name).is_file() else parts_dir / name
              for name in sorted(wanted)]
     shutil.copyfile(vocab.path, staging / "ontology.ttl")
     progress.stage("writing the exports, updating the store and drawing the viewer")
-    apart = helpers is not None
     try:  # any failure before the swap drops the staged store: the live one stays as it was
-        with _helpers(2) if apart else _Here() as pool:
+        with pool or _Here() as pool:
             graphs = sorted((iri, str(path)) for iri, (_, path) in files.items())
-            exports = (job.base, job.ontology, job.staging, graphs, outputs.which)
-            exported = pool.submit(export_task, exports) if outputs.which else None
-            if exported is None:
-                pool.submit(ready)  # the second helper starts now, not when the viewer first needs it
+            groups = families(outputs.which)  # graph.nt's and graph.nq's: two tasks, which may run at once
+
+            def export(family: tuple[str, ...]) -> Future:
+                return pool.submit(export_task, (job.base, job.ontology, job.staging, graphs, family))
+
+            exported = [export(groups[0])] if groups else []
             staged, store_peak = pool.submit(store_task, (str(out), files, parts)).result()
-            view, view_peak = pool.submit(view_task, (str(staged.folder), str(vocab.path))).result()
+            viewed = pool.submit(view_task, (str(staged.folder), str(vocab.path)))
+            exported += [export(family) for family in groups[1:]]  # beside the view, which leaves a core idle
+            view, view_peak = viewed.result()
             halves = [pool.submit(details_task, (str(staged.folder), str(vocab.path), view, part))
                       for part in ("nodes", "edges")]
             (nodes, nodes_peak), (evidence, edges_peak) = (half.result() for half in halves)
             (staging / "graph.html").write_text(render(vocab, view, nodes, evidence), encoding="utf-8")
             peaks = {"store": store_peak, "viewer": max(view_peak, nodes_peak, edges_peak, key=lambda p: p[1]),
-                     **({"exports": exported.result()} if exported is not None else {})}
-        if apart:  # here, the peaks are this process's own, which the build notes at its end
+                     **({"exports": max((e.result() for e in exported), key=lambda p: p[1])} if exported else {})}
+        if helpers is not None and not isinstance(pool, _Here):  # else the peaks are this process's own
             helpers.update((role, mb) for role, (_, mb) in peaks.items())
         report = {**_report(graph_keys, classes, counts, [cache.path(key) for key in shards.values()], extracted,
                             errors, warnings, staged.changes), **extra}
@@ -150,8 +154,13 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
     return report, changes
 
 
-def _helpers(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+def start_helpers() -> ProcessPoolExecutor:
+    """The two helper processes of :func:`finish_outputs`, started now: each imports :mod:`kg.helpers`
+    (about a second), which a build lets them do while it writes the entity graphs."""
+    pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"))
+    for _ in range(2):
+        pool.submit(ready)  # a pool starts a process for a task no idle one can take
+    return pool
 
 
 class _Here:
@@ -170,12 +179,6 @@ class _Here:
         except BaseException as error:  # raised where the result is asked for, as from a process
             done.set_exception(error)
         return done
-
-
-def _part(doc_id: str) -> int:
-    from kg.build import part_of
-
-    return part_of(doc_id)
 
 
 def _lines(path: Path) -> int:
