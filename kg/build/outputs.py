@@ -109,25 +109,25 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
     shutil.copyfile(vocab.path, staging / "ontology.ttl")
     progress.stage("writing the exports, updating the store and drawing the viewer")
     try:  # any failure before the swap drops the staged store: the live one stays as it was
-        with pool or _Here() as pool:
+        with pool or _Here() as run:
             graphs = sorted((iri, str(path)) for iri, (_, path) in files.items())
             groups = families(outputs.which)  # graph.nt's and graph.nq's: two tasks, which may run at once
 
             def export(family: tuple[str, ...]) -> Future:
-                return pool.submit(export_task, (job.base, job.ontology, job.staging, graphs, family))
+                return run.submit(export_task, (job.base, job.ontology, job.staging, graphs, family))
 
             exported = [export(groups[0])] if groups else []
-            staged, store_peak = pool.submit(store_task, (str(out), files, parts)).result()
-            viewed = pool.submit(view_task, (str(staged.folder), str(vocab.path)))
+            staged, store_peak = run.submit(store_task, (str(out), files, parts)).result()
+            viewed = run.submit(view_task, (str(staged.folder), str(vocab.path)))
             exported += [export(family) for family in groups[1:]]  # beside the view, which leaves a core idle
             view, view_peak = viewed.result()
-            halves = [pool.submit(details_task, (str(staged.folder), str(vocab.path), view, part))
+            halves = [run.submit(details_task, (str(staged.folder), str(vocab.path), view, part))
                       for part in ("nodes", "edges")]
             (nodes, nodes_peak), (evidence, edges_peak) = (half.result() for half in halves)
             (staging / "graph.html").write_text(render(vocab, view, nodes, evidence), encoding="utf-8")
             peaks = {"store": store_peak, "viewer": max(view_peak, nodes_peak, edges_peak, key=lambda p: p[1]),
                      **({"exports": max((e.result() for e in exported), key=lambda p: p[1])} if exported else {})}
-        if helpers is not None and not isinstance(pool, _Here):  # else the peaks are this process's own
+        if pool is not None and helpers is not None:  # else the peaks are this process's own
             helpers.update((role, mb) for role, (_, mb) in peaks.items())
         report = {**_report(graph_keys, classes, counts, [cache.path(key) for key in shards.values()], extracted,
                             errors, warnings, staged.changes), **extra}
