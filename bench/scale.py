@@ -15,9 +15,10 @@ to 2,000 articles, none above (so 1000× writes none). Figures are measured, not
 
 With ``--repeat N`` every mode is built N times, the modes taking turns (``-j 1``, ``-j 2``,
 Dask, ``-j 1``, …) so a slow spell of the machine falls on all of them alike; each run
-prints its row, then a ``median`` row per mode gives the median of each figure, and the
-speed-up there is of the median times. On the 2-core machine we measure on, the same 100×
-``-j 1`` build took from 100 to 174 s on one day.
+prints its row, then a ``median`` row per mode gives the median of each figure; its speed-up
+is the median of the rounds' speed-ups, each over the ``-j 1`` build of its own round (the
+ratio of the median times can read higher or lower than any round did). On the 2-core
+machine we measure on, the same 100× ``-j 1`` build took from 100 to 174 s on one day.
 """
 
 from __future__ import annotations
@@ -107,18 +108,24 @@ def main() -> None:
             corpus.mkdir()
             make_corpus(corpus, scale)
             runs: dict[str, list[dict]] = {mode: [] for mode in args.modes}
+            speedups: dict[str, list[float]] = {mode: [] for mode in args.modes}
             for _ in range(max(1, args.repeat)):
+                baseline = None  # this round's -j 1 build
                 for mode in args.modes:
                     row = _run(mode, corpus, Path(tmp, f"out-{mode}"))
                     if row is None:
                         print(f"| {scale}× | {mode} failed |", flush=True)
                         continue
                     runs[mode].append(row)
-                    _print(scale, row, runs["j1"][-1] if runs.get("j1") else None, "")
+                    baseline = row if mode == "j1" else baseline
+                    if baseline is not None:
+                        speedups[mode].append(baseline["seconds"] / row["seconds"])
+                    _print(scale, row, speedups[mode][-1] if baseline is not None else None, "")
             if args.repeat > 1:
-                medians = {mode: _median(rows) for mode, rows in runs.items() if rows}
-                for row in medians.values():
-                    _print(scale, row, medians.get("j1"), " median")
+                for mode, rows in runs.items():
+                    if rows:
+                        ratios = speedups[mode]
+                        _print(scale, _median(rows), statistics.median(ratios) if ratios else None, " median")
 
 
 def _run(mode: str, corpus: Path, out: Path) -> dict | None:
@@ -138,9 +145,9 @@ def _median(rows: list[dict]) -> dict:
             for key, value in rows[0].items()}
 
 
-def _print(scale: int, row: dict, baseline: dict | None, tag: str) -> None:
-    """One table row; the speed-up is over ``baseline`` (the last ``-j 1`` run, or the median one)."""
-    speedup = f"{baseline['seconds'] / row['seconds']:.2f}×" if baseline else "–"
+def _print(scale: int, row: dict, speedup: float | None, tag: str) -> None:
+    """One table row, with its speed-up over ``-j 1`` (None: no ``-j 1`` build to compare with)."""
+    speedup = f"{speedup:.2f}×" if speedup is not None else "–"
     print(f"| {scale}× | {row['docs']:.0f} | {row['chars']:,.0f} | {row['mode']}{tag} | {row['seconds']:.1f} | "
           f"{row['chars'] / row['seconds']:,.0f} | {speedup} | {row['driver_mb']:.0f} | {row['worker_mb']:.0f} | "
           f"{row['store_helper_mb']:.0f} | {row['plus_one']:.1f} | {row['again']:.2f} | {row['load']:.1f} | "
