@@ -42,7 +42,7 @@ from kg.build.executors import make_executor
 from kg.build.folder import STAGING_PREFIX, exclusive
 from kg.build.inputs import duplicates, find_articles
 from kg.build.outputs import Outputs, finish_outputs, start_helpers
-from kg.build.partitions import PARTS, TAIL_BATCH, by_partition, map_groups, part_of
+from kg.build.partitions import PARTS, by_partition, map_groups, part_of
 from kg.build.progress import Progress
 from kg.build.shards import entity_graphs, ontology_graph
 from kg.build.tasks import (
@@ -65,7 +65,7 @@ from kg.state import STATE_DIR, read_record
 from kg.store.database import Changes, store_path, union_graph
 from kg.text.sources import SourceCounts, SourceOptions
 
-__all__ = ["PARTS", "TAIL_BATCH", "BuildResult", "build", "by_partition", "map_groups", "part_of"]
+__all__ = ["PARTS", "BuildResult", "build", "part_of"]
 
 #: With fewer articles than this per worker to extract, worker processes (or a local Dask cluster)
 #: are not worth starting: the build runs in this process.
@@ -171,12 +171,13 @@ def build(
             job = Job(str(out), str(staging), base, str(vocab.path), salt, options)
             memory: dict[int, int] = {}
             apart = len(articles) >= HELPER_FROM and (scheduler is not None or (jobs or usable_cores()) > 1)
-            helpers: dict[str, int] | None = {} if apart else None
+            helpers: dict[str, int] = {}  # their peak MB by role, when helper processes do the last step
             index, graph_keys, counts_by_doc, written, extracted, warnings = _run(
                 job, articles, errors, counts, jobs, scheduler, progress, memory)
             if len(articles) >= RELEASE_FROM:
                 _release_models()
-            with start_helpers() if apart else nullcontext() as pool:  # they start while the entity graphs are written
+            # the helpers start while the entity graphs are written; finish_outputs shuts them down
+            with start_helpers() if apart else nullcontext() as pool:
                 graphs = GraphCache(out / STATE_DIR / "graphs")
                 progress.stage("writing the entity graphs")
                 shared = [_shared_file(out, staging, part) for part in sorted({part_of(d) for d in graph_keys})]
@@ -197,7 +198,7 @@ def build(
             shutil.rmtree(staging, ignore_errors=True)
             progress.stop()
     note_peak(memory, peak_memory())
-    return BuildResult(report, out, errors, changes, memory=memory, helpers=helpers or {})
+    return BuildResult(report, out, errors, changes, memory=memory, helpers=helpers)
 
 
 def _release_models() -> None:

@@ -80,13 +80,14 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
                    classes: Counter, graph_keys: dict[str, str], counts: dict[str, dict],
                    shards: dict[str, str], ontology_key: str, extracted: list[str], errors: list[str],
                    warnings: list[str], progress: Progress, extra: dict,
-                   records: dict[str, dict], memory: dict[int, int], helpers: dict[str, int] | None = None,
+                   records: dict[str, dict], memory: dict[int, int], helpers: dict[str, int],
                    pool: ProcessPoolExecutor | None = None) -> tuple[dict, Changes]:
     """Write the exports, viewer and report (with ``extra``) and the build's ``records`` (``out/.kg/NAME``)
     into staging, sync the store, then move everything into place.
 
     Given ``pool`` (:func:`start_helpers`), its two helper processes do the rest, so this process
-    never opens the store: its memory stays what the entity index needs. One writes the exports
+    never opens the store: its memory stays what the entity index needs. The pool is shut down
+    here, before the store is swapped in or discarded, so no helper still reads it then. One writes the exports
     while the other stages the store (:func:`store_task`); then one chooses the viewer's view
     (:func:`view_task`) and the two read what the page says of its nodes and of its edges at
     once (:func:`details_task`), while the other exports are written; the page is put together
@@ -127,7 +128,7 @@ def finish_outputs(out: Path, staging: Path, outputs: Outputs, job: Job, vocab: 
             (staging / "graph.html").write_text(render(vocab, view, nodes, evidence), encoding="utf-8")
             peaks = {"store": store_peak, "viewer": max(view_peak, nodes_peak, edges_peak, key=lambda p: p[1]),
                      **({"exports": max((e.result() for e in exported), key=lambda p: p[1])} if exported else {})}
-        if pool is not None and helpers is not None:  # else the peaks are this process's own
+        if pool is not None:  # else the peaks are this process's own, which the build notes
             helpers.update((role, mb) for role, (_, mb) in peaks.items())
         report = {**_report(graph_keys, classes, counts, [cache.path(key) for key in shards.values()], extracted,
                             errors, warnings, staged.changes), **extra}

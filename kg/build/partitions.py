@@ -39,7 +39,7 @@ def map_groups(articles: list[Article], fresh: set[str], workers: int) -> list[l
     size = max(1, min(EXTRACT_BATCH, len(fresh) // (4 * workers)))
 
     def target(left: int) -> int:
-        return size if workers == 1 else max(min(size, TAIL_BATCH), min(size, -(-left // (2 * workers))))
+        return size if workers == 1 else min(size, max(TAIL_BATCH, -(-left // (2 * workers))))
 
     groups: list[list[Article]] = [[]]
     count, left = 0, len(fresh)

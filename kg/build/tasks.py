@@ -7,9 +7,9 @@ machine that sees ``out/``, and a task that is run twice does the same thing twi
 1. :func:`extract_partition` (the map): extract every article whose extraction is not
    cached, and report the entity keys its articles name.
 2. :func:`graph_partition` (resolution and the article graphs): resolve each article's
-   keys to the fuller keys they are shorter ways of writing, write its N-Triples (from the cache when nothing it depends on changed),
-   write the partition's N-Quads file and its facts about entities, and return the
-   partition's part of the entity index.
+   keys to the fuller keys they are shorter ways of writing, write its N-Triples (from the
+   cache when nothing it depends on changed), write the partition's N-Quads file and its
+   facts about entities, and return the partition's part of the entity index.
 """
 
 from __future__ import annotations
