@@ -125,6 +125,12 @@ def test_layout_reading_the_graph_loads_no_map_library(module):
     assert _loaded(module, _MAP_ONLY) == []
 
 
+def test_layout_map_tasks_load_nothing_of_the_last_step():
+    """A worker process imports :mod:`kg.build.tasks` for the map and resolve tasks: not the exports,
+    store, viewer or helpers of the last step, which cost each worker a third of a second to import."""
+    assert _loaded("kg.build.tasks", ("kg.build.outputs", "kg.helpers", "kg.viz.viewer", "pyvis", "networkx")) == []
+
+
 def test_layout_helper_tasks_load_neither_the_build_nor_the_page_drawing():
     """A build's helper processes import :mod:`kg.helpers` alone: not :mod:`kg.build` (its imports are the
     driver's), nor pyvis, which only the driver needs to draw the page (at 1000× the seeds every MB of a helper

@@ -4,6 +4,8 @@ Every sentence here was written for these tests; none comes from MSRA or
 from any real article.
 """
 
+from functools import partial
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,6 +20,7 @@ from kg.extract.name_model import (
     allowed_transitions,
     lexicon_flags,
     nn_batch,
+    nn_ids,
     nn_decode,
     nn_key_columns,
     nn_vocab_keys,
@@ -222,20 +225,32 @@ def test_name_model_weighs_the_crf():
     assert any(texts[0][s:e] == '王晓东' and t == 'PER' for s, e, t in NameTagger().tag(texts, words, states)[0])
 
 
-def test_shipped_bilstm_runs_on_int8_weights():
-    """The shipped model is quantised as training/train_neural.py's export leaves it (its LSTMs
-    and linear layers on int8 weights, a third faster), and it still finds the names of a plain
-    sentence: a float export shipped by mistake, or a broken quantisation, fails here."""
-    import onnx
+def test_a_texts_names_do_not_depend_on_the_texts_batched_with_it():
+    """The map tags together whichever articles a task holds, and tasks differ with the number of
+    workers; the output may not. So each text's LAC states, the BiLSTM's emission scores and the
+    names found are the same, bit for bit, alone as in a batch of texts of other lengths. (A model
+    whose activations are quantised per batch, as onnxruntime's dynamic int8 does, fails here.)"""
+    import numpy as np
 
     from kg.extract.lac import lac
 
-    ops = {node.op_type for node in onnx.load(str(NN_MODEL)).graph.node}
-    assert {'DynamicQuantizeLSTM', 'MatMulInteger'} <= ops and 'LSTM' not in ops
-    texts = ['市长李春明带队来到河西镇，与县文化馆的工作人员座谈。']
+    texts = ['市长李春明带队来到河西镇，与县文化馆的工作人员座谈。', '好',
+             '今年以来，七村网格员走访群众三百余户，收集意见建议四十余条。',
+             '县委常委、组织部部长王建国出席会议并讲话，要求各乡镇党委抓好基层组织建设。',
+             '张伟说：“我们村的路修好了。”']
     words, states = lac().run_with_states(texts)
-    found = {(texts[0][s:e], t) for s, e, t in NameTagger(crf_path=None).tag(texts, words, states)[0]}
-    assert {('李春明', 'PER'), ('河西镇', 'LOC')} <= found
+    for i, text in enumerate(texts):
+        alone_words, alone_states = lac().run_with_states([text])
+        assert alone_words[0] == words[i] and np.array_equal(alone_states[0], states[i])
+    tagger = NameTagger()
+    alone = [tagger.tag([t], [w], [s])[0] for t, w, s in zip(texts, words, states)]
+    assert tagger.tag(texts, words, states) == alone and ('李春明', 'PER') in {
+        (texts[0][a:b], kind) for a, b, kind in alone[0]}
+    nn = tagger.nns[0]
+    ids = [nn_ids(t, w, nn.vocabs, nn.lexicon) for t, w in zip(texts, words)]
+    together, lengths = nn.emissions(ids, states)
+    for i, n in enumerate(lengths):
+        assert np.array_equal(nn.emissions([ids[i]], [states[i]])[0][0, :n], together[i, :n]), texts[i]
 
 
 def test_name_model_weighs_the_crf_per_name_type():
@@ -406,6 +421,41 @@ def test_crf_weights_are_read_once_then_from_the_cache(tmp_path):
     cached.write_bytes(b"not a numpy file")
     assert CrfScores(MODEL, cache_dir=tmp_path)._rows == fresh._rows
     assert np.load(cached)["attrs"].tolist() == list(fresh._rows), "and the cache is written again"
+
+
+def test_a_user_cache_entry_is_made_once_and_remade_when_stale_or_damaged(tmp_path):
+    """What kg derives once per machine comes back from the cache as it was made; another key, a
+    damaged file or a folder that cannot be written cost only the computing."""
+    from kg.state import user_cached
+
+    made = []
+
+    def make(value):
+        return lambda: made.append(value) or value
+
+    words = (frozenset({"和平", "以色列"}), frozenset({"的"}))
+    assert user_cached("words", "k1", make(words), tmp_path) == words
+    assert user_cached("words", "k1", make("other"), tmp_path) == words and made == [words]
+    assert user_cached("words", "k2", make(("changed",)), tmp_path) == ("changed",)
+    (tmp_path / "words.marshal").write_bytes(b"\x00 not marshal")
+    assert user_cached("words", "k2", make(("again",)), tmp_path) == ("again",)
+    assert user_cached("words", "k2", make("unused"), tmp_path) == ("again",), "the damaged entry was written anew"
+    blocked = tmp_path / "a file"
+    blocked.write_text("")
+    assert user_cached("words", "k1", make(words), blocked / "below") == words
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a file", "words.marshal"], "no scratch file left behind"
+
+
+def test_the_dictionary_words_come_back_from_the_cache_as_read(tmp_path, monkeypatch):
+    """jieba's dictionary is read once per machine; the cached words are the words read."""
+    from kg.extract import lexicon
+
+    calls = []
+    read = lexicon._read_dictionary
+    monkeypatch.setattr(lexicon, "_read_dictionary", lambda path: calls.append(path) or read(path))
+    monkeypatch.setattr(lexicon, "user_cached", partial(lexicon.user_cached, folder=tmp_path))
+    first, again = lexicon._dictionary_words(), lexicon._dictionary_words()
+    assert first == again and len(calls) == 1 and "和平" in first[4] and "的" in first[2]
 
 
 def test_crf_state_scores_sum_the_weights_of_every_feature():

@@ -56,7 +56,7 @@ def test_a_large_build_lets_the_models_go_before_its_last_step(large, tmp_path, 
 
     monkeypatch.setattr("kg.build.RELEASE_FROM", 1 if large else 10_000)
     held = {}
-    monkeypatch.setattr("kg.build.finish_outputs", _noting(held, lambda: [f.cache_info().currsize for f in
+    monkeypatch.setattr("kg.build.outputs.finish_outputs", _noting(held, lambda: [f.cache_info().currsize for f in
                                                                         (nlp.make_nlp, lac.lac, name_model.tagger)]))
     result = build([SEEDS], tmp_path / "out", jobs=1)
     assert result.report["extracted"], "the map ran, in this process"
@@ -64,8 +64,8 @@ def test_a_large_build_lets_the_models_go_before_its_last_step(large, tmp_path, 
 
 
 def _noting(held: dict, what):
-    """``kg.build.finish_outputs`` that first notes ``what()`` in ``held``."""
-    from kg.build import finish_outputs
+    """``kg.build.outputs.finish_outputs`` that first notes ``what()`` in ``held``."""
+    from kg.build.outputs import finish_outputs
 
     def noted(*args, **kwargs):
         held["value"] = what()
@@ -217,6 +217,35 @@ def test_worker_results_are_let_go_once_taken():
         assert sorted(seen) == [(i, i * i) for i in range(12)] and most <= 1
 
 
+class _Teardown:
+    """Writes a mark when it is torn down: a worker's module globals are, at a normal exit."""
+
+    def __init__(self, mark: str) -> None:
+        self.mark = mark
+
+    def __del__(self) -> None:
+        Path(self.mark).write_text("torn down")
+
+
+_held: list[_Teardown] = []
+
+
+def _hold(folder: str) -> int:
+    _held.append(_Teardown(f"{folder}/{os.getpid()}.teardown"))  # lives until the worker's interpreter exits
+    Path(folder, f"{os.getpid()}.task").write_text("written")
+    return os.getpid()
+
+
+def test_worker_processes_exit_without_tearing_down_what_they_hold(tmp_path):
+    """A worker's models are hundreds of MB of objects: at the end of the map the workers exit
+    at once rather than tear them down, and what their tasks wrote is all there."""
+    from kg.build.executors import Processes
+
+    with Processes(2) as pool:
+        pids = {pid for _, pid in pool.map(_hold, [str(tmp_path)] * 4)}
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{pid}.task" for pid in pids)
+
+
 def test_dask_results_are_let_go_once_taken():
     """On a cluster too, a partition's result is released once the build has taken it."""
     import time
@@ -243,7 +272,8 @@ def test_dask_results_are_let_go_once_taken():
         assert sorted(seen) == [(i, i * i) for i in items]
 
 
-@pytest.mark.parametrize("articles, fresh, workers", [(500, 500, 2), (500, 3, 2), (50, 50, 2), (5, 5, 1), (2000, 700, 8)])
+@pytest.mark.parametrize("articles, fresh, workers",
+                         [(500, 500, 2), (500, 3, 2), (50, 50, 2), (5, 5, 1), (2000, 700, 8)])
 def test_map_tasks_take_partitions_whole_and_in_order(articles, fresh, workers):
     from kg.build.partitions import TAIL_BATCH, by_partition, map_groups
     from kg.build.tasks import EXTRACT_BATCH, Article
@@ -261,7 +291,7 @@ def test_map_tasks_take_partitions_whole_and_in_order(articles, fresh, workers):
         assert counts[-1] < size
         short = next(i for i, count in enumerate(counts) if count < size)
         assert sum(counts[short:]) <= 2 * workers * size
-    assert sum(count > 0 for count in counts) >= min(4 * workers, fresh)  # four tasks a worker, if there is work for them
+    assert sum(count > 0 for count in counts) >= min(4 * workers, fresh)  # four tasks a worker, if there is work
 
 
 _GIVE_BACK = """

@@ -137,19 +137,7 @@ def export(model, meta, path):
                       opset_version=17, dynamo=False)
     set_meta(tmp, meta)
     halve_tables(tmp)
-    quantize(tmp)
     tmp.replace(path)
-
-
-def quantize(path):
-    """Store the LSTMs' and the linear layers' weights as int8, their inputs quantised as they
-    run (onnxruntime's dynamic quantisation: DynamicQuantizeLSTM and MatMulInteger). The BiLSTM
-    runs a third faster on one core; on MSRA test the name model's F1 moved by at most 0.001
-    and kg's not at all (bench/ner.py). Same file in, same bytes out; the metadata is kept."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-    quantized = Path(str(path) + '.int8')
-    quantize_dynamic(str(path), str(quantized), op_types_to_quantize=['LSTM', 'MatMul'], weight_type=QuantType.QInt8)
-    quantized.replace(path)
 
 
 def halve_tables(path):

@@ -41,7 +41,6 @@ from rdflib import Graph
 from kg.build.executors import make_executor
 from kg.build.folder import STAGING_PREFIX, exclusive
 from kg.build.inputs import duplicates, find_articles
-from kg.build.outputs import Outputs, finish_outputs, start_helpers
 from kg.build.partitions import PARTS, by_partition, map_groups, part_of
 from kg.build.progress import Progress
 from kg.build.shards import entity_graphs, ontology_graph
@@ -146,6 +145,9 @@ def build(
     ``exports`` is ``auto``, ``all`` or ``minimal`` (see :mod:`kg.build.outputs`);
     ``options`` name the fields of CSV and JSON Lines records and the longest article.
     """
+    # here, not at the top: a worker process imports kg.build for its tasks, and needs none of the last step
+    from kg.build.outputs import Outputs, finish_outputs, start_helpers
+
     vocab = load_vocabulary(Path(ontology))
     mint = Minter(base)
     out = Path(out_dir)

@@ -255,11 +255,8 @@ def write_quads(target: Path, graphs: list[tuple[str, Path]]) -> None:
     partial = target.with_name(target.name + ".partial")
     with partial.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
                                                  compresslevel=1) as out:
-        for graph, path in graphs:
-            suffix = f" <{graph}> .\n".encode()
-            with path.open("rb") as lines:
-                for line in lines:
-                    out.write(line[:-3] + suffix)
+        for graph, path in graphs:  # a graph's file at once: N-Triples ends every line, and only a line, with " .\n"
+            out.write(path.read_bytes().replace(b" .\n", f" <{graph}> .\n".encode()))
     partial.replace(target)
 
 

@@ -16,8 +16,6 @@ the attributes every char of a LAC word shares are looked up once per word.
 from __future__ import annotations
 
 import hashlib
-import os
-import secrets
 from itertools import chain, repeat
 from operator import add
 from pathlib import Path
@@ -36,7 +34,7 @@ from kg.extract.ner import (
     trigram_columns,
     word_attributes,
 )
-from kg.state import USER_CACHE
+from kg.state import USER_CACHE, write_shared
 
 __all__ = ["CrfScores"]
 
@@ -73,15 +71,11 @@ def _weights(model_path: Path, cache_dir: Path | None) -> tuple[tuple[str, ...],
     except (OSError, KeyError, ValueError):
         pass
     labels, attrs, weights, transitions = found = _read_weights(model_path)
-    # a name of our own, opened as any file the user writes (its mode from the umask; a temporary file's is 0600)
-    scratch = cached.with_name(f"{cached.stem}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        with scratch.open("xb") as handle:
-            np.savez(handle, labels=np.array(labels), attrs=np.array(attrs), weights=weights, transitions=transitions)
-        os.replace(scratch, cached)  # whole or not at all, whoever else writes it at the same time
+        write_shared(cached, lambda handle: np.savez(handle, labels=np.array(labels), attrs=np.array(attrs),
+                                                     weights=weights, transitions=transitions))
     except OSError:
-        scratch.unlink(missing_ok=True)
+        pass
     return found
 
 

@@ -9,9 +9,10 @@ in :mod:`kg.extract.recognize` reject ``乡村`` as a village while accepting ``
 from __future__ import annotations
 
 import gzip
+import hashlib
 import warnings
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 with warnings.catch_warnings():  # jieba imports pkg_resources, which new setuptools warns about: not ours to act on
@@ -19,6 +20,7 @@ with warnings.catch_warnings():  # jieba imports pkg_resources, which new setupt
     import jieba
 
 from kg.extract.ner import SURNAME1
+from kg.state import user_cached
 
 __all__ = ["Lexicon", "load_lexicon", "read_table"]
 
@@ -83,13 +85,22 @@ class Lexicon:
 
 
 def _dictionary_words() -> tuple[frozenset[str], ...]:
+    """:func:`_read_dictionary`, kept in the user's cache folder under a digest of the dictionary
+    and of this module (reading the dictionary takes about a second; every worker needs it)."""
+    with jieba.get_dict_file() as handle:
+        path, data = Path(handle.name), handle.read()
+    key = hashlib.sha256(data + b"\0" + Path(__file__).read_bytes()).hexdigest()
+    return user_cached("dictionary-words", key, partial(_read_dictionary, path))
+
+
+def _read_dictionary(path: Path) -> tuple[frozenset[str], ...]:
     """From one read of jieba's dictionary: its common words (not names, not rare), its
     prepositions, conjunctions and particles, its particles alone, its idioms, its nouns
     and names (not persons' names: the dictionary takes 在世 for one) of two to four characters
     that open with one of those function words, and its persons' names of two to four
     characters (noisy as a rule, but evidence the name model learns to weigh)."""
     common, function, particles, idioms, nouns, persons = set(), set(), set(), set(), [], set()
-    with open(Path(jieba.get_dict_file().name), encoding="utf-8") as handle:
+    with open(path, encoding="utf-8") as handle:
         for line in handle:
             parts = line.split()
             if len(parts) == 3:
