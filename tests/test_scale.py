@@ -48,6 +48,15 @@ def test_worker_processes_give_the_same_bytes_as_one_process(serial, tmp_path, m
     assert quads(out) == quads(serial)
 
 
+def test_articles_tagged_together_give_the_same_bytes_as_tagged_apart(serial, tmp_path, monkeypatch):
+    """Which articles a map task tags together changes with the number of workers (the serial build
+    tags the seeds one by one); the output may not."""
+    monkeypatch.setattr("kg.build.map_groups", lambda articles, fresh, workers: [articles])
+    out = tmp_path / "out"
+    assert len(build([SEEDS], out, jobs=1).report["extracted"]) == 5
+    assert _outputs(out) == _outputs(serial)
+
+
 @pytest.mark.parametrize("large", [True, False])
 def test_a_large_build_lets_the_models_go_before_its_last_step(large, tmp_path, monkeypatch):
     """From RELEASE_FROM articles, the process that ran the map in itself holds no model while the
