@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from kg.model import Extraction, Summary
+from kg.state import write_whole
 
 __all__ = ["Brief", "ExtractionCache", "GraphCache", "PartitionCache", "outputs_fingerprint", "pipeline_fingerprint",
            "write_atomically"]
@@ -69,15 +70,10 @@ def outputs_fingerprint() -> str:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a partial file, so readers see all of it or nothing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    try:
-        partial.write_bytes(data)
-        partial.replace(path)
-    except BaseException:  # a full disk, say: no torn partial file stays behind
-        partial.unlink(missing_ok=True)
-        raise
+    """Write ``data`` to ``path`` through ``path.partial`` (:func:`~kg.state.write_whole`), so readers
+    see all of it or nothing; a build's lock makes it the only writer, and :meth:`ExtractionCache.keep_only`
+    knows the name."""
+    write_whole(path, lambda handle: handle.write(data), path.with_name(path.name + ".partial"))
 
 
 class Brief(NamedTuple):

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
-__all__ = ["STATE_DIR", "USER_CACHE", "read_record", "stage_record", "user_cached", "write_record", "write_shared"]
+__all__ = ["STATE_DIR", "USER_CACHE", "read_record", "stage_record", "user_cached", "write_record", "write_whole"]
 
 #: The folder in ``out/`` that holds kg's own build state (caches, records, the lock).
 STATE_DIR = ".kg"
@@ -54,10 +54,10 @@ def write_record(path: Path, data: dict) -> None:
     stage_record(path, data).replace(path)
 
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
-def user_cached(name: str, key: str, compute: Callable[[], T], folder: Path = USER_CACHE) -> T:
+def user_cached(name: str, key: str, compute: Callable[[], _T], folder: Path = USER_CACHE) -> _T:
     """``compute()``, kept in ``folder`` (:data:`USER_CACHE`) as ``NAME.marshal`` under
     ``key``: for what every process that extracts derives from a library's data, made once per
     machine and then read in a fraction of the time. Only what :mod:`marshal` holds (strings,
@@ -72,21 +72,22 @@ def user_cached(name: str, key: str, compute: Callable[[], T], folder: Path = US
         pass
     value = compute()
     try:
-        write_shared(path, lambda handle: handle.write(marshal.dumps((stamp, value))))
+        write_whole(path, lambda handle: handle.write(marshal.dumps((stamp, value))))
     except OSError:
         pass
     return value
 
 
-def write_shared(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write ``path`` whole with ``write(handle)``, through a scratch file of this process's own:
-    for a file several processes may write at once (a per-machine cache), each rename puts a
-    whole file in place. Its mode comes from the umask, as any file the user writes (a
-    temporary file's would be 0600)."""
-    scratch = path.with_name(f"{path.stem}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+def write_whole(path: Path, write: Callable[[BinaryIO], object], scratch: Path | None = None) -> None:
+    """Write ``path`` with ``write(handle)`` through ``scratch``, renamed onto it at the end, so readers
+    see all of it or nothing, and a failure (a full disk) leaves no scratch file behind. By default
+    ``scratch`` is a name of this process's own, for a file several processes may write at once (a
+    per-machine cache): each rename puts a whole file in place. Its mode comes from the umask, as
+    any file the user writes (a temporary file's would be 0600)."""
+    scratch = scratch or path.with_name(f"{path.stem}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with scratch.open("xb") as handle:
+        with scratch.open("wb") as handle:
             write(handle)
         os.replace(scratch, path)
     except BaseException:

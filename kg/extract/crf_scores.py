@@ -34,7 +34,7 @@ from kg.extract.ner import (
     trigram_columns,
     word_attributes,
 )
-from kg.state import USER_CACHE, write_shared
+from kg.state import USER_CACHE, write_whole
 
 __all__ = ["CrfScores"]
 
@@ -72,7 +72,7 @@ def _weights(model_path: Path, cache_dir: Path | None) -> tuple[tuple[str, ...],
         pass
     labels, attrs, weights, transitions = found = _read_weights(model_path)
     try:
-        write_shared(cached, lambda handle: np.savez(handle, labels=np.array(labels), attrs=np.array(attrs),
+        write_whole(cached, lambda handle: np.savez(handle, labels=np.array(labels), attrs=np.array(attrs),
                                                      weights=weights, transitions=transitions))
     except OSError:
         pass
