@@ -474,3 +474,37 @@ def test_crf_state_scores_sum_the_weights_of_every_feature():
     for text, words in zip(texts, lac().run(texts)):
         want = [sum(crf._weights[crf._rows.get(a, crf._unseen)] for a in f) for f in features(text, words)]
         assert np.allclose(crf.state_scores(text, words), want, atol=1e-9), text
+
+
+def test_crf_state_scores_looked_up_for_a_batch_are_each_texts_own():
+    """A batch's attributes looked up together (kg.extract.crf_rows) are the rows each text's
+    spelled-out attributes have, whatever texts share the batch; texts with a char whose normal
+    form is longer than one char (… is ...) are taken one by one, and score the same."""
+    import random
+
+    import numpy as np
+    from kg.extract.crf_scores import CrfScores
+    from kg.extract.lac import lac
+    from kg.extract.ner import feature_columns
+    rng = random.Random(11)
+    pool = '村镇县市党委书记王李欧阳司马诸葛京沪台港中美的了在把１２３ABCxyz，。、（）《》〇一 \t'
+    texts = [''.join(rng.choice(pool) for _ in range(rng.choice([0, 1, 2, 3, 9, 40]))) for _ in range(80)]
+    texts += ['欧阳', '诸葛亮', '京台', '台', '…', '会议……王强说', '㈠村', 'ﬁ']
+    words = lac().run(texts)
+    crf = CrfScores(MODEL)
+    rows = crf._batch
+    taken, char_rows, word_rows, word_len = rows.rows(texts, words)
+    assert sorted(set(range(len(texts))) - set(taken)) == [84, 85, 86, 87]
+    at = 0
+    for k in taken:
+        columns = feature_columns(texts[k], words[k])[1:]     # less bias
+        spelled = [c for kind, c in enumerate(columns) if not 14 <= kind < 26]   # less the word attributes
+        n = len(texts[k])
+        assert char_rows[:, at:at + n].tolist() == [[crf._rows.get(a, crf._unseen) for a in c] for c in spelled]
+        at += n
+    assert at == char_rows.shape[1] and len(word_rows) == len(word_len) == sum(len(words[k]) for k in taken)
+    for size in (1, 3, len(texts)):
+        for start in range(0, len(texts), size):
+            batch = slice(start, start + size)
+            for text, w, got in zip(texts[batch], words[batch], crf.batch_state_scores(texts[batch], words[batch])):
+                assert np.array_equal(got, crf.state_scores(text, w)), text

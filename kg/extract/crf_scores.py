@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pycrfsuite
 
+from kg.extract.crf_rows import AttributeRows
 from kg.extract.decode import crf_marginals
 from kg.extract.ner import (
     BIGRAM_KINDS,
@@ -103,6 +104,7 @@ class CrfScores:
         self._bigrams = self._keyed(BIGRAM_KINDS)
         self._bias = self._weights[self._rows.get('bias', self._unseen)]
         self._lookup = _Rows(self._rows, self._unseen)
+        self._batch = AttributeRows(self._rows, self._unseen)
 
     def _keyed(self, kinds):
         """value -> the rows of ``kind=value`` for each of ``kinds`` (unseen where absent)."""
@@ -130,13 +132,25 @@ class CrfScores:
         per_word = self._weights[per_word].sum(axis=1).repeat([len(w) for w in words], axis=0)
         return self._bias + self._weights[rows].sum(axis=0) + per_word
 
+    def batch_state_scores(self, texts, lac_results):
+        """:meth:`state_scores` of each text, the batch's attributes looked up together
+        (:class:`kg.extract.crf_rows.AttributeRows`; the texts it does not take, one by one)."""
+        taken, char_rows, word_rows, word_len = self._batch.rows(texts, lac_results)
+        per_word = self._weights[word_rows].sum(axis=1).repeat(word_len, axis=0)
+        scores = self._bias + self._weights[char_rows].sum(axis=0) + per_word
+        out = [None] * len(texts)
+        for k, part in zip(taken, np.split(scores, np.cumsum([len(texts[k]) for k in taken])[:-1])):
+            out[k] = part
+        return [self.state_scores(text, words) if got is None else got
+                for text, words, got in zip(texts, lac_results, out)]
+
     def log_marginals(self, texts, lac_results, labels):
         """Per text, (len(text), len(labels)) float32: log P(label at char), 1e-6 for a label the
         model never saw."""
         lengths = np.array([len(t) for t in texts], dtype=np.int64)
         scores = np.zeros((len(texts), max(lengths, default=0), len(self.labels)))
-        for row, (text, words) in enumerate(zip(texts, lac_results)):
-            scores[row, :len(text)] = self.state_scores(text, words)
+        for row, got in enumerate(self.batch_state_scores(texts, lac_results)):
+            scores[row, :len(got)] = got
         p = crf_marginals(scores, self._transitions, lengths)
         known = [self.labels.index(y) if y in self.labels else None for y in labels]
         picked = np.stack([p[..., k] if k is not None else np.zeros(p.shape[:2]) for k in known], axis=-1)

@@ -31,6 +31,7 @@ HAN_DIGITS = set('〇零一二三四五六七八九十百千万亿两')
 PLACE_ABBREV = set('京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼台港澳'
                    '中美日英法德俄印韩朝越意泰菲荷葡希')
 MAX_WORD = 4           # LAC words up to this many chars are used as features
+WORD_LENGTH_CAP = 5    # a LAC word's length as a feature, longer ones counted as this
 
 
 def load_surnames(path=SURNAMES_FILE):
@@ -133,7 +134,7 @@ def word_attributes(words, tags):
         out.append(('t=' + tag, 't-2=' + (tags[k - 1] if k else 'BOS'), 't-1=' + tags[k],
                     't+1=' + tags[k + 2], 't+2=' + (tags[k + 3] if k + 3 < len(tags) else 'EOS'),
                     't-1t0t+1=' + tags[k] + '|' + tag + '|' + tags[k + 2],
-                    'wl=%d' % min(len(w), 5), 'wb=' + norm(w[0]), 'we=' + norm(w[-1]),
+                    'wl=%d' % min(len(w), WORD_LENGTH_CAP), 'wb=' + norm(w[0]), 'we=' + norm(w[-1]),
                     'w=' + w if short[k] else None,
                     'w-1=' + words[k - 1] if k > 0 and short[k - 1] else None,
                     'w+1=' + words[k + 1] if k + 1 < len(words) and short[k + 1] else None))
