@@ -52,16 +52,27 @@ class ArticleGraph:
 
 
 class _Writer:
+    """One article's lines as they are added; the ontology's terms and the entities' IRIs, each
+    written out once (an article names the same few hundred times over)."""
+
     def __init__(self, vocab: Vocabulary, mint: Minter) -> None:
         self.v, self.mint = vocab, mint
         self.own: list[str] = []
         self.shared: list[str] = []
+        self._terms: dict[str, str] = {}
+        self._entities: dict[str, str] = {}
 
     def term(self, name: str) -> str:
-        return iri(self.v[name])
+        found = self._terms.get(name)
+        if found is None:
+            found = self._terms[name] = iri(self.v[name])
+        return found
 
     def entity(self, key: str) -> str:
-        return iri(self.mint.entity(key))
+        found = self._entities.get(key)
+        if found is None:
+            found = self._entities[key] = iri(self.mint.entity(key))
+        return found
 
     def add(self, s: str, p: str, o: str, shared: bool = False) -> None:
         (self.shared if shared else self.own).append(triple(s, p, o))
