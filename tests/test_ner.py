@@ -508,3 +508,33 @@ def test_crf_state_scores_looked_up_for_a_batch_are_each_texts_own():
             batch = slice(start, start + size)
             for text, w, got in zip(texts[batch], words[batch], crf.batch_state_scores(texts[batch], words[batch])):
                 assert np.array_equal(got, crf.state_scores(text, w)), text
+
+
+def test_the_bilstms_ids_for_a_batch_are_each_texts_spelled_out_ids():
+    """The BiLSTM's ids found for a batch at once (kg.extract.nn_ids) are the ids of each text's
+    spelled-out keys (nn_ids), with and without the name lexicon, whatever texts share the batch;
+    texts with a char whose normal form is longer than one char are spelled out."""
+    import random
+
+    import numpy as np
+
+    from kg.extract.lac import lac
+    from kg.extract.nn_ids import BatchIds
+    rng = random.Random(5)
+    pool = '村镇县市党委书记王李张伟欧阳司马诸葛京沪台港中美的了在把１２３ABCxyz，。、（）《》〇一 \t'
+    texts = [''.join(rng.choice(pool) for _ in range(rng.choice([0, 1, 2, 3, 9, 40]))) for _ in range(80)]
+    texts += ['欧阳', '诸葛亮说', '京台', '张伟', '…', '会议……王强说', '㈠村', 'ﬁ']
+    words = lac().run(texts)
+    nn = OnnxTagger()
+    for lexicon in (None, frozenset({'张伟', '王强', '李书记'})):
+        batch = BatchIds(nn.vocabs, lexicon, 1)
+        want = [np.array(nn_ids(t, w, nn.vocabs, lexicon)).reshape(5, len(t)) for t, w in zip(texts, words)]
+        for size in (1, 7, len(texts)):
+            got = []
+            for start in range(0, len(texts), size):
+                got += batch.ids(texts[start:start + size], words[start:start + size],
+                                 lambda t, w: nn_ids(t, w, nn.vocabs, lexicon))
+            assert all(np.array_equal(g, w) for g, w in zip(got, want))
+    spelled = []
+    BatchIds(nn.vocabs, None, 1).ids(texts, words, lambda t, w: spelled.append(t) or nn_ids(t, w, nn.vocabs))
+    assert spelled == texts[-4:]

@@ -42,6 +42,7 @@ from kg.extract.ner import (
     norm,
     tags_to_spans,
 )
+from kg.extract.nn_ids import BatchIds, lexicon_flags
 
 # A BiLSTM-CRF over characters, char bigrams and LAC's words (training/train_neural.py).
 # It runs in onnxruntime; its vocabularies and CRF transitions travel in the ONNX file's
@@ -58,28 +59,6 @@ CRF_TYPE_WEIGHTS = {'PER': 0.6}
 TAG_BIAS: dict[str, float] = {}
 NN_TAGS = ('O',) + tuple(f'{p}-{t}' for t in TYPES for p in 'BMES')
 UNK, PAD = 1, 0            # ids 0 and 1 of every vocabulary
-
-
-@lru_cache(maxsize=4)
-def _openings(lexicon: frozenset[str]) -> frozenset[str]:
-    """The first two characters of every word of ``lexicon``: most places open none, and are passed by."""
-    return frozenset(word[:2] for word in lexicon)
-
-
-def lexicon_flags(text, lexicon):
-    """Per char, bit 3 if a ``lexicon`` word starts there, bit 4 if one runs through it, bit 5
-    if one ends there (words of two to four characters)."""
-    flags, openings = [0] * len(text), _openings(lexicon)
-    for i in range(len(text) - 1):
-        if text[i:i + 2] not in openings:
-            continue
-        for n in (2, 3, 4):
-            if i + n <= len(text) and text[i:i + n] in lexicon:
-                flags[i] |= 8
-                flags[i + n - 1] |= 32
-                for k in range(i + 1, i + n - 1):
-                    flags[k] |= 16
-    return flags
 
 
 def nn_key_columns(text, lac_words, lexicon=None):
@@ -180,6 +159,11 @@ class OnnxTagger:
         self.transitions = np.array(meta['transitions'], dtype=np.float32)
         self.crf_weight = float(meta.get('crf_weight', 0.0))  # chosen on dev by training/train_neural.py
         self.lexicon = load_lexicon().person_names if meta.get('name_lexicon') else None  # jieba's
+        self._batch = BatchIds(self.vocabs, self.lexicon, UNK)
+
+    def ids(self, texts, lac_results):
+        """Each text's :func:`nn_ids` under this model, as a (5, len) array; a batch at once."""
+        return self._batch.ids(texts, lac_results, lambda text, words: nn_ids(text, words, self.vocabs, self.lexicon))
 
     def emissions(self, id_lists, states):
         x, padded, rev, lengths = nn_batch(id_lists, states)
@@ -228,11 +212,7 @@ class NameTagger:
 
     def tag(self, texts, lac_results, lac_states):
         """Spans [(start, end, type)] per text, from LAC's words and encoder states."""
-        columns = {}   # with the name lexicon's flags or without, as each model reads them
-        for nn in self.nns:
-            if nn.lexicon not in columns:
-                columns[nn.lexicon] = [nn_key_columns(t, lw, nn.lexicon) for t, lw in zip(texts, lac_results)]
-        ids = [[nn_lookup(k, nn.vocabs) for k in columns[nn.lexicon]] for nn in self.nns]
+        ids = [nn.ids(texts, lac_results) for nn in self.nns]
         order = sorted((i for i, t in enumerate(texts) if t), key=lambda i: len(texts[i]))
         spans = [[] for _ in texts]
         for chunk in self._batches(order, [len(t) for t in texts]):
