@@ -68,8 +68,8 @@ class Keyed:
 @dataclass
 class Laid:
     """A batch laid end to end (see the module): the indices of the texts taken, the joined
-    text, each place's code (0 at pads), where each text's chars went (``at``), its length, and
-    whether a two-char surname starts at each place."""
+    text, each place's code (0 at pads), where the texts' chars went (``at``), where each
+    text starts and where its right pads end, and whether a two-char surname starts at each place."""
 
     taken: list[int]
     joined: str
