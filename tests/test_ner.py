@@ -493,7 +493,8 @@ def test_crf_state_scores_looked_up_for_a_batch_are_each_texts_own():
     words = lac().run(texts)
     crf = CrfScores(MODEL)
     rows = crf._batch
-    taken, char_rows, word_rows, word_len = rows.rows(texts, words)
+    laid, char_rows, word_rows, word_len = rows.rows(texts, words)
+    taken = laid.taken
     assert sorted(set(range(len(texts))) - set(taken)) == [84, 85, 86, 87]
     at = 0
     for k in taken:

@@ -19,17 +19,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import reduce
 
 import numpy as np
 
 from kg.extract.ner import PLACE_ABBREV, SURNAME1, SURNAME2, char_type, norm
 
-__all__ = ["AB", "SN", "TOKEN", "TYPES", "CharCodes", "Laid", "lay_out", "number", "numbered", "padded",
+__all__ = ["AB", "POS", "SN", "TOKEN", "TYPES", "CharCodes", "Laid", "lay_out", "number", "numbered", "padded",
            "positions", "table"]
 
 TOKEN = re.compile(r"</s>|<s>|.", re.DOTALL)   # a key's value, as its tokens
 TYPES = "HNAPSO^$"                             # char_type's letters, then the pads of ty3
+POS = "BMES"                                   # a char's place in its LAC word (:func:`positions`)
 _SN2_FIRST = frozenset(s[0] for s in SURNAME2)
 # A char's code: bit 0 set if its normal form is not one char, bit 1 if a two-char surname
 # may start with it, bit 2 a surname, bit 3 a place abbreviation, bits 4-6 its type, then its token.
@@ -86,9 +86,19 @@ class Laid:
             values[self.starts - 2], values[self.ends - 1] = left, right
         return values
 
+    def per_text(self, values: np.ndarray, count: int, axis: int = 0) -> list[np.ndarray | None]:
+        """``values`` for the taken texts' chars (along ``axis``), as a list over all ``count``
+        texts: each text's own part, None for a text not taken."""
+        out: list[np.ndarray | None] = [None] * count
+        lengths = (self.ends - self.starts - 2).tolist()
+        for k, part in zip(self.taken, np.split(values, np.cumsum(lengths)[:-1], axis=axis)):
+            out[k] = part
+        return out
 
-def lay_out(texts, codes: CharCodes) -> Laid:
-    """``texts`` laid end to end with their codes, less those with a char whose normal form is not one char."""
+
+def lay_out(texts, codes: CharCodes, lac_results) -> Laid:
+    """``texts`` laid end to end with their codes, less those with a char whose normal form is
+    not one char; ``lac_results`` (each text's LAC words) must spell the texts out."""
     taken = list(range(len(texts)))
     while True:
         joined = "".join(f"\0\0{texts[k]}\0\0" for k in taken)
@@ -99,6 +109,9 @@ def lay_out(texts, codes: CharCodes) -> Laid:
         if not multi.any():
             break
         taken = [k for k, m in zip(taken, multi) if not m]
+    for k in taken:
+        if "".join(w for w, _ in lac_results[k]) != texts[k]:
+            raise ValueError("lac_words do not spell out text")
     starts = ends - lengths - 2
     real = np.ones(len(code), bool)
     for pad in (starts - 2, starts - 1, ends - 2, ends - 1):
@@ -118,9 +131,14 @@ def numbered(items):
 def number(digits, base, n):
     """``n`` digits (most significant first) read as a number in ``base``; None if there are not
     ``n`` of them, or one is None or negative."""
-    if len(digits) != n or any(d is None or d < 0 for d in digits):
+    if len(digits) != n or None in digits:
         return None
-    return reduce(lambda number, digit: number * base + digit, digits, 0)
+    found = 0
+    for digit in digits:
+        if digit < 0:
+            return None
+        found = found * base + digit
+    return found
 
 
 def table(kinds, key, unseen, size=None):
@@ -155,7 +173,7 @@ def padded(lists, left, right):
 
 
 def positions(word_len):
-    """Each char's place in its LAC word, as an index of 'BMES'."""
+    """Each char's place in its LAC word, as an index of :data:`POS`."""
     first = np.repeat(np.cumsum(word_len) - word_len, word_len)
     offset, length = np.arange(len(first)) - first, np.repeat(word_len, word_len)
     return np.where(length == 1, 3, np.where(offset == 0, 0, np.where(offset == length - 1, 2, 1)))

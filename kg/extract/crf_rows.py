@@ -19,6 +19,7 @@ import numpy as np
 
 from kg.extract.char_codes import (
     AB,
+    POS,
     SN,
     TOKEN,
     TOKEN_SHIFT,
@@ -41,7 +42,6 @@ from kg.extract.ner import (
 
 __all__ = ["AttributeRows"]
 
-_POS = "BMES"
 _WORD_KINDS = ("t", "t-2", "t-1", "t+1", "t+2")
 _CHAR_KINDS = UNIGRAM_KINDS + BIGRAM_KINDS + ("c-1c0c1", "c-1c1", "wb", "we")   # values made of tokens
 _TAG_KINDS = _WORD_KINDS + ("t-1t0t+1",)                                       # values made of LAC tags
@@ -57,7 +57,8 @@ class AttributeRows:
             kind, sep, value = attr.partition("=")
             if sep:
                 values[kind][value] = row
-        tokens = numbered(t for kind in _CHAR_KINDS for value in values[kind] for t in TOKEN.findall(value))
+        split = {value: TOKEN.findall(value) for kind in _CHAR_KINDS for value in values[kind]}
+        tokens = numbered(t for parts in split.values() for t in parts)
         tags = numbered([t for kind in _TAG_KINDS for value in values[kind] for t in value.split("|")]
                          + [value[2:] for value in values["p"]] + ["BOS", "EOS"])
         self.base = base = len(tokens) + 1
@@ -65,7 +66,7 @@ class AttributeRows:
         self._codes, self._tag, self._pads = CharCodes(tokens), tags, (tokens.get("<s>", 0), tokens.get("</s>", 0))
 
         def chars(n):    # a value of n tokens, as a number
-            return lambda value: number([tokens[t] for t in TOKEN.findall(value)], base, n)
+            return lambda value: number([tokens[t] for t in split[value]], base, n)
 
         def tagged(n):   # a value of n LAC tags, as a number
             return lambda value: number([tags.get(t, 0) for t in value.split("|")], nt, n)
@@ -80,23 +81,20 @@ class AttributeRows:
         self._ty = of(("ty",), lambda v: type_of.get(v), len(TYPES))
         self._ty3 = of(("ty3",), lambda v: number([type_of.get(t) for t in v], 8, 3), 8 ** 3)
         self._tags, self._tags3 = of(_WORD_KINDS, tagged(1), nt), of(("t-1t0t+1",), tagged(3), nt ** 3)
-        self._p = of(("p",), lambda v: number([_POS.find(v[:1]), tags.get(v[2:], 0)], nt, 2), len(_POS) * nt)
+        self._p = of(("p",), lambda v: number([POS.find(v[:1]), tags.get(v[2:], 0)], nt, 2), len(POS) * nt)
         self._wl = of(("wl",), lambda v: int(v) if v.isdigit() and int(v) <= WORD_LENGTH_CAP else None,
                          WORD_LENGTH_CAP + 1)
         self._flag = {name: rows.get(name, unseen) for name in ("ab", "ab-1", "ab+1", "sn", "sn2", "sn-1", "sn-2")}
-        self._flag_pos = {name: np.array([rows.get(f"{name}|{p}", unseen) for p in _POS]) for name in ("ab", "sn")}
+        self._flag_pos = {name: np.array([rows.get(f"{name}|{p}", unseen) for p in POS]) for name in ("ab", "sn")}
         self._words = [values[kind] for kind in ("w", "w-1", "w+1")]
 
     def rows(self, texts, lac_results):
-        """(taken, char rows, word rows, word lengths) for the texts at the indices ``taken``
-        (all but those :class:`AttributeRows` cannot take): char rows (23, their chars) in
+        """(the batch laid out, char rows, word rows, word lengths) for the texts it took
+        (``laid.taken``: all but those :class:`AttributeRows` cannot take): char rows (23, their chars) in
         :func:`kg.extract.ner.feature_columns`' order less ``bias`` and the word attributes;
         word rows (their words, 12) in :func:`kg.extract.ner.word_attributes`' order."""
-        laid = lay_out(texts, self._codes)
+        laid = lay_out(texts, self._codes, lac_results)
         taken, at = laid.taken, laid.at
-        for k in taken:
-            if "".join(w for w, _ in lac_results[k]) != texts[k]:
-                raise ValueError("lac_words do not spell out text")
         tok = laid.pads(laid.code >> TOKEN_SHIFT, *self._pads)
         typ = laid.pads(laid.code >> TYPE_SHIFT & 7, TYPES.index("^"), TYPES.index("$"), inner_only=True)
         tagged = [lac_results[k] for k in taken]
@@ -108,7 +106,7 @@ class AttributeRows:
         word_rows = self._word_rows(words, word_len, tags, word_at, tok[at[first]], tok[at[first + word_len - 1]])
         char_tags = np.repeat(tags[word_at], word_len)
         char_rows = self._char_rows(laid.code, tok, typ, laid.sn2, at, positions(word_len), char_tags)
-        return taken, char_rows, word_rows, word_len
+        return laid, char_rows, word_rows, word_len
 
     def _char_rows(self, code, tok, typ, sn2, at, pos, tags):
         base, unseen, flag = self.base, self.unseen, self._flag

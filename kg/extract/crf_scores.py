@@ -6,18 +6,16 @@ attribute, and the tag transitions. Scoring a text is then a sum of rows and a c
 forward-backward (:mod:`kg.extract.decode`); ``tests/test_ner.py`` checks it against
 crfsuite's own marginals.
 
-The char n-gram attributes are most of a text's attributes, and each char takes part in five
-unigram and four bigram attributes of its neighbours. So rather than spell each attribute
-out (``'c-1=' + x``) and look it up, a char's five unigram rows are looked up once (keyed by
-the char) and a pair's four bigram rows once (keyed by the pair), then shifted into place;
-the attributes every char of a LAC word shares are looked up once per word.
+A batch's attributes are looked up together, as numbers (:mod:`kg.extract.crf_rows`); a
+text that way cannot take (a char whose normal form is longer than one char: cleaned
+articles have none) has its attributes spelled out (:func:`kg.extract.ner.feature_columns`)
+and looked up one by one. Both add the same rows in the same order, so give the same scores.
 """
 
 from __future__ import annotations
 
 import hashlib
 from itertools import chain, repeat
-from operator import add
 from pathlib import Path
 
 import numpy as np
@@ -25,16 +23,7 @@ import pycrfsuite
 
 from kg.extract.crf_rows import AttributeRows
 from kg.extract.decode import crf_marginals
-from kg.extract.ner import (
-    BIGRAM_KINDS,
-    MODEL,
-    UNIGRAM_KINDS,
-    context_columns,
-    flag_columns,
-    prepare,
-    trigram_columns,
-    word_attributes,
-)
+from kg.extract.ner import MODEL, feature_columns
 from kg.state import USER_CACHE, write_whole
 
 __all__ = ["CrfScores"]
@@ -100,47 +89,27 @@ class CrfScores:
         self.labels, attrs, self._weights, self._transitions = _weights(Path(model_path), cache_dir)
         self._rows = {attr: row for row, attr in enumerate(attrs)}
         self._unseen = len(self._rows)
-        self._unigrams = self._keyed(UNIGRAM_KINDS)
-        self._bigrams = self._keyed(BIGRAM_KINDS)
         self._bias = self._weights[self._rows.get('bias', self._unseen)]
         self._lookup = _Rows(self._rows, self._unseen)
         self._batch = AttributeRows(self._rows, self._unseen)
 
-    def _keyed(self, kinds):
-        """value -> the rows of ``kind=value`` for each of ``kinds`` (unseen where absent)."""
-        keyed = {}
-        for attr, row in self._rows.items():
-            kind, _, value = attr.partition('=')
-            if kind in kinds:
-                keyed.setdefault(value, [self._unseen] * len(kinds))[kinds.index(kind)] = row
-        return {value: tuple(rows) for value, rows in keyed.items()}
-
     def state_scores(self, text, lac_words):
-        """(len(text), len(self.labels)): each char's summed attribute weights per label."""
+        """(len(text), len(self.labels)): each char's summed attribute weights per label, its
+        attributes spelled out; :meth:`batch_state_scores` is the quick way."""
         n = len(text)
         if not n:
             return np.zeros((0, len(self.labels)))
-        info, words, tags, cs, ty = prepare(text, lac_words)
-        unseen, lookup = self._unseen, self._lookup
-        uni = np.array(list(map(self._unigrams.get, cs, repeat((unseen,) * 5))), dtype=np.intp)
-        bi = np.array(list(map(self._bigrams.get, map(add, cs, cs[1:]), repeat((unseen,) * 4))), dtype=np.intp)
-        rest = trigram_columns(cs, n) + context_columns(info, tags, ty, n) + flag_columns(text, info)
-        rows = lookup.of(chain.from_iterable(rest), len(rest) * n).reshape(-1, n)
-        rows = np.concatenate([[uni[k:k + n, k] for k in range(5)], [bi[k:k + n, k] for k in range(4)], rows])
-        shared = word_attributes(words, tags)
-        per_word = lookup.of(chain.from_iterable(shared), 12 * len(words)).reshape(len(words), 12)
-        per_word = self._weights[per_word].sum(axis=1).repeat([len(w) for w in words], axis=0)
-        return self._bias + self._weights[rows].sum(axis=0) + per_word
+        columns = feature_columns(text, lac_words)[1:]   # less bias, added first as below
+        rows = self._lookup.of(chain.from_iterable(columns), len(columns) * n).reshape(-1, n)
+        per_char, per_word = np.concatenate([rows[:14], rows[26:]]), rows[14:26]   # the 12 a word's chars share
+        return self._bias + self._weights[per_char].sum(axis=0) + self._weights[per_word].sum(axis=0)
 
     def batch_state_scores(self, texts, lac_results):
         """:meth:`state_scores` of each text, the batch's attributes looked up together
         (:class:`kg.extract.crf_rows.AttributeRows`; the texts it does not take, one by one)."""
-        taken, char_rows, word_rows, word_len = self._batch.rows(texts, lac_results)
+        laid, char_rows, word_rows, word_len = self._batch.rows(texts, lac_results)
         per_word = self._weights[word_rows].sum(axis=1).repeat(word_len, axis=0)
-        scores = self._bias + self._weights[char_rows].sum(axis=0) + per_word
-        out = [None] * len(texts)
-        for k, part in zip(taken, np.split(scores, np.cumsum([len(texts[k]) for k in taken])[:-1])):
-            out[k] = part
+        out = laid.per_text(self._bias + self._weights[char_rows].sum(axis=0) + per_word, len(texts))
         return [self.state_scores(text, words) if got is None else got
                 for text, words, got in zip(texts, lac_results, out)]
 

@@ -14,12 +14,21 @@ from functools import lru_cache
 
 import numpy as np
 
-from kg.extract.char_codes import AB, SN, TOKEN, TOKEN_SHIFT, CharCodes, lay_out, number, numbered, positions, table
+from kg.extract.char_codes import (
+    AB,
+    POS,
+    SN,
+    TOKEN,
+    TOKEN_SHIFT,
+    CharCodes,
+    lay_out,
+    number,
+    numbered,
+    positions,
+    table,
+)
 
 __all__ = ["BatchIds", "lexicon_flags"]
-
-_POS = "BMES"
-
 
 class BatchIds:
     """One model's vocabularies (chars, bigrams, LAC position|tag: key -> id, ``unknown`` for
@@ -34,19 +43,16 @@ class BatchIds:
         self._pads = tokens.get("<s>", 0), tokens.get("</s>", 0)
         self._chars = table([chars], tokens.get, unknown, base)[:, 0]
         self._bigrams = table([bigrams], lambda key: number([tokens[t] for t in TOKEN.findall(key)], base, 2), unknown)
-        self._lactags = table([lactags], lambda key: number([_POS.find(key[:1]), tags.get(key[2:])], nt, 2)
-                              if key[1:2] == "|" else None, unknown, len(_POS) * nt)[:, 0]
+        self._lactags = table([lactags], lambda key: number([POS.find(key[:1]), tags.get(key[2:])], nt, 2)
+                              if key[1:2] == "|" else None, unknown, len(POS) * nt)[:, 0]
 
     def ids(self, texts, lac_results, spell_out):
         """Per text, its (5, len) ids: char, left bigram, right bigram, LAC position|tag, flags
         (:func:`kg.extract.name_model.nn_key_columns`); ``spell_out(text, lac words)`` gives
         the ids of a text this cannot take."""
-        laid = lay_out(texts, self._codes)
+        laid = lay_out(texts, self._codes, lac_results)
         taken, at = laid.taken, laid.at
         tagged = [lac_results[k] for k in taken]
-        for k, words in zip(taken, tagged):
-            if "".join(w for w, _ in words) != texts[k]:
-                raise ValueError("lac_words do not spell out text")
         tok = laid.pads(laid.code >> TOKEN_SHIFT, *self._pads, inner_only=True)
         word_len = np.array([len(w) for words in tagged for w, _ in words], dtype=np.int64)
         word_tags = np.array([self._tags.get(t, 0) for words in tagged for _, t in words], dtype=np.int64)
@@ -56,12 +62,11 @@ class BatchIds:
                             self._bigrams[tok[at] * self.base + tok[at + 1]][:, 0],
                             self._lactags[positions(word_len) * self._tag_base + np.repeat(word_tags, word_len)],
                             flags.astype(np.int64)])
-        out = [None] * len(texts)
-        parts = np.split(columns, np.cumsum([len(texts[k]) for k in taken])[:-1], axis=1)
-        for k, part in zip(taken, parts):
-            if self.lexicon is not None:
-                part[4] |= np.array(lexicon_flags(texts[k], self.lexicon), dtype=np.int64)
-            out[k] = part
+        out = laid.per_text(columns, len(texts), axis=1)
+        if self.lexicon is not None:
+            for text, part in zip(texts, out):
+                if part is not None:
+                    part[4] |= np.array(lexicon_flags(text, self.lexicon), dtype=np.int64)
         return [np.array(spell_out(text, words), dtype=np.int64).reshape(5, len(text)) if got is None else got
                 for text, words, got in zip(texts, lac_results, out)]
 
